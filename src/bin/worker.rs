@@ -1,0 +1,3 @@
+//! Entry point of the Web Worker that decodes and analyses profiles off the main thread.
+
+fn main() {}

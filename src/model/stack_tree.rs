@@ -1,0 +1,123 @@
+//! `StackTree`: a trie of call paths. Each row is one distinct path from a root frame down to a
+//! frame; samples point at their leaf row. It stores structure only: values live in `Samples`,
+//! and aggregation by function, file or line is `analysis`' job.
+
+use std::collections::HashMap;
+
+use super::{FrameId, StackId};
+
+/// Distinct call paths as a trie of frames.
+///
+/// Invariant: a row's parent comes before it (`parent(s) < s`), so one forward pass visits
+/// parents before children and one backward pass visits children before parents.
+#[derive(Clone, Debug, Default)]
+pub struct StackTree {
+    parent: Vec<Option<StackId>>,
+    frame: Vec<FrameId>,
+    children: HashMap<(Option<StackId>, FrameId), StackId>,
+}
+
+impl StackTree {
+    /// An empty trie.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// The row for `frame` called from `parent` (`None`: a root frame), added if new.
+    pub fn intern(&mut self, parent: Option<StackId>, frame: FrameId) -> StackId {
+        if let Some(&id) = self.children.get(&(parent, frame)) {
+            return id;
+        }
+        let id = StackId::from_index(self.frame.len());
+        self.parent.push(parent);
+        self.frame.push(frame);
+        self.children.insert((parent, frame), id);
+        id
+    }
+
+    /// The row of a whole stack given root first; `None` for an empty stack.
+    pub fn intern_path(&mut self, root_to_leaf: impl IntoIterator<Item = FrameId>) -> Option<StackId> {
+        let mut at = None;
+        for frame in root_to_leaf {
+            at = Some(self.intern(at, frame));
+        }
+        at
+    }
+
+    /// How many distinct paths there are.
+    pub fn len(&self) -> usize {
+        self.frame.len()
+    }
+
+    /// True when there are no paths.
+    pub fn is_empty(&self) -> bool {
+        self.frame.is_empty()
+    }
+
+    /// The caller's row, `None` for a root frame.
+    pub fn parent(&self, id: StackId) -> Option<StackId> {
+        self.parent[id.index()]
+    }
+
+    /// The frame at the end of this path.
+    pub fn frame(&self, id: StackId) -> FrameId {
+        self.frame[id.index()]
+    }
+
+    /// The frames of the path ending at `id`, leaf first (pprof's order for `location_id`).
+    pub fn frames_leaf_first(&self, id: Option<StackId>) -> LeafFirst<'_> {
+        LeafFirst { tree: self, at: id }
+    }
+
+    /// The frames of the path ending at `id`, root first (flame graph order).
+    pub fn frames_root_first(&self, id: Option<StackId>) -> Vec<FrameId> {
+        let mut v: Vec<FrameId> = self.frames_leaf_first(id).collect();
+        v.reverse();
+        v
+    }
+
+    /// The number of frames on the path ending at `id`.
+    pub fn depth(&self, id: Option<StackId>) -> usize {
+        self.frames_leaf_first(id).count()
+    }
+}
+
+/// Iterator over a path's frames from the leaf up to the root.
+pub struct LeafFirst<'a> {
+    tree: &'a StackTree,
+    at: Option<StackId>,
+}
+
+impl Iterator for LeafFirst<'_> {
+    type Item = FrameId;
+
+    fn next(&mut self) -> Option<FrameId> {
+        let id = self.at?;
+        self.at = self.tree.parent(id);
+        Some(self.tree.frame(id))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shared_prefixes_share_rows_and_parents_come_first() {
+        let mut t = StackTree::new();
+        let a = t.intern_path([FrameId(0), FrameId(1), FrameId(2)]).unwrap();
+        let b = t.intern_path([FrameId(0), FrameId(1), FrameId(3)]).unwrap();
+        assert_eq!(t.len(), 4);
+        assert_eq!(t.parent(a), t.parent(b));
+        for i in 0..t.len() {
+            let id = StackId::from_index(i);
+            if let Some(p) = t.parent(id) {
+                assert!(p < id);
+            }
+        }
+        let leaf_first: Vec<_> = t.frames_leaf_first(Some(b)).collect();
+        assert_eq!(leaf_first, vec![FrameId(3), FrameId(1), FrameId(0)]);
+        assert_eq!(t.frames_root_first(Some(a)), vec![FrameId(0), FrameId(1), FrameId(2)]);
+        assert_eq!(t.intern_path([]), None);
+    }
+}
