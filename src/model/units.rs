@@ -5,7 +5,7 @@
 use serde::{Deserialize, Serialize};
 
 /// What one column of sample values measures: pprof's `ValueType` (`inuse_space` / `bytes`).
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct SampleType {
     /// The producer's name for the quantity, e.g. `alloc_space`, `cpu`, `goroutine`.
     pub name: String,
