@@ -6,6 +6,15 @@ use std::fmt;
 
 use crate::model::Profile;
 
+mod goroutine_text;
+mod gzip;
+mod legacy;
+mod pprof;
+mod sniff;
+
+pub use gzip::{gunzip, MAX_INFLATED_BYTES};
+pub use sniff::{sniff, Format};
+
 /// A successfully decoded file.
 #[derive(Debug)]
 pub struct Decoded {
@@ -37,8 +46,33 @@ impl fmt::Display for DecodeError {
 
 impl std::error::Error for DecodeError {}
 
+/// Gzip inside gzip is unwrapped this many times at most (a `.pb.gz.gz` happens; deeper nesting
+/// is a decompression trick, not a profile).
+const MAX_GZIP_NESTING: usize = 2;
+
 /// Decodes any supported file from its bytes.
 pub fn decode(bytes: &[u8]) -> Result<Decoded, DecodeError> {
-    let _ = bytes;
-    Err(DecodeError::new("no decoder yet"))
+    decode_nested(bytes, 0)
+}
+
+fn decode_nested(bytes: &[u8], depth: usize) -> Result<Decoded, DecodeError> {
+    match sniff(bytes) {
+        Format::Empty if depth > 0 => Err(DecodeError::new("the gzip file holds no data (it inflates to 0 bytes)")),
+        Format::Empty => Err(DecodeError::new("the file is empty")),
+        Format::Gzip if depth >= MAX_GZIP_NESTING => {
+            Err(DecodeError::new("gzip nested inside gzip too many times: this is not a profile"))
+        }
+        Format::Gzip => {
+            let inflated = gunzip(bytes, MAX_INFLATED_BYTES)?;
+            decode_nested(&inflated, depth + 1)
+        }
+        Format::GoroutineDebug1 => goroutine_text::decode_debug1(bytes),
+        Format::GoroutineDebug2 => goroutine_text::decode_debug2(bytes),
+        Format::HeapSnapshot => Err(DecodeError::new(
+            "this is a V8 heap snapshot (.heapsnapshot); V8 heap snapshots are not supported yet",
+        )),
+        Format::Legacy(kind) => Err(legacy::error(kind)),
+        Format::Proto => pprof::decode(bytes),
+        Format::Other(hint) => Err(sniff::not_a_profile(hint)),
+    }
 }

@@ -1,0 +1,39 @@
+//! Where test inputs live: the repo's own fixtures, and the shared corpus of third-party files,
+//! which may be absent (tests that need it skip with a note instead of failing).
+
+#![allow(dead_code)]
+
+use std::path::PathBuf;
+
+/// The repository root.
+pub fn repo_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// `tests/fixtures/<rel>` inside the repo.
+pub fn fixture(rel: &str) -> PathBuf {
+    repo_root().join("tests/fixtures").join(rel)
+}
+
+/// The shared corpus folder (`../shared/corpus` beside the repo, or `$LEAKSCOPE_CORPUS`), if it
+/// is there. Prints a note when it is not, so a skipped test says why.
+pub fn corpus() -> Option<PathBuf> {
+    let dir = std::env::var_os("LEAKSCOPE_CORPUS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| repo_root().join("../shared/corpus"));
+    if dir.is_dir() {
+        Some(dir)
+    } else {
+        eprintln!("note: corpus not found at {}; skipping corpus checks", dir.display());
+        None
+    }
+}
+
+/// Sorted files directly inside `dir` (not recursive).
+pub fn files_in(dir: &std::path::Path) -> Vec<PathBuf> {
+    let mut v: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map(|rd| rd.filter_map(|e| e.ok()).map(|e| e.path()).filter(|p| p.is_file()).collect())
+        .unwrap_or_default();
+    v.sort();
+    v
+}
