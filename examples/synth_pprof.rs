@@ -17,7 +17,7 @@ fn varint(buf: &mut Vec<u8>, mut v: u64) {
 
 /// Appends a varint field.
 fn field_varint(buf: &mut Vec<u8>, field: u32, v: u64) {
-    varint(buf, (u64::from(field) << 3) | 0);
+    varint(buf, u64::from(field) << 3);
     varint(buf, v);
 }
 
@@ -29,7 +29,12 @@ fn field_bytes(buf: &mut Vec<u8>, field: u32, bytes: &[u8]) {
 }
 
 /// Appends a packed repeated varint field.
-fn field_packed(buf: &mut Vec<u8>, field: u32, values: impl Iterator<Item = u64>, scratch: &mut Vec<u8>) {
+fn field_packed(
+    buf: &mut Vec<u8>,
+    field: u32,
+    values: impl Iterator<Item = u64>,
+    scratch: &mut Vec<u8>,
+) {
     scratch.clear();
     for v in values {
         varint(scratch, v);
@@ -60,7 +65,11 @@ fn main() {
         std::process::exit(2);
     };
     let opt = |name: &str, default: u64| -> u64 {
-        args.iter().position(|a| a == name).and_then(|i| args.get(i + 1)).and_then(|v| v.parse().ok()).unwrap_or(default)
+        args.iter()
+            .position(|a| a == name)
+            .and_then(|i| args.get(i + 1))
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(default)
     };
     let n_stacks = opt("--stacks", 1_000_000);
     let n_functions = opt("--functions", 40_000).max(16);
@@ -68,7 +77,7 @@ fn main() {
 
     // String table: "" first (profile.proto requires it), then the names we reference.
     let mut strings: Vec<String> = vec![String::new()];
-    let mut intern = |s: String, strings: &mut Vec<String>| -> u64 {
+    let intern = |s: String, strings: &mut Vec<String>| -> u64 {
         strings.push(s);
         (strings.len() - 1) as u64
     };
@@ -76,7 +85,12 @@ fn main() {
     let mut msg = Vec::new();
     let mut scratch = Vec::new();
 
-    for (name, unit) in [("alloc_objects", "count"), ("alloc_space", "bytes"), ("inuse_objects", "count"), ("inuse_space", "bytes")] {
+    for (name, unit) in [
+        ("alloc_objects", "count"),
+        ("alloc_space", "bytes"),
+        ("inuse_objects", "count"),
+        ("inuse_space", "bytes"),
+    ] {
         msg.clear();
         let t = intern(name.to_owned(), &mut strings);
         let u = intern(unit.to_owned(), &mut strings);
@@ -86,9 +100,24 @@ fn main() {
     }
 
     // One function and one location per function; location ids equal function ids (dense, as Go).
-    let files: Vec<u64> = (0..200).map(|i| intern(format!("github.com/acme/shop/pkg{i}/file{i}.go"), &mut strings)).collect();
+    let files: Vec<u64> = (0..200)
+        .map(|i| {
+            intern(
+                format!("github.com/acme/shop/pkg{i}/file{i}.go"),
+                &mut strings,
+            )
+        })
+        .collect();
     for f in 1..=n_functions {
-        let name = intern(format!("github.com/acme/shop/pkg{}.(*Type{}).Method{}", f % 200, f % 977, f), &mut strings);
+        let name = intern(
+            format!(
+                "github.com/acme/shop/pkg{}.(*Type{}).Method{}",
+                f % 200,
+                f % 977,
+                f
+            ),
+            &mut strings,
+        );
         msg.clear();
         field_varint(&mut msg, 1, f);
         field_varint(&mut msg, 2, name);
@@ -111,7 +140,11 @@ fn main() {
     // Stacks: a few hundred shared "entry" prefixes (like HTTP handlers), then random callees,
     // so the trie has realistic sharing near the root and ~all stacks are distinct.
     let prefixes: Vec<Vec<u64>> = (0..300)
-        .map(|_| (0..4 + rng.below(6)).map(|_| 1 + rng.below(n_functions)).collect())
+        .map(|_| {
+            (0..4 + rng.below(6))
+                .map(|_| 1 + rng.below(n_functions))
+                .collect()
+        })
         .collect();
     let mut stack = Vec::new();
     for _ in 0..n_stacks {
@@ -126,7 +159,12 @@ fn main() {
         msg.clear();
         // Leaf first, as profile.proto says.
         field_packed(&mut msg, 1, stack.iter().rev().copied(), &mut scratch);
-        field_packed(&mut msg, 2, [objects, size, live, live * (size / objects)].into_iter(), &mut scratch);
+        field_packed(
+            &mut msg,
+            2,
+            [objects, size, live, live * (size / objects)].into_iter(),
+            &mut scratch,
+        );
         field_bytes(&mut body, 2, &msg);
     }
 
@@ -147,11 +185,18 @@ fn main() {
         eprintln!("synth_pprof: {out}: {e}");
         std::process::exit(1);
     });
-    let mut gz = flate2::write::GzEncoder::new(std::io::BufWriter::new(file), flate2::Compression::fast());
-    gz.write_all(&body).and_then(|_| gz.finish().map(|_| ())).unwrap_or_else(|e| {
-        eprintln!("synth_pprof: {out}: {e}");
-        std::process::exit(1);
-    });
+    let mut gz =
+        flate2::write::GzEncoder::new(std::io::BufWriter::new(file), flate2::Compression::fast());
+    gz.write_all(&body)
+        .and_then(|_| gz.finish().map(|_| ()))
+        .unwrap_or_else(|e| {
+            eprintln!("synth_pprof: {out}: {e}");
+            std::process::exit(1);
+        });
     let gz_len = std::fs::metadata(&out).map(|m| m.len()).unwrap_or(0);
-    println!("{out}: {n_stacks} samples, {n_functions} functions, {} MB raw, {} MB gzipped", body.len() >> 20, gz_len >> 20);
+    println!(
+        "{out}: {n_stacks} samples, {n_functions} functions, {} MB raw, {} MB gzipped",
+        body.len() >> 20,
+        gz_len >> 20
+    );
 }

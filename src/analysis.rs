@@ -5,3 +5,26 @@
 mod call_tree;
 
 pub use call_tree::{CallTree, NO_PARENT};
+mod granularity;
+mod merge;
+mod refine;
+mod stack_values;
+mod top;
+mod top_stacks;
+mod top_text;
+
+pub use call_tree::{call_tree, call_tree_pruned};
+pub use granularity::{frame_has_line, frame_key, FrameKeys, Granularity};
+pub use merge::{merge, MergeError};
+pub use refine::{refine, RefineError, RefineOptions};
+pub use stack_values::{StackChildren, StackValues};
+pub use top::{
+    pprof_top, pprof_visible_rows, top, Inlining, TopOptions, TopRow, TopTable, VisibleRows,
+};
+pub use top_stacks::{top_stacks, StackRow};
+pub use top_text::{output_unit, percentage, pprof_time, top_text, TopTextOptions};
+pub mod heap;
+pub use heap::{
+    dominator_tree, heap_analysis, heap_summary, ClassRow, DominatorTree, HeapAnalysis,
+    HeapSummary, HeapSummaryOptions,
+};

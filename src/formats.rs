@@ -8,11 +8,13 @@ use crate::model::Profile;
 
 mod goroutine_text;
 mod gzip;
+pub mod heapsnapshot;
 mod legacy;
 mod pprof;
 mod sniff;
 
 pub use gzip::{gunzip, MAX_INFLATED_BYTES};
+pub use legacy::LegacyFormat;
 pub use sniff::{sniff, Format};
 
 /// A successfully decoded file.
@@ -34,7 +36,9 @@ pub struct DecodeError {
 impl DecodeError {
     /// An error with `message`.
     pub fn new(message: impl Into<String>) -> Self {
-        DecodeError { message: message.into() }
+        DecodeError {
+            message: message.into(),
+        }
     }
 }
 
@@ -57,13 +61,19 @@ pub fn decode(bytes: &[u8]) -> Result<Decoded, DecodeError> {
 
 fn decode_nested(bytes: &[u8], depth: usize) -> Result<Decoded, DecodeError> {
     match sniff(bytes) {
-        Format::Empty if depth > 0 => Err(DecodeError::new("the gzip file holds no data (it inflates to 0 bytes)")),
+        Format::Empty if depth > 0 => Err(DecodeError::new(
+            "the gzip file holds no data (it inflates to 0 bytes)",
+        )),
         Format::Empty => Err(DecodeError::new("the file is empty")),
-        Format::Gzip if depth >= MAX_GZIP_NESTING => {
-            Err(DecodeError::new("gzip nested inside gzip too many times: this is not a profile"))
-        }
+        Format::Gzip if depth >= MAX_GZIP_NESTING => Err(DecodeError::new(
+            "gzip nested inside gzip too many times: this is not a profile",
+        )),
         Format::Gzip => {
             let inflated = gunzip(bytes, MAX_INFLATED_BYTES)?;
+            if sniff(&inflated) == Format::Proto {
+                // The common `.pb.gz`: hand over the buffer so it is freed before resolving.
+                return pprof::decode_owned(inflated);
+            }
             decode_nested(&inflated, depth + 1)
         }
         Format::GoroutineDebug1 => goroutine_text::decode_debug1(bytes),

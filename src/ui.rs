@@ -1,4 +1,19 @@
 //! The browser app (Leptos, client-side rendering): the only module that touches the DOM,
 //! the canvas and the Web Worker. It wires state to views and holds no algorithms.
 
+pub mod app;
+pub mod demo;
+pub mod file_drop;
+pub mod file_picker;
 pub mod flame_graph;
+pub mod profile_list;
+pub mod protocol;
+pub mod session;
+pub mod state;
+pub mod top_stacks;
+pub mod top_table;
+pub mod view_controls;
+pub mod worker;
+pub mod worker_client;
+
+pub use app::App;

@@ -1,3 +1,231 @@
-//! The native command-line tool: the page's analysis for terminals and CI.
+//! The native command-line tool: the page's analysis for terminals and CI. `leakscope top`
+//! prints what `go tool pprof -top` prints (or JSON). It parses arguments and formats output;
+//! every number comes from `leakscope::analysis`.
 
+#[cfg(not(target_arch = "wasm32"))]
+mod cli {
+    use std::path::PathBuf;
+    use std::process::ExitCode;
+
+    use clap::{Args, Parser, Subcommand};
+    use leakscope::analysis::{
+        merge, pprof_time, pprof_top, refine, top, top_text, Granularity, RefineOptions,
+        StackValues, TopOptions, TopTextOptions,
+    };
+    use leakscope::formats::decode;
+    use leakscope::model::Profile;
+
+    /// Find out why a service's memory keeps growing: pprof analysis for terminals and CI.
+    #[derive(Parser)]
+    #[command(name = "leakscope", version)]
+    struct Cli {
+        #[command(subcommand)]
+        command: Command,
+    }
+
+    #[derive(Subcommand)]
+    enum Command {
+        /// Rank functions (or files, or lines) by flat value, like `go tool pprof -top`.
+        Top(TopArgs),
+    }
+
+    /// Arguments of `leakscope top`.
+    #[derive(Args)]
+    struct TopArgs {
+        /// Sample type to report, by name (`alloc_space`) or index; default: the profile's own.
+        #[arg(long, value_name = "NAME")]
+        sample_index: Option<String>,
+        /// How frames are merged into rows.
+        #[arg(long, default_value = "functions", value_parser = parse_granularity)]
+        granularity: Granularity,
+        /// Keep only samples with a frame matching this regex.
+        #[arg(long, value_name = "RE", default_value = "")]
+        focus: String,
+        /// Drop samples with a frame matching this regex.
+        #[arg(long, value_name = "RE", default_value = "")]
+        ignore: String,
+        /// Remove frames matching this regex from stacks.
+        #[arg(long, value_name = "RE", default_value = "")]
+        hide: String,
+        /// Show at most N rows (0: all).
+        #[arg(long, value_name = "N", default_value_t = 0)]
+        nodecount: usize,
+        /// Drop rows whose |cum| is below this fraction of the total (text only, as pprof).
+        #[arg(long, value_name = "F", default_value_t = 0.005)]
+        nodefraction: f64,
+        /// Ignore caller edges below this fraction of the total for `(inline)` marks (as pprof).
+        #[arg(long, value_name = "F", default_value_t = 0.001)]
+        edgefraction: f64,
+        /// Print one JSON object instead of text.
+        #[arg(long)]
+        json: bool,
+        /// Profiles to read; several are merged (they must have the same sample types).
+        #[arg(required = true, value_name = "FILE")]
+        files: Vec<PathBuf>,
+    }
+
+    fn parse_granularity(s: &str) -> Result<Granularity, String> {
+        s.parse()
+    }
+
+    /// An error for the user: printed as `leakscope: message`, exit code 1.
+    struct Failure(String);
+
+    pub fn main() -> ExitCode {
+        let cli = Cli::parse();
+        let result = match cli.command {
+            Command::Top(args) => run_top(&args),
+        };
+        match result {
+            Ok(out) => {
+                print!("{out}");
+                ExitCode::SUCCESS
+            }
+            Err(Failure(message)) => {
+                eprintln!("leakscope: {message}");
+                ExitCode::from(1)
+            }
+        }
+    }
+
+    fn load(path: &PathBuf) -> Result<Profile, Failure> {
+        let name = path.display();
+        let bytes = std::fs::read(path).map_err(|e| Failure(format!("{name}: {e}")))?;
+        let decoded = decode(&bytes).map_err(|e| Failure(format!("{name}: {e}")))?;
+        for w in &decoded.warnings {
+            eprintln!("leakscope: {name}: warning: {w}");
+        }
+        Ok(decoded.profile)
+    }
+
+    /// pprof's `SampleIndexByName`: empty = default type, a number, a name, or a name with a
+    /// legacy `inuse_` prefix.
+    fn sample_index(profile: &Profile, wanted: Option<&str>) -> Result<usize, String> {
+        if profile.sample_types.is_empty() {
+            return Err("profile has no sample types".to_owned());
+        }
+        let Some(wanted) = wanted else {
+            return Ok(profile.default_sample_type);
+        };
+        let names: Vec<&str> = profile
+            .sample_types
+            .iter()
+            .map(|t| t.name.as_str())
+            .collect();
+        if let Ok(i) = wanted.parse::<i64>() {
+            return usize::try_from(i)
+                .ok()
+                .filter(|&i| i < names.len())
+                .ok_or_else(|| {
+                    format!(
+                        "sample index {wanted} is outside the range [0..{}]",
+                        names.len() - 1
+                    )
+                });
+        }
+        let no_inuse = wanted.strip_prefix("inuse_").unwrap_or(wanted);
+        names
+            .iter()
+            .position(|&n| n == wanted || n == no_inuse)
+            .ok_or_else(|| {
+                format!(
+                    "sample index {wanted:?} must be one of: {}",
+                    names.join(", ")
+                )
+            })
+    }
+
+    fn run_top(args: &TopArgs) -> Result<String, Failure> {
+        let profiles = args.files.iter().map(load).collect::<Result<Vec<_>, _>>()?;
+        let label = args
+            .files
+            .iter()
+            .map(|p| p.display().to_string())
+            .collect::<Vec<_>>()
+            .join(", ");
+        let merged;
+        let profile = if profiles.len() == 1 {
+            &profiles[0]
+        } else {
+            let refs: Vec<&Profile> = profiles.iter().collect();
+            merged = merge(&refs).map_err(|e| {
+                // Name the first file that does not fit the first one.
+                let odd = profiles
+                    .iter()
+                    .position(|p| p.sample_types != profiles[0].sample_types)
+                    .unwrap_or(1);
+                Failure(format!(
+                    "{}: {e}",
+                    args.files[odd.min(args.files.len() - 1)].display()
+                ))
+            })?;
+            &merged
+        };
+        let index = sample_index(profile, args.sample_index.as_deref())
+            .map_err(|e| Failure(format!("{label}: {e}")))?;
+        // pprof takes the report total before focusing (driver.go generateRawReport builds
+        // the report, then applies focus), so percentages stay relative to the whole profile.
+        let total = StackValues::new(profile, index).total;
+        let options = RefineOptions {
+            focus: args.focus.clone(),
+            ignore: args.ignore.clone(),
+            hide: args.hide.clone(),
+        };
+        let refined = refine(profile, &options).map_err(|e| Failure(e.message))?;
+        let top_options = TopOptions {
+            sample_index: index,
+            granularity: args.granularity,
+        };
+        if args.json {
+            let mut table = top(&refined, &top_options);
+            table.total = total;
+            if args.nodecount > 0 {
+                table.rows.truncate(args.nodecount);
+            }
+            let mut text = serde_json::to_string(&table).map_err(|e| Failure(e.to_string()))?;
+            text.push('\n');
+            return Ok(text);
+        }
+        // Inline marks as pprof's trimmed graph has them (the trimming cutoff comes from the
+        // refined graph's own sum, as in report.go newTrimmedGraph).
+        let mut table = pprof_top(
+            &refined,
+            &top_options,
+            args.nodefraction,
+            args.edgefraction,
+            args.nodecount,
+        );
+        table.total = total;
+        let mut header = vec![format!("File: {label}")];
+        header.extend(
+            profile
+                .meta
+                .comments
+                .iter()
+                .filter(|c| !c.starts_with('#'))
+                .cloned(),
+        );
+        if !table.sample_type.name.is_empty() {
+            header.push(format!("Type: {}", table.sample_type.name));
+        }
+        if let Some(t) = profile.meta.time_nanos.filter(|&t| t != 0) {
+            header.push(format!("Time: {}", pprof_time(t)));
+        }
+        let text_options = TopTextOptions {
+            node_fraction: args.nodefraction,
+            node_count: args.nodecount,
+            header,
+            duration_nanos: profile.meta.duration_nanos,
+            active_filters: options.active_filters(),
+        };
+        Ok(top_text(&table, &text_options))
+    }
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+fn main() -> std::process::ExitCode {
+    cli::main()
+}
+
+#[cfg(target_arch = "wasm32")]
 fn main() {}

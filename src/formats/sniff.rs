@@ -32,11 +32,26 @@ const MAGICS: &[(&[u8], &str)] = &[
     (b"GIF8", "a GIF image"),
     (b"%PDF", "a PDF document"),
     (b"PK\x03\x04", "a zip archive: unzip it first"),
-    (b"\x28\xb5\x2f\xfd", "zstd-compressed data: decompress it with `zstd -d` first"),
-    (b"BZh", "bzip2-compressed data: decompress it with `bunzip2` first"),
-    (b"\xfd7zXZ\x00", "xz-compressed data: decompress it with `xz -d` first"),
-    (b"\x7fELF", "an ELF executable or library, not a profile of one"),
-    (b"PERFILE2", "a Linux perf.data file: convert it with `perf_to_profile` first"),
+    (
+        b"\x28\xb5\x2f\xfd",
+        "zstd-compressed data: decompress it with `zstd -d` first",
+    ),
+    (
+        b"BZh",
+        "bzip2-compressed data: decompress it with `bunzip2` first",
+    ),
+    (
+        b"\xfd7zXZ\x00",
+        "xz-compressed data: decompress it with `xz -d` first",
+    ),
+    (
+        b"\x7fELF",
+        "an ELF executable or library, not a profile of one",
+    ),
+    (
+        b"PERFILE2",
+        "a Linux perf.data file: convert it with `perf_to_profile` first",
+    ),
     (b"FLR\x00", "a Java Flight Recorder (JFR) recording"),
 ];
 
@@ -65,14 +80,18 @@ pub fn sniff(bytes: &[u8]) -> Format {
     if let Some((_, what)) = MAGICS.iter().find(|(magic, _)| bytes.starts_with(magic)) {
         return Format::Other(what);
     }
-    if looks_like_text(bytes) && has_goroutine_header(text) {
-        return Format::GoroutineDebug2;
+    // Text before protobuf: letters are valid field keys (`h` is field 13), while real
+    // profile.proto bytes are full of small length and id bytes that text never holds.
+    if looks_like_text(bytes) {
+        if has_goroutine_header(text) {
+            return Format::GoroutineDebug2;
+        }
+        return Format::Other(
+            "a text file, but not a goroutine dump or a profile format leakscope knows",
+        );
     }
     if starts_like_profile_proto(bytes) {
         return Format::Proto;
-    }
-    if looks_like_text(bytes) {
-        return Format::Other("a text file, but not a goroutine dump or a profile format leakscope knows");
     }
     Format::Other("")
 }
@@ -89,28 +108,38 @@ pub fn not_a_profile(what: &str) -> DecodeError {
 
 fn skip_bom_and_space(bytes: &[u8]) -> &[u8] {
     let b = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
-    let start = b.iter().position(|c| !c.is_ascii_whitespace()).unwrap_or(b.len());
+    let start = b
+        .iter()
+        .position(|c| !c.is_ascii_whitespace())
+        .unwrap_or(b.len());
     &b[start..]
 }
 
 /// True when the first 4 KiB are UTF-8-ish text: no NUL and few control bytes.
 fn looks_like_text(bytes: &[u8]) -> bool {
     let head = &bytes[..bytes.len().min(4096)];
-    let control = head.iter().filter(|&&c| c < 0x20 && !matches!(c, b'\n' | b'\r' | b'\t')).count();
+    let control = head
+        .iter()
+        .filter(|&&c| c < 0x20 && !matches!(c, b'\n' | b'\r' | b'\t'))
+        .count();
     !head.contains(&0) && control * 100 <= head.len()
 }
 
 /// True when one of the first 200 lines is a `goroutine N [...]:` header, as in
 /// `/debug/pprof/goroutine?debug=2` output or a panic message followed by the stacks.
 fn has_goroutine_header(text: &[u8]) -> bool {
-    text.split(|&c| c == b'\n').take(200).any(|line| is_goroutine_header(line))
+    text.split(|&c| c == b'\n')
+        .take(200)
+        .any(is_goroutine_header)
 }
 
 /// `goroutine 12 [chan receive, 5 minutes]:` (tolerating extra words before the bracket, as
 /// `GOTRACEBACK=system` prints `gp=… m=…`).
 pub(crate) fn is_goroutine_header(line: &[u8]) -> bool {
     let line = line.strip_suffix(b"\r").unwrap_or(line);
-    let Some(rest) = line.strip_prefix(b"goroutine ") else { return false };
+    let Some(rest) = line.strip_prefix(b"goroutine ") else {
+        return false;
+    };
     rest.first().is_some_and(u8::is_ascii_digit) && rest.contains(&b'[') && line.ends_with(b":")
 }
 
@@ -142,23 +171,36 @@ mod tests {
     fn sniffs_by_content() {
         assert_eq!(sniff(b""), Format::Empty);
         assert_eq!(sniff(b"\x1f\x8b\x08\x00"), Format::Gzip);
-        assert_eq!(sniff(b"goroutine profile: total 3\n"), Format::GoroutineDebug1);
-        assert_eq!(sniff(b"goroutine 1 [running]:\nmain.main()\n"), Format::GoroutineDebug2);
+        assert_eq!(
+            sniff(b"goroutine profile: total 3\n"),
+            Format::GoroutineDebug1
+        );
+        assert_eq!(
+            sniff(b"goroutine 1 [running]:\nmain.main()\n"),
+            Format::GoroutineDebug2
+        );
         assert_eq!(
             sniff(b"panic: boom\n\ngoroutine 1 [running]:\nmain.main()\n"),
             Format::GoroutineDebug2
         );
         assert_eq!(sniff(b"  {\n \"snapshot\": {}}"), Format::HeapSnapshot);
         assert_eq!(sniff(b"\x0a\x04\x08\x01\x10\x02"), Format::Proto);
-        assert_eq!(sniff(b"\xff\xd8\xff\xe0\x00\x10JFIF"), Format::Other("a JPEG image"));
+        assert_eq!(
+            sniff(b"\xff\xd8\xff\xe0\x00\x10JFIF"),
+            Format::Other("a JPEG image")
+        );
         assert!(matches!(sniff(b"hello world\n"), Format::Other(s) if s.contains("text")));
         assert_eq!(sniff(b"\x00\x01\x02"), Format::Other(""));
     }
 
     #[test]
     fn goroutine_headers_are_tolerant() {
-        assert!(is_goroutine_header(b"goroutine 7 [select, 12 minutes, locked to thread]:"));
-        assert!(is_goroutine_header(b"goroutine 7 gp=0xc000 m=nil [running]:\r"));
+        assert!(is_goroutine_header(
+            b"goroutine 7 [select, 12 minutes, locked to thread]:"
+        ));
+        assert!(is_goroutine_header(
+            b"goroutine 7 gp=0xc000 m=nil [running]:\r"
+        ));
         assert!(!is_goroutine_header(b"goroutine profile: total 4"));
         assert!(!is_goroutine_header(b"goroutine x [running]:"));
     }

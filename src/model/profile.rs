@@ -76,7 +76,11 @@ pub struct Samples {
 impl Samples {
     /// An empty table for `n_types` values per sample.
     pub fn new(n_types: usize) -> Self {
-        Samples { n_types, label_sets: vec![Vec::new()], ..Default::default() }
+        Samples {
+            n_types,
+            label_sets: vec![Vec::new()],
+            ..Default::default()
+        }
     }
 
     /// How many samples there are.
@@ -270,7 +274,9 @@ impl Profile {
 
     /// The sum of column `type_index` over all samples.
     pub fn total(&self, type_index: usize) -> i64 {
-        (0..self.samples.len()).map(|i| self.samples.value(i, type_index)).sum()
+        (0..self.samples.len())
+            .map(|i| self.samples.value(i, type_index))
+            .sum()
     }
 
     /// Builds a profile from folded stacks, the test DSL and speedscope/inferno interchange:
@@ -285,14 +291,21 @@ impl Profile {
             if parts.len() <= n {
                 continue;
             }
-            let values: Option<Vec<i64>> = parts.split_off(parts.len() - n).iter().map(|v| v.parse().ok()).collect();
+            let values: Option<Vec<i64>> = parts
+                .split_off(parts.len() - n)
+                .iter()
+                .map(|v| v.parse().ok())
+                .collect();
             let Some(values) = values else { continue };
             let path = parts.join(" ");
             let mut frames = Vec::new();
             for name in path.split(';').filter(|s| !s.is_empty()) {
                 let id = *by_name.entry(name.to_owned()).or_insert_with(|| {
                     let function = p.strings.intern(name);
-                    p.add_frame(Frame { function, ..Default::default() })
+                    p.add_frame(Frame {
+                        function,
+                        ..Default::default()
+                    })
                 });
                 frames.push(id);
             }
@@ -306,7 +319,11 @@ impl Profile {
     /// folded line per sample (`root;…;leaf v1 v2`), with labels in braces when present.
     pub fn to_text(&self) -> String {
         let mut out = String::new();
-        let types: Vec<String> = self.sample_types.iter().map(|t| format!("{}/{}", t.name, t.unit)).collect();
+        let types: Vec<String> = self
+            .sample_types
+            .iter()
+            .map(|t| format!("{}/{}", t.name, t.unit))
+            .collect();
         out.push_str(&format!("# {}\n", types.join(" ")));
         for i in 0..self.samples.len() {
             let names: Vec<String> = self
@@ -327,7 +344,9 @@ impl Profile {
                         let key = self.strings.get(l.key);
                         match &l.value {
                             LabelValue::Str(s) => format!("{key}={}", self.strings.get(*s)),
-                            LabelValue::Num { value, unit } => format!("{key}={value}{}", self.strings.get(*unit)),
+                            LabelValue::Num { value, unit } => {
+                                format!("{key}={value}{}", self.strings.get(*unit))
+                            }
                         }
                     })
                     .collect();

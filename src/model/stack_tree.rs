@@ -36,7 +36,10 @@ impl StackTree {
     }
 
     /// The row of a whole stack given root first; `None` for an empty stack.
-    pub fn intern_path(&mut self, root_to_leaf: impl IntoIterator<Item = FrameId>) -> Option<StackId> {
+    pub fn intern_path(
+        &mut self,
+        root_to_leaf: impl IntoIterator<Item = FrameId>,
+    ) -> Option<StackId> {
         let mut at = None;
         for frame in root_to_leaf {
             at = Some(self.intern(at, frame));
@@ -117,7 +120,10 @@ mod tests {
         }
         let leaf_first: Vec<_> = t.frames_leaf_first(Some(b)).collect();
         assert_eq!(leaf_first, vec![FrameId(3), FrameId(1), FrameId(0)]);
-        assert_eq!(t.frames_root_first(Some(a)), vec![FrameId(0), FrameId(1), FrameId(2)]);
+        assert_eq!(
+            t.frames_root_first(Some(a)),
+            vec![FrameId(0), FrameId(1), FrameId(2)]
+        );
         assert_eq!(t.intern_path([]), None);
     }
 }

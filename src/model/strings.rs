@@ -14,7 +14,10 @@ pub struct StringTable {
 
 impl Default for StringTable {
     fn default() -> Self {
-        let mut table = StringTable { strings: Vec::new(), index: HashMap::new() };
+        let mut table = StringTable {
+            strings: Vec::new(),
+            index: HashMap::new(),
+        };
         table.intern("");
         table
     }
@@ -39,7 +42,10 @@ impl StringTable {
 
     /// The string behind `id`; an id from another table that is out of range reads as `""`.
     pub fn get(&self, id: StrId) -> &str {
-        self.strings.get(id.index()).map(String::as_str).unwrap_or("")
+        self.strings
+            .get(id.index())
+            .map(String::as_str)
+            .unwrap_or("")
     }
 
     /// The id of `s` if it was interned.

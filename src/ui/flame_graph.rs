@@ -1,25 +1,349 @@
-//! `<FlameGraph/>`: a canvas flame graph of one `CallTree` with zoom, hover tooltip and search.
-//! Geometry comes from `layout`; the drawing calls live in `flame_graph/paint.rs`.
+//! `<FlameGraph/>`: a canvas flame graph of one `CallTree` (root at the top) with click-to-zoom,
+//! a hover tooltip and search. Geometry comes from `layout`; drawing calls live in `paint.rs`.
+//! Signals only schedule a paint; one `requestAnimationFrame` callback per frame does the work.
 
+mod paint;
+
+use std::cell::RefCell;
+use std::rc::Rc;
 use std::sync::Arc;
 
+use leptos::ev;
+use leptos::html;
 use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+use web_sys::CanvasRenderingContext2d;
 
 use crate::analysis::CallTree;
+use crate::layout::{self, palette, FlameLayout, Viewport};
+use crate::model::format_value;
+
+use paint::{PaintInput, ROW_HEIGHT};
+
+/// What stays fixed while one tree is shown: the tree, its layout and node colours.
+struct Scene {
+    tree: Arc<CallTree>,
+    layout: FlameLayout,
+    swatches: Vec<u8>,
+}
+
+/// Main-thread state shared by the paint callback and the pointer handlers, so a hit-test
+/// uses exactly the viewport and width that were last painted.
+#[derive(Default)]
+struct Painted {
+    ctx: Option<CanvasRenderingContext2d>,
+    char_px: f64,
+    viewport: Viewport,
+    width: f64,
+    frame_pending: bool,
+}
 
 /// A flame graph (root at the top) of `tree`, filling its container's width.
+///
+/// The canvas carries `data-paint-ms` (duration of the last paint), `data-rects` (rectangles
+/// drawn by it) and `data-zoom` (name of the zoomed node, empty when not zoomed) for tests.
 #[component]
 pub fn FlameGraph(
     /// The tree to draw; None draws an empty state ("no samples").
     #[prop(into)]
     tree: Signal<Option<Arc<CallTree>>>,
 ) -> impl IntoView {
-    let empty = move || tree.with(|t| t.as_ref().is_none_or(|t| t.is_empty()));
+    let scene = Memo::new_with_compare(
+        move |_| {
+            tree.get().filter(|t| !t.is_empty()).map(|t| {
+                let layout = FlameLayout::new(&t);
+                let swatches = palette::swatches(&t);
+                Arc::new(Scene {
+                    tree: t,
+                    layout,
+                    swatches,
+                })
+            })
+        },
+        |a, b| match (a, b) {
+            (Some(Some(a)), Some(Some(b))) => !Arc::ptr_eq(a, b),
+            (Some(None), Some(None)) => false,
+            _ => true,
+        },
+    );
+    let zoom = RwSignal::new(None::<usize>);
+    let hovered = RwSignal::new(None::<usize>);
+    let tip_pos = RwSignal::new((0.0f64, 0.0f64));
+    let query = RwSignal::new(String::new());
+    let canvas_h = RwSignal::new(0.0f64);
+    let search = Memo::new_with_compare(
+        move |_| {
+            let q = query.get();
+            scene.with(|s| {
+                let s = s.as_ref()?;
+                layout::compile_query(&q)?;
+                Some(Arc::new(layout::matches(&s.tree, &q)))
+            })
+        },
+        |a, b| a != b,
+    );
+    // A new tree starts unzoomed, with nothing hovered.
+    Effect::new(move |_| {
+        scene.track();
+        zoom.set(None);
+        hovered.set(None);
+    });
+
+    let canvas_ref = NodeRef::<html::Canvas>::new();
+    let scroll_ref = NodeRef::<html::Div>::new();
+    let painted = Rc::new(RefCell::new(Painted::default()));
+
+    let paint_now = {
+        let painted = painted.clone();
+        move || {
+            let (Some(canvas), Some(scroller)) =
+                (canvas_ref.get_untracked(), scroll_ref.get_untracked())
+            else {
+                return;
+            };
+            let mut st = painted.borrow_mut();
+            st.frame_pending = false;
+            let scene = scene.get_untracked();
+            let rows = scene.as_ref().map_or(0, |s| s.layout.n_rows());
+            let width = scroller.client_width() as f64;
+            let height = (rows as f64 * ROW_HEIGHT).min(scroller.client_height() as f64);
+            let dpr = window().device_pixel_ratio().max(1.0);
+            let (bw, bh) = ((width * dpr).round() as u32, (height * dpr).round() as u32);
+            if canvas.width() != bw || canvas.height() != bh {
+                canvas.set_width(bw);
+                canvas.set_height(bh);
+            }
+            if canvas_h.get_untracked() != height {
+                canvas_h.set(height);
+            }
+            if st.ctx.is_none() {
+                st.ctx = canvas
+                    .get_context("2d")
+                    .ok()
+                    .flatten()
+                    .and_then(|c| c.dyn_into::<CanvasRenderingContext2d>().ok());
+                st.char_px = st.ctx.as_ref().map_or(7.2, paint::measure_char);
+            }
+            let Some(ctx) = st.ctx.clone() else { return };
+            let Some(scene) = scene else {
+                ctx.clear_rect(0.0, 0.0, canvas.width() as f64, canvas.height() as f64);
+                return;
+            };
+            let zoomed = zoom.get_untracked().filter(|&n| n < scene.layout.len());
+            let full = Viewport::full();
+            let viewport = zoomed
+                .map_or(full, |n| scene.layout.zoom_to(&full, n))
+                .scrolled(scroller.scroll_top() as f64, height);
+            let search = search.get_untracked();
+            let perf = window().performance();
+            let t0 = perf.as_ref().map_or(0.0, |p| p.now());
+            let n_rects = paint::paint(
+                &ctx,
+                &PaintInput {
+                    tree: &scene.tree,
+                    layout: &scene.layout,
+                    swatches: &scene.swatches,
+                    search: search.as_deref(),
+                    viewport,
+                    hovered: hovered.get_untracked(),
+                    width,
+                    height,
+                    dpr,
+                    char_px: st.char_px,
+                },
+            );
+            let ms = perf.as_ref().map_or(0.0, |p| p.now()) - t0;
+            (st.viewport, st.width) = (viewport, width);
+            let zoom_name = zoomed.map_or("", |n| scene.tree.name_of(n));
+            let _ = canvas.set_attribute("data-paint-ms", &format!("{ms:.2}"));
+            let _ = canvas.set_attribute("data-rects", &n_rects.to_string());
+            let _ = canvas.set_attribute("data-zoom", zoom_name);
+        }
+    };
+    let paint_now = Rc::new(paint_now);
+    // Coalesces any number of changes within one frame into one paint.
+    let schedule = {
+        let painted = painted.clone();
+        move || {
+            if std::mem::replace(&mut painted.borrow_mut().frame_pending, true) {
+                return;
+            }
+            let paint_now = paint_now.clone();
+            request_animation_frame(move || paint_now());
+        }
+    };
+    let schedule = Rc::new(schedule);
+    {
+        let schedule = schedule.clone();
+        Effect::new(move |_| {
+            scene.track();
+            zoom.track();
+            hovered.track();
+            search.track();
+            schedule();
+        });
+    }
+    let on_resize = {
+        let schedule = schedule.clone();
+        window_event_listener(ev::resize, move |_| schedule())
+    };
+    on_cleanup(move || on_resize.remove());
+
+    let hit = {
+        let painted = painted.clone();
+        move |x: f64, y: f64| {
+            let st = painted.borrow();
+            let scene = scene.get_untracked()?;
+            scene
+                .layout
+                .hit_test(&st.viewport, st.width, ROW_HEIGHT, x, y)
+        }
+    };
+    let on_move = {
+        let hit = hit.clone();
+        move |e: ev::MouseEvent| {
+            let n = hit(e.offset_x() as f64, e.offset_y() as f64);
+            if hovered.get_untracked() != n {
+                hovered.set(n);
+            }
+            tip_pos.set((e.client_x() as f64, e.client_y() as f64));
+        }
+    };
+    let on_click = move |e: ev::MouseEvent| {
+        if let Some(n) = hit(e.offset_x() as f64, e.offset_y() as f64) {
+            zoom.set(Some(n));
+        }
+    };
+    let on_scroll = {
+        let schedule = schedule.clone();
+        move |_| schedule()
+    };
+    let on_key = move |e: ev::KeyboardEvent| {
+        if e.key() == "Escape" && zoom.get_untracked().is_some() {
+            zoom.set(None);
+        }
+    };
+
+    let rows_px =
+        move || scene.with(|s| s.as_ref().map_or(0, |s| s.layout.n_rows())) as f64 * ROW_HEIGHT;
+    let match_text = move || {
+        let total = scene.with(|s| s.as_ref().map_or(0, |s| s.tree.total));
+        search.with(|r| match r {
+            None => String::new(),
+            Some(r) if r.n_matched == 0 => "no match".to_owned(),
+            Some(r) => format!("{} of total matched", percent(r.share(total))),
+        })
+    };
+
     view! {
-        <div class="flame-graph">
-            <Show when=empty fallback=|| view! { <canvas class="flame-canvas"></canvas> }>
+        <div class="flame-graph" tabindex="0" on:keydown=on_key>
+            <div class="flame-toolbar">
+                <input
+                    type="search"
+                    class="flame-search"
+                    placeholder="Search functions (regex)"
+                    prop:value=move || query.get()
+                    on:input=move |e| query.set(event_target_value(&e))
+                />
+                <span class="flame-match" data-testid="flame-match">{match_text}</span>
+                <button
+                    class="flame-reset"
+                    disabled=move || zoom.get().is_none()
+                    on:click=move |_| zoom.set(None)
+                >
+                    "Reset zoom"
+                </button>
+            </div>
+            <Show when=move || scene.with(Option::is_none)>
                 <p class="flame-empty">"No samples"</p>
             </Show>
+            <div
+                node_ref=scroll_ref
+                class="flame-scroll"
+                style="overflow-y:auto;max-height:75vh;position:relative"
+                on:scroll=on_scroll
+            >
+                <div style:height=move || format!("{}px", rows_px())>
+                    <canvas
+                        node_ref=canvas_ref
+                        class="flame-canvas"
+                        style="display:block;position:sticky;top:0;width:100%"
+                        style:height=move || format!("{}px", canvas_h.get())
+                        style:cursor=move || if hovered.get().is_some() { "pointer" } else { "default" }
+                        data-paint-ms=""
+                        data-rects="0"
+                        data-zoom=""
+                        on:mousemove=on_move
+                        on:mouseleave=move |_| hovered.set(None)
+                        on:click=on_click
+                    ></canvas>
+                </div>
+            </div>
+            <Tooltip scene=scene hovered=hovered pos=tip_pos />
         </div>
     }
+}
+
+/// The hover tooltip: full name, location, self and total with units and % of the total.
+#[component]
+fn Tooltip(
+    scene: Memo<Option<Arc<Scene>>>,
+    hovered: RwSignal<Option<usize>>,
+    pos: RwSignal<(f64, f64)>,
+) -> impl IntoView {
+    let body = move || {
+        let n = hovered.get()?;
+        let scene = scene.get()?;
+        let t = &scene.tree;
+        if n >= t.len() {
+            return None;
+        }
+        let unit = &t.sample_type.unit;
+        let of_total = |v: i64| {
+            let share = if t.total > 0 {
+                v as f64 / t.total as f64
+            } else {
+                0.0
+            };
+            format!("{} ({})", format_value(v, unit), percent(share))
+        };
+        let (name, detail) = (t.name_of(n).to_owned(), t.detail_of(n).to_owned());
+        let (self_v, total_v) = (of_total(t.self_value[n]), of_total(t.total_value[n]));
+        Some(view! {
+            <div class="flame-tip-name">{name}</div>
+            <div class="flame-tip-detail">{detail}</div>
+            <div>"self: " {self_v}</div>
+            <div>"total: " {total_v}</div>
+        })
+    };
+    // Flip to the left of the pointer near the window's right edge.
+    let left = move || {
+        let (x, _) = pos.get();
+        let vw = window()
+            .inner_width()
+            .ok()
+            .and_then(|w| w.as_f64())
+            .unwrap_or(1e9);
+        if x + 380.0 > vw {
+            (x - 372.0).max(0.0)
+        } else {
+            x + 14.0
+        }
+    };
+    view! {
+        <div
+            class="flame-tip"
+            style="position:fixed;z-index:10;pointer-events:none;max-width:360px;overflow-wrap:anywhere;background:#fff;border:1px solid #bbb;border-radius:4px;padding:6px 8px;font:12px system-ui,sans-serif;box-shadow:0 2px 8px rgba(0,0,0,.15)"
+            style:display=move || if hovered.get().is_some() { "block" } else { "none" }
+            style:left=move || format!("{}px", left())
+            style:top=move || format!("{}px", pos.get().1 + 16.0)
+        >
+            {body}
+        </div>
+    }
+}
+
+/// A share as a percentage with pprof's two decimals (`12.34%`).
+fn percent(share: f64) -> String {
+    format!("{:.2}%", share * 100.0)
 }

@@ -1,5 +1,9 @@
 //! The one integration-test binary: each module below is one concern (decoding, parity with
 //! `go tool pprof`, architecture rules). Shared fixture lookup lives in `support`.
 
+mod decode;
+mod decode_robustness;
+mod heap;
+mod pprof_parity;
 mod support;
 mod tidy;

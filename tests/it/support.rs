@@ -24,7 +24,10 @@ pub fn corpus() -> Option<PathBuf> {
     if dir.is_dir() {
         Some(dir)
     } else {
-        eprintln!("note: corpus not found at {}; skipping corpus checks", dir.display());
+        eprintln!(
+            "note: corpus not found at {}; skipping corpus checks",
+            dir.display()
+        );
         None
     }
 }
@@ -32,7 +35,12 @@ pub fn corpus() -> Option<PathBuf> {
 /// Sorted files directly inside `dir` (not recursive).
 pub fn files_in(dir: &std::path::Path) -> Vec<PathBuf> {
     let mut v: Vec<PathBuf> = std::fs::read_dir(dir)
-        .map(|rd| rd.filter_map(|e| e.ok()).map(|e| e.path()).filter(|p| p.is_file()).collect())
+        .map(|rd| {
+            rd.filter_map(|e| e.ok())
+                .map(|e| e.path())
+                .filter(|p| p.is_file())
+                .collect()
+        })
         .unwrap_or_default();
     v.sort();
     v

@@ -6,7 +6,9 @@ use std::path::{Path, PathBuf};
 use crate::support::repo_root;
 
 fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(rd) = std::fs::read_dir(dir) else { return };
+    let Ok(rd) = std::fs::read_dir(dir) else {
+        return;
+    };
     for e in rd.flatten() {
         let p = e.path();
         if p.is_dir() {
@@ -32,7 +34,10 @@ fn layer_files(layer: &str) -> Vec<PathBuf> {
 /// Code lines only: `//` comments are dropped so that docs may name other layers.
 fn code_of(path: &Path) -> String {
     let text = std::fs::read_to_string(path).unwrap();
-    text.lines().filter(|l| !l.trim_start().starts_with("//")).collect::<Vec<_>>().join("\n")
+    text.lines()
+        .filter(|l| !l.trim_start().starts_with("//"))
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 fn offenders(files: &[PathBuf], forbidden: &[&str]) -> Vec<String> {
@@ -41,7 +46,10 @@ fn offenders(files: &[PathBuf], forbidden: &[&str]) -> Vec<String> {
         let code = code_of(f);
         for word in forbidden {
             if code.contains(word) {
-                bad.push(format!("{} mentions `{word}`", f.strip_prefix(repo_root()).unwrap().display()));
+                bad.push(format!(
+                    "{} mentions `{word}`",
+                    f.strip_prefix(repo_root()).unwrap().display()
+                ));
             }
         }
     }
@@ -54,16 +62,30 @@ const BROWSER: &[&str] = &["leptos", "web_sys", "wasm_bindgen", "js_sys", "gloo"
 fn model_depends_on_nothing_else_in_the_crate() {
     let bad = offenders(
         &layer_files("model"),
-        &["crate::formats", "crate::analysis", "crate::layout", "crate::ui"],
+        &[
+            "crate::formats",
+            "crate::analysis",
+            "crate::layout",
+            "crate::ui",
+        ],
     );
     assert!(bad.is_empty(), "{bad:#?}");
 }
 
 #[test]
 fn formats_and_analysis_depend_only_on_model() {
-    let mut bad = offenders(&layer_files("formats"), &["crate::analysis", "crate::layout", "crate::ui"]);
-    bad.extend(offenders(&layer_files("analysis"), &["crate::formats", "crate::layout", "crate::ui"]));
-    bad.extend(offenders(&layer_files("layout"), &["crate::formats", "crate::ui"]));
+    let mut bad = offenders(
+        &layer_files("formats"),
+        &["crate::analysis", "crate::layout", "crate::ui"],
+    );
+    bad.extend(offenders(
+        &layer_files("analysis"),
+        &["crate::formats", "crate::layout", "crate::ui"],
+    ));
+    bad.extend(offenders(
+        &layer_files("layout"),
+        &["crate::formats", "crate::ui"],
+    ));
     assert!(bad.is_empty(), "{bad:#?}");
 }
 
@@ -88,10 +110,18 @@ fn every_rust_file_starts_with_a_module_doc() {
     assert!(files.len() > 10, "found only {} Rust files", files.len());
     let missing: Vec<_> = files
         .iter()
-        .filter(|f| !std::fs::read_to_string(f).unwrap().trim_start().starts_with("//!"))
+        .filter(|f| {
+            !std::fs::read_to_string(f)
+                .unwrap()
+                .trim_start()
+                .starts_with("//!")
+        })
         .map(|f| f.strip_prefix(repo_root()).unwrap().display().to_string())
         .collect();
-    assert!(missing.is_empty(), "files without a leading //! comment: {missing:#?}");
+    assert!(
+        missing.is_empty(),
+        "files without a leading //! comment: {missing:#?}"
+    );
 }
 
 #[test]

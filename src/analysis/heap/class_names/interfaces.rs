@@ -1,0 +1,202 @@
+//! Interface inference for plain `Object`s (DevTools `inferInterfaceDefinitions` and
+//! `applyInterfaceDefinitions`): the most common property-name sets seen at least twice become
+//! names like `{url, method, headers}`; each object takes the definition with the most properties
+//! that it has all of (ties: the more common one).
+
+use std::collections::HashMap;
+
+use super::ClassNames;
+use crate::analysis::heap::type_ids::TypeIds;
+use crate::model::{HeapGraph, NodeOrdinal};
+
+/// An interface must match at least 1 in this many plain objects
+/// (`MIN_OBJECT_PROPORTION_PER_INTERFACE`, DevTools 1.0.1705227; it replaced a cap of 1000).
+const MIN_OBJECT_PROPORTION_PER_INTERFACE: f64 = 1000.0;
+/// More properties are only added while the name stays under this many UTF-16 units.
+const MAX_INTERFACE_NAME_LENGTH: usize = 120;
+/// An interface must match at least this many objects.
+const MIN_OBJECT_COUNT_PER_INTERFACE: usize = 2;
+
+/// JavaScript's `string.length` (UTF-16 units).
+fn js_len(s: &str) -> usize {
+    if s.is_ascii() {
+        s.len()
+    } else {
+        s.encode_utf16().count()
+    }
+}
+
+/// DevTools' `formatPropertyName`: names with `, ' " { }` are shown JSON-quoted.
+fn format_property_name(name: &str) -> String {
+    if name.contains([',', '\'', '"', '{', '}']) {
+        serde_json::to_string(name).unwrap_or_else(|_| name.to_owned())
+    } else {
+        name.to_owned()
+    }
+}
+
+struct Definition<'g> {
+    name: String,
+    properties: Vec<&'g str>,
+    count: usize,
+}
+
+/// A node of the property tree: transitions by property name, in sorted-name order.
+#[derive(Default)]
+struct TreeNode<'g> {
+    next: HashMap<&'g str, usize>,
+    /// (property count, definition index) of the interface ending here.
+    matched: Option<(usize, usize)>,
+    greatest_next: Option<&'g str>,
+}
+
+fn is_plain_object(g: &HeapGraph, t: &TypeIds, n: NodeOrdinal) -> bool {
+    g.node_type(n) as u16 == t.object && g.node_name(n) == "Object"
+}
+
+fn infer<'g>(g: &'g HeapGraph, t: &TypeIds) -> Vec<Definition<'g>> {
+    let mut candidates: Vec<Definition<'g>> = Vec::new();
+    let mut by_name: HashMap<String, usize> = HashMap::new();
+    let mut total_objects = 0usize;
+    for o in 0..g.node_count() {
+        let n = NodeOrdinal(o as u32);
+        if !is_plain_object(g, t, n) {
+            continue;
+        }
+        total_objects += 1;
+        let mut name = String::from("{");
+        let mut name_len = 1;
+        let mut properties = Vec::new();
+        for e in g.edges(n) {
+            if g.edge_kind(e) as u16 != t.e_property {
+                continue;
+            }
+            let edge_name = g.strings().get(g.edge_name_or_index(e));
+            if edge_name == "__proto__" {
+                continue;
+            }
+            let formatted = format_property_name(edge_name);
+            let formatted_len = js_len(&formatted);
+            if name_len > 1 && name_len + formatted_len > MAX_INTERFACE_NAME_LENGTH {
+                break;
+            }
+            if name_len != 1 {
+                name.push_str(", ");
+                name_len += 2;
+            }
+            name.push_str(&formatted);
+            name_len += formatted_len;
+            properties.push(edge_name);
+        }
+        if properties.is_empty() {
+            continue;
+        }
+        name.push('}');
+        match by_name.get(&name) {
+            Some(&i) => candidates[i].count += 1,
+            None => {
+                by_name.insert(name.clone(), candidates.len());
+                candidates.push(Definition {
+                    name,
+                    properties,
+                    count: 1,
+                });
+            }
+        }
+    }
+    // Stable sort, like JS's Array.prototype.sort: ties keep first-seen order.
+    candidates.sort_by_key(|c| std::cmp::Reverse(c.count));
+    let min_count = (MIN_OBJECT_COUNT_PER_INTERFACE as f64)
+        .max(total_objects as f64 / MIN_OBJECT_PROPORTION_PER_INTERFACE);
+    if let Some(cut) = candidates.iter().position(|c| (c.count as f64) < min_count) {
+        candidates.truncate(cut);
+    }
+    candidates
+}
+
+fn better(a: Option<(usize, usize)>, b: Option<(usize, usize)>) -> Option<(usize, usize)> {
+    match (a, b) {
+        (Some((ap, ai)), Some((bp, bi))) => Some(if ap > bp || (ap == bp && ai <= bi) {
+            (ap, ai)
+        } else {
+            (bp, bi)
+        }),
+        (a, None) => a,
+        (None, b) => b,
+    }
+}
+
+/// Renames plain objects in `names` after the inferred interfaces.
+pub(super) fn apply(g: &HeapGraph, t: &TypeIds, names: &mut ClassNames) {
+    let definitions = infer(g, t);
+    if definitions.is_empty() {
+        return;
+    }
+    let mut tree: Vec<TreeNode> = vec![TreeNode::default()];
+    for (index, d) in definitions.iter().enumerate() {
+        let mut props = d.properties.clone();
+        props.sort_unstable();
+        let mut at = 0;
+        for &p in &props {
+            at = match tree[at].next.get(p) {
+                Some(&next) => next,
+                None => {
+                    let next = tree.len();
+                    tree.push(TreeNode::default());
+                    tree[at].next.insert(p, next);
+                    if tree[at].greatest_next.is_none_or(|gn| gn < p) {
+                        tree[at].greatest_next = Some(p);
+                    }
+                    next
+                }
+            };
+        }
+        if tree[at].matched.is_none() {
+            tree[at].matched = Some((props.len(), index));
+        }
+    }
+    let mut interface_ids: Vec<Option<u32>> = vec![None; definitions.len()];
+    let mut props: Vec<&str> = Vec::new();
+    let mut states: Vec<usize> = Vec::new();
+    let mut next_states: Vec<usize> = Vec::new();
+    for o in 0..g.node_count() {
+        let n = NodeOrdinal(o as u32);
+        if !is_plain_object(g, t, n) {
+            continue;
+        }
+        props.clear();
+        props.extend(
+            g.edges(n)
+                .filter(|&e| g.edge_kind(e) as u16 == t.e_property)
+                .map(|e| g.strings().get(g.edge_name_or_index(e))),
+        );
+        props.sort_unstable();
+        states.clear();
+        states.push(0);
+        let mut best = tree[0].matched;
+        for &p in &props {
+            next_states.clear();
+            for &s in &states {
+                let node = &tree[s];
+                let exhausted = node.greatest_next.is_none_or(|gn| p >= gn);
+                if !exhausted && !next_states.contains(&s) {
+                    next_states.push(s);
+                }
+                if let Some(&nx) = node.next.get(p) {
+                    if !next_states.contains(&nx) {
+                        next_states.push(nx);
+                    }
+                    best = better(best, tree[nx].matched);
+                }
+            }
+            std::mem::swap(&mut states, &mut next_states);
+        }
+        // No match keeps the raw name ("Object"), as DevTools' initial match does.
+        let Some((_, index)) = best else { continue };
+        let id = *interface_ids[index].get_or_insert_with(|| {
+            names.added.push(definitions[index].name.clone());
+            names.base + names.added.len() as u32 - 1
+        });
+        names.class_of[o] = id;
+    }
+}

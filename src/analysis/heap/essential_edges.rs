@@ -1,0 +1,113 @@
+//! `is_essential_edge` / `essential_edges`: which references may retain, exactly as DevTools'
+//! `computeIsEssentialEdge` (FORMATS-AND-LIMITS §2.8). Both the dominator DFS and the
+//! predecessor scan use this one predicate (memlab: a disagreement corrupts dominators).
+
+use super::bit_set::BitSet;
+use super::type_ids::TypeIds;
+use super::weak_map::WeakMapEdges;
+use crate::model::{HeapGraph, NodeOrdinal};
+
+/// What `is_essential_edge` needs besides the graph, computed once.
+pub struct EssentialEdgeContext {
+    pub(crate) types: TypeIds,
+    pub(crate) weak_maps: WeakMapEdges,
+    pub(crate) page_owned: BitSet,
+}
+
+impl EssentialEdgeContext {
+    /// Resolves type ids, parses WeakMap edge names and marks page-owned nodes.
+    pub fn new(g: &HeapGraph) -> Self {
+        let types = TypeIds::of(g);
+        EssentialEdgeContext {
+            weak_maps: WeakMapEdges::of(g, &types),
+            page_owned: super::page_owned(g),
+            types,
+        }
+    }
+}
+
+/// Whether edge `e` (whose source is `from`) can retain its target. In DevTools' order:
+/// 1. not the WeakMap table → value edge (the key → value edge is kept);
+/// 2. not `weak`; 3. not a self edge; 4. not `shortcut` unless from the root;
+/// 5. not from a non-page-owned node to a page-owned one (unless from the root).
+pub fn is_essential_edge(
+    g: &HeapGraph,
+    cx: &EssentialEdgeContext,
+    from: NodeOrdinal,
+    e: usize,
+) -> bool {
+    let t = &cx.types;
+    let kind = g.edge_kind(e) as u16;
+    if kind == t.e_internal {
+        if let Some(w) = cx.weak_maps.get(g.edge_name_or_index(e)) {
+            if w.table_id == g.node_id(from) as u64 {
+                return false;
+            }
+        }
+    }
+    if kind == t.e_weak {
+        return false;
+    }
+    let to = g.edge_to(e);
+    if to == from {
+        return false;
+    }
+    if from != g.root() {
+        if kind == t.e_shortcut {
+            return false;
+        }
+        if cx.page_owned.get(to.index()) && !cx.page_owned.get(from.index()) {
+            return false;
+        }
+    }
+    true
+}
+
+/// The essential edges of the whole graph, one bit per edge.
+pub fn essential_edges(g: &HeapGraph, cx: &EssentialEdgeContext) -> BitSet {
+    let mut bits = BitSet::new(g.edge_count());
+    for o in 0..g.node_count() {
+        let from = NodeOrdinal(o as u32);
+        for e in g.edges(from) {
+            if is_essential_edge(g, cx, from, e) {
+                bits.set(e);
+            }
+        }
+    }
+    bits
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::HeapGraphBuilder;
+
+    #[test]
+    fn devtools_rules() {
+        let mut b = HeapGraphBuilder::v8();
+        let r = b.add_node("synthetic", "", 1, 0);
+        let win = b.add_node("object", "Window", 3, 10);
+        let table = b.add_node("array", "", 5, 10);
+        let key = b.add_node("object", "K", 7, 10);
+        let val = b.add_node("object", "V", 9, 10);
+        let console = b.add_node("synthetic", "(console)", 11, 0);
+        let pair = "1 / part of key (K @7) -> value (V @9) pair in WeakMap (table @5)";
+        b.add_edge(r, "shortcut", "global", win); // 0: root shortcut: essential
+        b.add_edge(r, "element", "1", console); // 1
+        b.add_edge(win, "property", "t", table); // 2
+        b.add_edge(win, "shortcut", "s", key); // 3: shortcut not from root
+        b.add_edge(win, "weak", "w", key); // 4
+        b.add_edge(win, "property", "self", win); // 5: self edge
+        b.add_edge(table, "internal", pair, val); // 6: table → value
+        b.add_edge(key, "internal", pair, val); // 7: key → value
+        b.add_edge(console, "property", "$0", win); // 8: non-page → page
+        let g = b.finish().unwrap();
+        let cx = EssentialEdgeContext::new(&g);
+        let bits = essential_edges(&g, &cx);
+        let got: Vec<bool> = (0..g.edge_count()).map(|e| bits.get(e)).collect();
+        assert_eq!(
+            got,
+            [true, true, true, false, false, false, false, true, false]
+        );
+    }
+}

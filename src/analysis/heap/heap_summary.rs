@@ -1,0 +1,258 @@
+//! `heap_summary`: DevTools' Summary view — per class: count, distance, shallow size, retained
+//! size (`buildAggregates`, `calculateClassesRetainedSize`). It runs the whole DevTools pipeline
+//! (`heap_analysis`) and frees each scratch array as soon as its phase ends.
+
+use std::collections::HashMap;
+
+use serde::{Deserialize, Serialize};
+
+use super::class_names::{class_names, ClassNameOptions, ClassNames};
+use super::distances::distances;
+use super::dom_state::dom_states;
+use super::dominators::{dominator_tree, DominatorTree};
+use super::essential_edges::{essential_edges, EssentialEdgeContext};
+use super::shallow_sizes::shallow_sizes;
+use super::type_ids::TypeIds;
+use crate::model::HeapGraph;
+
+/// Options for `heap_summary` / `heap_analysis`.
+#[derive(Clone, Debug)]
+#[non_exhaustive]
+pub struct HeapSummaryOptions {
+    /// Name plain objects by their property sets (`{a, b}`), as current DevTools does. Turn off
+    /// to compare with DevTools before 2024, which lists them all as `Object`.
+    pub infer_interfaces: bool,
+}
+
+impl Default for HeapSummaryOptions {
+    fn default() -> Self {
+        HeapSummaryOptions {
+            infer_interfaces: true,
+        }
+    }
+}
+
+/// Per-node results of DevTools' pipeline.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub struct HeapAnalysis {
+    /// BFS distance of each node (`NO_DISTANCE` when unreachable).
+    pub distances: Vec<i32>,
+    /// Self sizes after DevTools moves hidden/array internals to their owners.
+    pub shallow_sizes: Vec<u32>,
+    /// Immediate dominators and retained sizes.
+    pub dominators: DominatorTree,
+    /// Each node's Summary class.
+    pub class_names: ClassNames,
+}
+
+/// One Summary row.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClassRow {
+    /// The class as DevTools shows it (`Function`, `(string)`, `{url, method}`, `Detached <div>`).
+    pub name: String,
+    /// DevTools' class key: `,<name>`, or `<scriptId>,<line>,<column>,<name>` for objects with an
+    /// allocation site (same-named constructors from different scripts are separate rows).
+    pub key: String,
+    /// Objects of the class with a non-zero shallow size (DevTools skips zero-size ones).
+    pub count: u64,
+    /// The smallest distance among them.
+    pub distance: i32,
+    /// Sum of their shallow sizes.
+    pub shallow_size: u64,
+    /// Sum of retained sizes of those not dominated by another object of the same class.
+    pub retained_size: u64,
+}
+
+/// DevTools' Summary.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HeapSummary {
+    /// Objects in the snapshot.
+    pub node_count: u64,
+    /// References in the snapshot.
+    pub edge_count: u64,
+    /// The root's retained size plus the header's `extra_native_bytes` (DevTools' total).
+    pub total_size: u64,
+    /// Objects not reachable from the root over retaining edges (attached to the root).
+    pub unreachable: u64,
+    /// One row per class key, largest retained size first.
+    pub classes: Vec<ClassRow>,
+}
+
+/// Runs DevTools' pipeline: DOM state, page ownership, distances, shallow sizes, dominators,
+/// class names.
+pub fn heap_analysis(g: &HeapGraph, opts: &HeapSummaryOptions) -> HeapAnalysis {
+    let states = dom_states(g);
+    let distances = distances(g);
+    let shallow_sizes = shallow_sizes(g);
+    let dominators = {
+        let cx = EssentialEdgeContext::new(g);
+        let essential = essential_edges(g, &cx);
+        drop(cx);
+        dominator_tree(g, &essential, &shallow_sizes)
+    };
+    let class_opts = ClassNameOptions {
+        infer_interfaces: opts.infer_interfaces,
+    };
+    let class_names = class_names(g, states.as_deref(), &class_opts);
+    HeapAnalysis {
+        distances,
+        shallow_sizes,
+        dominators,
+        class_names,
+    }
+}
+
+/// DevTools' Summary of `g`.
+pub fn heap_summary(g: &HeapGraph, opts: &HeapSummaryOptions) -> HeapSummary {
+    summarize(g, &heap_analysis(g, opts))
+}
+
+/// Location of each `object` node with an allocation site (the last record wins, like
+/// DevTools' `Map`).
+fn object_locations(g: &HeapGraph, t: &TypeIds) -> HashMap<u32, (u32, u32, u32)> {
+    let mut map = HashMap::new();
+    for l in g.locations() {
+        if g.node_type(l.node) as u16 == t.object {
+            map.insert(l.node.0, (l.script_id, l.line, l.column));
+        }
+    }
+    map
+}
+
+/// A class id plus the allocation site (script, line, column) for located `object` nodes.
+type ClassKey = (u32, Option<(u32, u32, u32)>);
+
+/// Builds the Summary rows from per-node results.
+pub fn summarize(g: &HeapGraph, a: &HeapAnalysis) -> HeapSummary {
+    let n = g.node_count();
+    let t = TypeIds::of(g);
+    let locations = object_locations(g, &t);
+    // Dense key ids for (class, location).
+    let mut key_ids: HashMap<ClassKey, u32> = HashMap::new();
+    let mut keys: Vec<ClassKey> = Vec::new();
+    let mut key_of = Vec::with_capacity(n);
+    for o in 0..n {
+        let class = a.class_names.class_of[o];
+        let loc = if locations.is_empty() {
+            None
+        } else {
+            locations.get(&(o as u32)).copied()
+        };
+        let id = *key_ids.entry((class, loc)).or_insert_with(|| {
+            keys.push((class, loc));
+            keys.len() as u32 - 1
+        });
+        key_of.push(id);
+    }
+    drop(key_ids);
+    struct Agg {
+        count: u64,
+        distance: i32,
+        shallow: u64,
+        retained: u64,
+    }
+    let mut aggs: Vec<Option<Agg>> = (0..keys.len()).map(|_| None).collect();
+    for o in 0..n {
+        let size = a.shallow_sizes[o];
+        if size == 0 {
+            continue;
+        }
+        let d = a.distances[o];
+        match &mut aggs[key_of[o] as usize] {
+            Some(agg) => {
+                agg.count += 1;
+                agg.distance = agg.distance.min(d);
+                agg.shallow += size as u64;
+            }
+            slot @ None => {
+                *slot = Some(Agg {
+                    count: 1,
+                    distance: d,
+                    shallow: size as u64,
+                    retained: 0,
+                })
+            }
+        }
+    }
+    // Retained size per class: walk the dominator tree, counting a node only when no dominator
+    // above it has the same key (calculateClassesRetainedSize).
+    let root = g.root().index();
+    let idom = &a.dominators.idom;
+    let mut first = vec![0u32; n + 1];
+    for (o, &d) in idom.iter().enumerate() {
+        if o != root && (d as usize) < n {
+            first[d as usize] += 1;
+        }
+    }
+    let mut sum = 0;
+    for c in first.iter_mut() {
+        let count = *c;
+        *c = sum;
+        sum += count;
+    }
+    let mut children = vec![0u32; sum as usize];
+    let mut fill = first.clone();
+    for (o, &d) in idom.iter().enumerate() {
+        if o != root && (d as usize) < n {
+            children[fill[d as usize] as usize] = o as u32;
+            fill[d as usize] += 1;
+        }
+    }
+    drop(fill);
+    let mut active = vec![false; keys.len()];
+    // Stack entries: node ordinal, with the top bit set for "leave this node".
+    const LEAVE: u32 = 1 << 31;
+    let mut stack = vec![root as u32];
+    while let Some(top) = stack.pop() {
+        if top & LEAVE != 0 {
+            active[key_of[(top & !LEAVE) as usize] as usize] = false;
+            continue;
+        }
+        let o = top as usize;
+        let key = key_of[o] as usize;
+        let (from, to) = (first[o] as usize, first[o + 1] as usize);
+        if !active[key] && a.shallow_sizes[o] != 0 {
+            if let Some(agg) = aggs[key].as_mut() {
+                agg.retained += a.dominators.retained_size[o];
+            }
+            if from != to {
+                active[key] = true;
+                stack.push(top | LEAVE);
+            }
+        }
+        stack.extend_from_slice(&children[from..to]);
+    }
+    let mut classes: Vec<ClassRow> = keys
+        .iter()
+        .zip(aggs)
+        .filter_map(|(&(class, loc), agg)| {
+            let agg = agg?;
+            let name = a.class_names.name(g, class).to_owned();
+            let key = match loc {
+                Some((s, l, c)) => format!("{s},{l},{c},{name}"),
+                None => format!(",{name}"),
+            };
+            Some(ClassRow {
+                name,
+                key,
+                count: agg.count,
+                distance: agg.distance,
+                shallow_size: agg.shallow,
+                retained_size: agg.retained,
+            })
+        })
+        .collect();
+    classes.sort_by(|x, y| {
+        y.retained_size
+            .cmp(&x.retained_size)
+            .then_with(|| x.key.cmp(&y.key))
+    });
+    HeapSummary {
+        node_count: n as u64,
+        edge_count: g.edge_count() as u64,
+        total_size: a.dominators.retained_size.get(root).copied().unwrap_or(0)
+            + g.extra_native_bytes(),
+        unreachable: a.dominators.unreachable as u64,
+        classes,
+    }
+}

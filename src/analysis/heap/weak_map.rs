@@ -1,0 +1,103 @@
+//! `WeakMapEdges`: recognises V8's ephemeron edge names, `<n> / part of key (<k> @<id>) -> value
+//! (<v> @<id>) pair in WeakMap (table @<id>)`, with DevTools' regex (`tryParseWeakMapEdgeName`).
+//! Each distinct internal edge name is parsed once.
+
+use std::collections::HashMap;
+
+use regex::Regex;
+
+use super::bit_set::BitSet;
+use super::type_ids::TypeIds;
+use crate::model::HeapGraph;
+
+/// A parsed ephemeron edge name.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct WeakMapName {
+    /// Byte offset where the part shared by the key→value and table→value edges starts.
+    pub duplicated_from: usize,
+    /// The WeakMap table's node id (saturated if absurdly long).
+    pub table_id: u64,
+}
+
+/// The ephemeron names among a graph's internal edge names, by string index.
+#[derive(Debug, Default)]
+pub(crate) struct WeakMapEdges {
+    names: HashMap<u32, WeakMapName>,
+}
+
+impl WeakMapEdges {
+    /// Parses every string used as an `internal` edge name.
+    pub fn of(g: &HeapGraph, t: &TypeIds) -> Self {
+        let mut checked = BitSet::new(g.strings().len());
+        let mut names = HashMap::new();
+        // DevTools' pattern, with JS's ASCII `\d` and its `.` (which excludes line terminators).
+        let re = Regex::new(
+            r"^[0-9]+(?P<dup> / part of key \([^\n\r\x{2028}\x{2029}]*? @[0-9]+\) -> value \([^\n\r\x{2028}\x{2029}]*? @[0-9]+\) pair in WeakMap \(table @(?P<table>[0-9]+)\))$",
+        )
+        .expect("valid regex");
+        for e in 0..g.edge_count() {
+            if g.edge_kind(e) as u16 != t.e_internal {
+                continue;
+            }
+            let s = g.edge_name_or_index(e);
+            if checked.get(s as usize) {
+                continue;
+            }
+            checked.set(s as usize);
+            let text = g.strings().get(s);
+            if !text.ends_with(")") {
+                continue;
+            }
+            if let Some(c) = re.captures(text) {
+                let (Some(dup), Some(table)) = (c.name("dup"), c.name("table")) else {
+                    continue;
+                };
+                let table_id = table.as_str().parse::<u64>().unwrap_or(u64::MAX);
+                names.insert(
+                    s,
+                    WeakMapName {
+                        duplicated_from: dup.start(),
+                        table_id,
+                    },
+                );
+            }
+        }
+        WeakMapEdges { names }
+    }
+
+    /// The parsed name if string `name` is an ephemeron edge name.
+    #[inline]
+    pub fn get(&self, name: u32) -> Option<WeakMapName> {
+        if self.names.is_empty() {
+            return None;
+        }
+        self.names.get(&name).copied()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::HeapGraphBuilder;
+
+    #[test]
+    fn recognises_devtools_ephemeron_names() {
+        let mut b = HeapGraphBuilder::v8();
+        let r = b.add_node("synthetic", "", 1, 0);
+        let v = b.add_node("object", "V", 3, 0);
+        let name = "12 / part of key (Object @5) -> value (V @3) pair in WeakMap (table @7)";
+        b.add_edge(r, "internal", name, v);
+        b.add_edge(r, "internal", "12 / part of key (x) pair", v);
+        b.add_edge(r, "property", name, v);
+        let g = b.finish().unwrap();
+        let t = TypeIds::of(&g);
+        let w = WeakMapEdges::of(&g, &t);
+        let parsed = w.get(g.edge_name_or_index(0)).unwrap();
+        assert_eq!(parsed.table_id, 7);
+        assert_eq!(
+            &name[parsed.duplicated_from..],
+            " / part of key (Object @5) -> value (V @3) pair in WeakMap (table @7)"
+        );
+        assert_eq!(w.get(g.edge_name_or_index(1)), None);
+    }
+}

@@ -1,0 +1,418 @@
+//! `top`: flat and cumulative value per report node, ranked as `go tool pprof -top` ranks
+//! them (internal/graph `newGraph`, `FlatNameOrder`), plus pprof's display trimming. It
+//! computes numbers only; `top_text` prints them.
+
+use std::collections::HashMap;
+
+use serde::{Deserialize, Serialize};
+
+use super::{FrameKeys, Granularity, StackChildren, StackValues};
+use crate::model::{Profile, SampleType, StackId};
+
+/// What to rank: which sample type, at which granularity.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TopOptions {
+    /// The value column (`Profile::sample_types` index).
+    pub sample_index: usize,
+    /// How frames are merged into rows.
+    pub granularity: Granularity,
+}
+
+/// Whether a row's node was reached through inlined calls, pprof's `(inline)` suffix.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Inlining {
+    /// Never inlined, or a root (no suffix).
+    #[default]
+    No,
+    /// Every caller edge is inlined: `(inline)`.
+    Inline,
+    /// Some caller edges are inlined: `(partial-inline)`.
+    Partial,
+}
+
+impl Inlining {
+    /// pprof's suffix, empty for `No`.
+    pub fn label(self) -> &'static str {
+        match self {
+            Inlining::No => "",
+            Inlining::Inline => "(inline)",
+            Inlining::Partial => "(partial-inline)",
+        }
+    }
+
+    fn is_no(&self) -> bool {
+        *self == Inlining::No
+    }
+}
+
+/// One report node.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TopRow {
+    /// The node's printed name at the table's granularity.
+    pub name: String,
+    /// Value of samples whose leaf frame is this node.
+    pub flat: i64,
+    /// Value of samples whose stack contains this node (once per sample, even if recursive).
+    pub cum: i64,
+    /// pprof's inline mark (omitted from JSON when `No`).
+    #[serde(default, skip_serializing_if = "Inlining::is_no")]
+    pub inline: Inlining,
+}
+
+/// Every report node of one sample type, sorted like `go tool pprof -top`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TopTable {
+    /// What the values measure.
+    pub sample_type: SampleType,
+    /// The 100% of percentages: the sum of absolute sample values (report.go `computeTotal`).
+    /// pprof takes it before `-focus`/`-ignore`/`-hide`; callers that refine may overwrite it
+    /// with the unrefined profile's total to print the same percentages.
+    pub total: i64,
+    /// All nodes with a nonzero flat or cum value: |flat| descending, then name, then |cum|
+    /// descending (graph.go `FlatNameOrder`).
+    pub rows: Vec<TopRow>,
+}
+
+/// Per-edge state while walking the trie: whether every counted call was inlined, and how many
+/// occurrences are on the current path (pprof counts a caller→callee edge once per sample).
+struct EdgeState {
+    inline: bool,
+    on_path: u32,
+    weight: i64,
+}
+
+/// Flat, cum and inline mark per node, from one depth-first walk of the stack trie.
+struct Walk {
+    flat: Vec<i64>,
+    cum: Vec<i64>,
+    /// Per node: (has an inlined caller edge, has a non-inlined caller edge).
+    inlining: Vec<(bool, bool)>,
+}
+
+/// Walks the trie once. A node's cum gets a row's subtree total only when the node is not
+/// already on the path above (pprof counts each node once per sample). Caller edges go from
+/// the nearest `kept` node above, as pprof's graph rebuilt from a kept node set has them
+/// (graph.go `newGraph` skips nodes that are not kept), and count once per sample too.
+///
+/// Only edges whose |weight| is at least `edge_cutoff` count for the inline marks: pprof's
+/// `TrimLowFrequencyEdges` removes the others before the text report reads them.
+fn walk(
+    profile: &Profile,
+    values: &StackValues,
+    keys: &FrameKeys,
+    kept: Option<&[bool]>,
+    edge_cutoff: i64,
+) -> Walk {
+    let children = StackChildren::new(profile);
+    let n = keys.node_count();
+    let mut w = Walk {
+        flat: vec![0; n],
+        cum: vec![0; n],
+        inlining: vec![(false, false); n],
+    };
+    let mut on_path = vec![0u32; n];
+    let mut edges: HashMap<(u32, u32), EdgeState> = HashMap::new();
+    let is_kept = |k: u32| kept.is_none_or(|set| set[k as usize]);
+    // Per row on the current path: the nearest kept node at or above it.
+    let mut last_kept = vec![u32::MAX; profile.stacks.len()];
+    let mut path: Vec<(usize, usize)> = Vec::new();
+    let info = |r: usize| {
+        let id = StackId::from_index(r);
+        let frame = profile.stacks.frame(id);
+        (
+            keys.node(frame),
+            profile.frame(frame).inlined,
+            profile.stacks.parent(id).map(|p| p.index()),
+        )
+    };
+    for &root in &children.roots {
+        let root = root as usize;
+        if !values.active[root] {
+            continue;
+        }
+        path.push((root, usize::MAX));
+        while let Some(&mut (r, ref mut cursor)) = path.last_mut() {
+            let (k, inlined, parent) = info(r);
+            let above = parent.map_or(u32::MAX, |p| last_kept[p]);
+            if *cursor == usize::MAX {
+                // Entering r.
+                *cursor = 0;
+                if on_path[k as usize] == 0 {
+                    w.cum[k as usize] = w.cum[k as usize].wrapping_add(values.subtree[r]);
+                }
+                on_path[k as usize] += 1;
+                w.flat[k as usize] = w.flat[k as usize].wrapping_add(values.self_value[r]);
+                last_kept[r] = if is_kept(k) { k } else { above };
+                if is_kept(k) && above != u32::MAX && above != k {
+                    let e = edges.entry((above, k)).or_insert(EdgeState {
+                        inline: true,
+                        on_path: 0,
+                        weight: 0,
+                    });
+                    if e.on_path == 0 {
+                        e.inline &= inlined;
+                        e.weight = e.weight.wrapping_add(values.subtree[r]);
+                    }
+                    e.on_path += 1;
+                }
+            }
+            let kids = children.of(r);
+            if let Some(&c) = kids.get(*cursor) {
+                *cursor += 1;
+                if values.active[c as usize] {
+                    path.push((c as usize, usize::MAX));
+                }
+                continue;
+            }
+            // Leaving r.
+            on_path[k as usize] -= 1;
+            if is_kept(k) && above != u32::MAX && above != k {
+                if let Some(e) = edges.get_mut(&(above, k)) {
+                    e.on_path -= 1;
+                }
+            }
+            path.pop();
+        }
+    }
+    let heavy = |e: &&EdgeState| e.weight.unsigned_abs() >= edge_cutoff as u64;
+    for (&(_, k), e) in edges.iter().filter(|(_, e)| heavy(e)) {
+        let slot = &mut w.inlining[k as usize];
+        if e.inline {
+            slot.0 = true;
+        } else {
+            slot.1 = true;
+        }
+    }
+    w
+}
+
+fn mark((inline, not_inline): (bool, bool)) -> Inlining {
+    match (inline, not_inline) {
+        (true, true) => Inlining::Partial,
+        (true, false) => Inlining::Inline,
+        _ => Inlining::No,
+    }
+}
+
+/// The table and, per row, its node in `keys`.
+fn table_and_nodes(
+    profile: &Profile,
+    options: &TopOptions,
+    values: &StackValues,
+    keys: &FrameKeys,
+) -> (TopTable, Vec<u32>) {
+    let sample_type = profile
+        .sample_types
+        .get(options.sample_index)
+        .cloned()
+        .unwrap_or_default();
+    let Walk {
+        flat,
+        cum,
+        inlining,
+    } = walk(profile, values, keys, None, 0);
+    let mut order: Vec<usize> = (0..keys.node_count())
+        .filter(|&k| flat[k] != 0 || cum[k] != 0)
+        .collect();
+    order.sort_by(|&a, &b| {
+        flat[b]
+            .unsigned_abs()
+            .cmp(&flat[a].unsigned_abs())
+            .then_with(|| {
+                keys.node_printable(a as u32)
+                    .cmp(keys.node_printable(b as u32))
+            })
+            .then_with(|| cum[b].unsigned_abs().cmp(&cum[a].unsigned_abs()))
+            .then_with(|| keys.node_tiebreak[a].cmp(&keys.node_tiebreak[b]))
+    });
+    let rows = order
+        .iter()
+        .map(|&k| TopRow {
+            name: keys.node_printable(k as u32).to_owned(),
+            flat: flat[k],
+            cum: cum[k],
+            inline: mark(inlining[k]),
+        })
+        .collect();
+    let nodes = order.into_iter().map(|k| k as u32).collect();
+    (
+        TopTable {
+            sample_type,
+            total: values.total,
+            rows,
+        },
+        nodes,
+    )
+}
+
+/// Flat and cum per report node of `profile`, as `go tool pprof -top` computes them, with
+/// inline marks as an untrimmed report (`-nodefraction=0`) shows them.
+pub fn top(profile: &Profile, options: &TopOptions) -> TopTable {
+    let values = StackValues::new(profile, options.sample_index);
+    let keys = FrameKeys::new(profile, options.granularity);
+    table_and_nodes(profile, options, &values, &keys).0
+}
+
+/// `top` with the inline marks of the rows that `pprof_visible_rows(node_fraction,
+/// node_count)` keeps recomputed as pprof's text report has them: on the graph rebuilt from
+/// the kept nodes only (a caller edge skips dropped nodes), after dropping edges whose
+/// |weight| is below `edge_fraction` of the graph's summed flat value (report.go
+/// `newTrimmedGraph`; pprof's defaults are 0.005, 0.001 and 0). Values and order are `top`'s.
+pub fn pprof_top(
+    profile: &Profile,
+    options: &TopOptions,
+    node_fraction: f64,
+    edge_fraction: f64,
+    node_count: usize,
+) -> TopTable {
+    let values = StackValues::new(profile, options.sample_index);
+    let keys = FrameKeys::new(profile, options.granularity);
+    let (mut table, nodes) = table_and_nodes(profile, options, &values, &keys);
+    let visible = pprof_visible_rows(&table, node_fraction, node_count);
+    let graph_total: i64 = table.rows.iter().map(|r| r.flat).sum();
+    let edge_cutoff = ((graph_total as f64 * edge_fraction) as i64).wrapping_abs();
+    if visible.rows.len() == table.rows.len() && edge_cutoff == 0 {
+        return table;
+    }
+    let mut kept = vec![false; keys.node_count()];
+    for &i in &visible.rows {
+        kept[nodes[i] as usize] = true;
+    }
+    let trimmed = walk(profile, &values, &keys, Some(&kept), edge_cutoff);
+    for &i in &visible.rows {
+        table.rows[i].inline = mark(trimmed.inlining[nodes[i] as usize]);
+    }
+    table
+}
+
+/// The rows `go tool pprof -top` shows, and what it says about the others.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VisibleRows {
+    /// Indices into `TopTable::rows`, in table order.
+    pub rows: Vec<usize>,
+    /// Nodes dropped for a small cum ("Dropped N nodes (cum <= V)").
+    pub dropped_nodes: usize,
+    /// Nodes left after that drop, before `node_count` ("Showing top N nodes out of M").
+    pub kept_before_count: usize,
+}
+
+/// pprof's trimming for text reports (report.go `newTrimmedGraph`): drop nodes whose |cum| is
+/// below `node_fraction` of the graph's summed flat value, then keep the first `node_count`
+/// (0 = all). pprof's defaults for `-top` are 0.005 and 0. Kept nodes keep their values.
+pub fn pprof_visible_rows(table: &TopTable, node_fraction: f64, node_count: usize) -> VisibleRows {
+    let graph_total: i64 = table.rows.iter().map(|r| r.flat).sum();
+    let cutoff = ((graph_total as f64 * node_fraction) as i64).wrapping_abs();
+    let mut rows: Vec<usize> = (0..table.rows.len()).collect();
+    if cutoff > 0 {
+        rows.retain(|&i| table.rows[i].cum.unsigned_abs() >= cutoff as u64);
+    }
+    let dropped_nodes = table.rows.len() - rows.len();
+    let kept_before_count = rows.len();
+    if node_count > 0 {
+        rows.truncate(node_count);
+    }
+    VisibleRows {
+        rows,
+        dropped_nodes,
+        kept_before_count,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use expect_test::expect;
+
+    use super::*;
+
+    fn table(text: &str) -> String {
+        let p = Profile::from_folded(vec![SampleType::new("samples", "count")], text);
+        let t = top(&p, &TopOptions::default());
+        let mut out = format!("total {}\n", t.total);
+        for r in &t.rows {
+            out.push_str(&format!("{} {} {}\n", r.name, r.flat, r.cum));
+        }
+        out
+    }
+
+    #[test]
+    fn recursion_counts_cum_once_per_sample() {
+        expect![[r#"
+            total 15
+            f 15 15
+            main 0 15
+        "#]]
+        .assert_eq(&table("main;f;f;f 10\nmain;f 5\n"));
+    }
+
+    #[test]
+    fn sorts_by_flat_then_name_then_cum() {
+        // b and a tie on flat: name decides before cum (FlatNameOrder), so a comes first.
+        expect![[r#"
+            total 24
+            c 7 7
+            main 7 24
+            a 5 5
+            b 5 12
+        "#]]
+        .assert_eq(&table("main 7\nmain;a 5\nmain;b 5\nmain;b;c 7\n"));
+    }
+
+    #[test]
+    fn empty_and_zero_profiles_have_no_rows() {
+        assert_eq!(table(""), "total 0\n");
+        assert_eq!(table("main;a 0\n"), "total 0\n");
+        let p = Profile::new(vec![]);
+        let t = top(&p, &TopOptions::default());
+        assert!(t.rows.is_empty());
+        assert_eq!(t.sample_type, SampleType::default());
+    }
+
+    #[test]
+    fn negative_values_sort_by_magnitude() {
+        expect![[r#"
+            total 13
+            b -8 -8
+            a 5 5
+            main 0 -3
+        "#]]
+        .assert_eq(&table("main;a 5\nmain;b -8\n"));
+    }
+
+    #[test]
+    fn visible_rows_drop_small_nodes_then_count() {
+        let p = Profile::from_folded(
+            vec![SampleType::new("samples", "count")],
+            "main;a 1000\nmain;b 4\nmain;c 5\n",
+        );
+        let t = top(&p, &TopOptions::default());
+        // Cutoff: int(1009 * 0.005) = 5, kept when |cum| >= 5.
+        let v = pprof_visible_rows(&t, 0.005, 0);
+        let names: Vec<&str> = v.rows.iter().map(|&i| t.rows[i].name.as_str()).collect();
+        assert_eq!(names, ["a", "c", "main"]);
+        assert_eq!((v.dropped_nodes, v.kept_before_count), (1, 3));
+        let v = pprof_visible_rows(&t, 0.005, 2);
+        assert_eq!(v.rows.len(), 2);
+        assert_eq!(pprof_visible_rows(&t, 0.0, 0).rows.len(), 4);
+    }
+
+    #[test]
+    fn marks_inlined_nodes() {
+        let mut p = Profile::from_folded(
+            vec![SampleType::new("samples", "count")],
+            "main;g;h 3\nmain;h 1\n",
+        );
+        // Frame 1 (g) is inlined into main everywhere; h is inlined only under g.
+        p.frames[1].inlined = true;
+        let t = top(&p, &TopOptions::default());
+        let marks: Vec<(&str, &str)> = t
+            .rows
+            .iter()
+            .map(|r| (r.name.as_str(), r.inline.label()))
+            .collect();
+        assert_eq!(marks, [("h", ""), ("g", "(inline)"), ("main", "")]);
+        p.frames[2].inlined = true;
+        let t = top(&p, &TopOptions::default());
+        assert_eq!(t.rows[0].inline, Inlining::Inline);
+    }
+}

@@ -1,0 +1,214 @@
+//! V8 heap snapshots (`.heapsnapshot`, optionally gzipped) → `model::HeapGraph`, streaming: the
+//! caller pushes the file in chunks and the decoder never holds its text (FORMATS-AND-LIMITS §2.1,
+//! §3.1). It does not compute anything DevTools shows (distances, sizes, names): see `analysis`.
+
+mod header;
+mod scanner;
+
+use std::io::Write;
+
+use flate2::write::MultiGzDecoder;
+use serde::{Deserialize, Serialize};
+
+use super::DecodeError;
+use crate::model::HeapGraph;
+use scanner::Scanner;
+
+/// Chunk size `decode_heap_snapshot` feeds (1 MiB, like memlab's reads).
+pub const CHUNK_BYTES: usize = 1 << 20;
+
+/// What the decoder is reading, for a progress bar.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum DecodePhase {
+    /// The `snapshot` header (meta, counts).
+    Header,
+    /// The `nodes` array.
+    Nodes,
+    /// The `edges` array.
+    Edges,
+    /// The `locations` array.
+    Locations,
+    /// The `strings` array.
+    Strings,
+    /// Sections leakscope skips (`trace_tree`, `samples`, …) or punctuation between sections.
+    Other,
+    /// The closing brace was read.
+    Done,
+}
+
+/// How far decoding has got.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DecodeProgress {
+    /// Bytes pushed so far (compressed bytes for a gzip file).
+    pub bytes_in: u64,
+    /// Plain JSON bytes scanned so far (equal to `bytes_in` unless gzipped).
+    pub bytes_plain: u64,
+    /// The section being read.
+    pub phase: DecodePhase,
+    /// Nodes read, and how many the header announces.
+    pub nodes: (u64, Option<u64>),
+    /// Edges read, and how many the header announces.
+    pub edges: (u64, Option<u64>),
+}
+
+/// Receives inflated bytes from the gzip layer and scans them, keeping the first error (the
+/// `Write` trait can only return `io::Error`).
+struct Sink {
+    scanner: Scanner,
+    error: Option<DecodeError>,
+}
+
+impl Write for Sink {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if self.error.is_some() {
+            return Err(std::io::Error::other("stopped"));
+        }
+        if let Err(e) = self.scanner.push(buf) {
+            self.error = Some(e);
+            return Err(std::io::Error::other("stopped"));
+        }
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+enum Input {
+    /// Fewer than 2 bytes seen: gzip or not is still unknown.
+    Sniffing(Vec<u8>),
+    Plain(Box<Sink>),
+    Gzip(Box<MultiGzDecoder<Sink>>),
+}
+
+/// A streaming heap-snapshot decoder: `push` chunks of any size, then `finish`.
+pub struct HeapSnapshotDecoder {
+    input: Input,
+    bytes_in: u64,
+    size_hint: Option<u64>,
+}
+
+impl Default for HeapSnapshotDecoder {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl HeapSnapshotDecoder {
+    /// A decoder for a file of unknown size.
+    pub fn new() -> Self {
+        HeapSnapshotDecoder {
+            input: Input::Sniffing(Vec::new()),
+            bytes_in: 0,
+            size_hint: None,
+        }
+    }
+
+    /// A decoder told the file's size, so a header that lies about its counts cannot make it
+    /// reserve more memory than the file could fill.
+    pub fn with_size_hint(file_bytes: u64) -> Self {
+        HeapSnapshotDecoder {
+            size_hint: Some(file_bytes),
+            ..Self::new()
+        }
+    }
+
+    /// Feeds the next chunk of the file.
+    pub fn push(&mut self, chunk: &[u8]) -> Result<(), DecodeError> {
+        self.bytes_in += chunk.len() as u64;
+        if let Input::Sniffing(head) = &mut self.input {
+            head.extend_from_slice(chunk);
+            if head.len() < 2 {
+                return Ok(());
+            }
+            let head = std::mem::take(head);
+            self.start(&head[..2]);
+            return self.feed(&head);
+        }
+        self.feed(chunk)
+    }
+
+    fn start(&mut self, magic: &[u8]) {
+        let gzip = magic == [0x1f, 0x8b];
+        // A gzip file inflates about 8x (FORMATS-AND-LIMITS §2.4: 840 MB → 110 MB).
+        let plain_cap = self
+            .size_hint
+            .map(|s| if gzip { s.saturating_mul(16) } else { s });
+        let sink = Sink {
+            scanner: Scanner::new(plain_cap),
+            error: None,
+        };
+        self.input = if gzip {
+            Input::Gzip(Box::new(MultiGzDecoder::new(sink)))
+        } else {
+            Input::Plain(Box::new(sink))
+        };
+    }
+
+    fn feed(&mut self, chunk: &[u8]) -> Result<(), DecodeError> {
+        match &mut self.input {
+            Input::Sniffing(_) => Ok(()),
+            Input::Plain(sink) => sink.scanner.push(chunk),
+            Input::Gzip(gz) => match gz.write_all(chunk) {
+                Ok(()) => Ok(()),
+                Err(e) => Err(gz.get_mut().error.take().unwrap_or_else(|| gzip_error(&e))),
+            },
+        }
+    }
+
+    /// Where decoding is.
+    pub fn progress(&self) -> DecodeProgress {
+        let scanner = match &self.input {
+            Input::Sniffing(_) => None,
+            Input::Plain(s) => Some(&s.scanner),
+            Input::Gzip(gz) => Some(&gz.get_ref().scanner),
+        };
+        let (nodes, edges, node_count, edge_count) =
+            scanner.map_or((0, 0, None, None), Scanner::counts);
+        DecodeProgress {
+            bytes_in: self.bytes_in,
+            bytes_plain: scanner.map_or(0, Scanner::bytes),
+            phase: scanner.map_or(DecodePhase::Header, Scanner::phase),
+            nodes: (nodes, node_count),
+            edges: (edges, edge_count),
+        }
+    }
+
+    /// Ends the input: checks the file was complete and consistent and returns the graph and
+    /// any warnings.
+    pub fn finish(mut self) -> Result<(HeapGraph, Vec<String>), DecodeError> {
+        if let Input::Sniffing(head) = &mut self.input {
+            let head = std::mem::take(head);
+            if head.is_empty() {
+                return Err(DecodeError::new("the file is empty"));
+            }
+            self.start(&head);
+            self.feed(&head)?;
+        }
+        match self.input {
+            Input::Sniffing(_) => Err(DecodeError::new("the file is empty")),
+            Input::Plain(sink) => sink.scanner.finish(),
+            Input::Gzip(mut gz) => {
+                if let Err(e) = gz.try_finish() {
+                    return Err(gz.get_mut().error.take().unwrap_or_else(|| gzip_error(&e)));
+                }
+                let sink = gz.finish().map_err(|e| gzip_error(&e))?;
+                sink.scanner.finish()
+            }
+        }
+    }
+}
+
+fn gzip_error(e: &std::io::Error) -> DecodeError {
+    DecodeError::new(format!("the gzip data is damaged: {e}"))
+}
+
+/// Decodes a whole snapshot held in memory (feeds it in `CHUNK_BYTES` chunks).
+pub fn decode_heap_snapshot(bytes: &[u8]) -> Result<(HeapGraph, Vec<String>), DecodeError> {
+    let mut d = HeapSnapshotDecoder::with_size_hint(bytes.len() as u64);
+    for chunk in bytes.chunks(CHUNK_BYTES) {
+        d.push(chunk)?;
+    }
+    d.finish()
+}

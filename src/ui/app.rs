@@ -1,0 +1,189 @@
+//! `<App/>`: the page frame. It creates `AppState`, starts the demo, posts a view request
+//! whenever the selected profile or a view setting changes, and lays out the sidebar, the
+//! controls, the tabs and the banners. The views themselves live in their own files.
+
+use leptos::prelude::*;
+
+use crate::model::format_value;
+
+use super::demo::load_demo;
+use super::file_drop::FileDrop;
+use super::file_picker::FilePicker;
+use super::flame_graph::FlameGraph;
+use super::profile_list::ProfileList;
+use super::state::{AppState, LoadStatus, Tab};
+use super::top_stacks::TopStacks;
+use super::top_table::TopTable;
+use super::view_controls::ViewControls;
+
+/// The whole page.
+#[component]
+pub fn App() -> impl IntoView {
+    let state = AppState::start();
+    provide_context(state);
+    // A memo, so that list changes that leave the view's inputs alone post nothing.
+    let key = Memo::new(move |_| state.view_key());
+    Effect::new(move |_| state.request_view(key.get()));
+    load_demo(state);
+    let crash =
+        window_event_listener_untyped("leakscope:crash-worker", move |_| state.crash_worker());
+    on_cleanup(move || crash.remove());
+    view! {
+        <FileDrop>
+            <header class="topbar">
+                <div class="brand">
+                    <span class="logo">"leakscope"</span>
+                    <span class="tagline">"Why does my service's memory keep growing? Go pprof profiles, analysed in your browser."</span>
+                </div>
+                <div class="topbar-actions">
+                    <span class="muted drop-hint">"or drop files anywhere"</span>
+                    <FilePicker />
+                </div>
+            </header>
+            <ErrorBanner />
+            <DecodeProgress />
+            <div class="layout">
+                <aside class="sidebar">
+                    <ProfileList />
+                </aside>
+                <main class="main">
+                    <Show when=move || state.selected_summary().is_some() fallback=|| view! { <EmptyMain /> }>
+                        <ViewHeader />
+                        <ViewControls />
+                        <Tabs />
+                        <Show when=move || state.view_error.with(Option::is_some)>
+                            <div class="banner error" role="alert" data-testid="view-error">{move || state.view_error.get()}</div>
+                        </Show>
+                        <div class="tab-body">
+                            {move || match state.tab.get() {
+                                Tab::Top => view! { <TopTable view=state.top /> }.into_any(),
+                                Tab::Stacks => view! { <TopStacks view=state.top /> }.into_any(),
+                                Tab::Flame => view! { <FlameGraph tree=state.tree /> }.into_any(),
+                            }}
+                        </div>
+                    </Show>
+                </main>
+            </div>
+        </FileDrop>
+    }
+}
+
+#[component]
+fn EmptyMain() -> impl IntoView {
+    view! {
+        <div class="empty">
+            <h2>"Drop Go profiles here"</h2>
+            <p>"heap, allocs, goroutine, CPU, mutex and block profiles: .pb.gz, .pprof, raw protobuf, or goroutine text dumps (debug=1 and debug=2)."</p>
+            <p class="muted">"Nothing leaves your machine: files are decoded and analysed in this tab."</p>
+            <FilePicker />
+        </div>
+    }
+}
+
+#[component]
+fn ViewHeader() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let name = move || {
+        let id = state.selected.get()?;
+        state
+            .profiles
+            .with(|p| p.iter().find(|e| e.id == id).map(|e| e.name.clone()))
+    };
+    let kind = move || {
+        state
+            .selected_summary()
+            .map(|s| format!("{} profile · {}", s.kind, s.format))
+    };
+    view! {
+        <div class="view-header">
+            <h1 data-testid="view-title">{name}</h1>
+            <span class="muted">{kind}</span>
+            <Show when=move || state.analysing.get()>
+                <span class="analysing" data-testid="analysing"><span class="spinner"></span>"Analysing…"</span>
+            </Show>
+        </div>
+    }
+}
+
+#[component]
+fn Tabs() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let tab = move |label: &'static str, value: Tab| {
+        view! {
+            <button
+                role="tab"
+                class="tab"
+                class:active=move || state.tab.get() == value
+                aria-selected=move || (state.tab.get() == value).to_string()
+                data-testid=format!("tab-{}", label.split(' ').next().unwrap_or(label).to_lowercase())
+                on:click=move |_| state.tab.set(value)
+            >
+                {label}
+            </button>
+        }
+    };
+    view! {
+        <nav class="tabs" role="tablist">
+            {tab("Top", Tab::Top)}
+            {tab("Stacks", Tab::Stacks)}
+            {tab("Flame graph", Tab::Flame)}
+        </nav>
+    }
+}
+
+/// Errors of files and of the worker, each dismissable.
+#[component]
+fn ErrorBanner() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let items = move || {
+        state
+            .errors
+            .get()
+            .into_iter()
+            .enumerate()
+            .map(|(i, message)| {
+                view! {
+                    <li>
+                        <span data-testid="error-message">{message}</span>
+                        <button class="close" aria-label="Dismiss" on:click=move |_| state.errors.update(|e| { if i < e.len() { e.remove(i); } })>"×"</button>
+                    </li>
+                }
+            })
+            .collect_view()
+    };
+    view! {
+        <Show when=move || state.errors.with(|e| !e.is_empty())>
+            <div class="banner error" role="alert" data-testid="error-banner">
+                <ul>{items}</ul>
+            </div>
+        </Show>
+    }
+}
+
+/// "Decoding heap.pb.gz (12 MB)…" while the worker decodes.
+#[component]
+fn DecodeProgress() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let text = move || {
+        state.profiles.with(|p| {
+            let mut decoding = p.iter().filter(|e| e.status == LoadStatus::Decoding);
+            let first = decoding.next()?;
+            let rest = decoding.count();
+            let more = if rest > 0 {
+                format!(" (+{rest} more)")
+            } else {
+                String::new()
+            };
+            Some(format!(
+                "Decoding {} ({})…{more}",
+                first.name,
+                format_value(first.size as i64, "bytes")
+            ))
+        })
+    };
+    view! {
+        <Show when=move || text().is_some()>
+            <div class="progress" data-testid="decode-progress"><span class="spinner"></span>{text}</div>
+        </Show>
+    }
+}

@@ -1,0 +1,82 @@
+//! Loads the demo profiles shipped in `public/demo/` (listed by `manifest.json`) when the page
+//! opens, so the first view shows real data. A missing manifest is not an error: the page then
+//! simply waits for the user's files.
+
+use leptos::prelude::*;
+use serde::Deserialize;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{Blob, Response};
+
+use super::state::AppState;
+
+/// One entry of `demo/manifest.json`.
+#[derive(Deserialize)]
+struct DemoEntry {
+    file: String,
+    #[serde(default)]
+    title: String,
+}
+
+/// Fetches the manifest and every demo file, adding them to the page in manifest order.
+pub fn load_demo(state: AppState) {
+    leptos::task::spawn_local(async move {
+        let Ok(manifest) = fetch_text("demo/manifest.json").await else {
+            return;
+        };
+        let entries: Vec<DemoEntry> = match serde_json::from_str(&manifest) {
+            Ok(e) => e,
+            Err(e) => {
+                state
+                    .errors
+                    .update(|v| v.push(format!("demo/manifest.json: {e}")));
+                return;
+            }
+        };
+        state.begin_batch();
+        for entry in entries {
+            match fetch_blob(&format!("demo/{}", entry.file)).await {
+                Ok(blob) => state.add_file(entry.file, entry.title, blob.size(), blob),
+                Err(e) => state
+                    .errors
+                    .update(|v| v.push(format!("demo/{}: {e}", entry.file))),
+            }
+        }
+    });
+}
+
+async fn fetch_response(url: &str) -> Result<Response, String> {
+    let window = web_sys::window().ok_or("no window")?;
+    let response: Response = JsFuture::from(window.fetch_with_str(url))
+        .await
+        .map_err(|e| format!("{e:?}"))?
+        .dyn_into()
+        .map_err(|_| "not a Response".to_owned())?;
+    if !response.ok() {
+        return Err(format!("HTTP {}", response.status()));
+    }
+    Ok(response)
+}
+
+async fn fetch_text(url: &str) -> Result<String, String> {
+    let promise = fetch_response(url)
+        .await?
+        .text()
+        .map_err(|e| format!("{e:?}"))?;
+    let text = JsFuture::from(promise)
+        .await
+        .map_err(|e| format!("{e:?}"))?;
+    text.as_string().ok_or_else(|| "not text".to_owned())
+}
+
+async fn fetch_blob(url: &str) -> Result<Blob, String> {
+    let promise = fetch_response(url)
+        .await?
+        .blob()
+        .map_err(|e| format!("{e:?}"))?;
+    JsFuture::from(promise)
+        .await
+        .map_err(|e| format!("{e:?}"))?
+        .dyn_into()
+        .map_err(|_| "not a Blob".to_owned())
+}

@@ -1,0 +1,131 @@
+//! `<ProfileList/>`: the loaded profiles with kind, sample types, total, time, duration and
+//! period; click selects, × removes, failures show their message. It only formats what the
+//! worker's `ProfileSummary` says; it computes no totals itself.
+
+use leptos::prelude::*;
+
+use crate::model::format_value;
+
+use super::protocol::ProfileSummary;
+use super::state::{AppState, LoadStatus, LoadedProfile};
+
+/// The list of loaded profiles (the sidebar).
+#[component]
+pub fn ProfileList() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    view! {
+        <section class="profiles" aria-label="Loaded profiles">
+            <h2>"Loaded profiles"</h2>
+            <Show when=move || state.profiles.with(|p| p.is_empty())>
+                <p class="muted">"No profiles yet. Drop files anywhere on the page."</p>
+            </Show>
+            <ul data-testid="profile-list">
+                <For
+                    each=move || state.profiles.get()
+                    key=|p| (p.id, status_name(&p.status), p.warnings.len())
+                    children=move |p| view! { <ProfileItem profile=p /> }
+                />
+            </ul>
+        </section>
+    }
+}
+
+#[component]
+fn ProfileItem(profile: LoadedProfile) -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let id = profile.id;
+    let selected = move || state.selected.get() == Some(id);
+    let status = status_name(&profile.status);
+    let size = format_value(profile.size as i64, "bytes");
+    let body = match profile.status.clone() {
+        LoadStatus::Decoding => view! {
+            <div class="profile-progress"><span class="spinner"></span>{format!("Decoding ({size})…")}</div>
+        }
+        .into_any(),
+        LoadStatus::Failed(message) => view! { <div class="profile-error">{message}</div> }.into_any(),
+        LoadStatus::Ready(summary) => summary_view(&summary).into_any(),
+    };
+    let warnings = (!profile.warnings.is_empty()).then(|| {
+        let text = profile.warnings.join("\n");
+        let n = profile.warnings.len();
+        view! { <div class="profile-warnings" title=text>{format!("⚠ {n} warning(s)")}</div> }
+    });
+    let title = if profile.title.is_empty() {
+        profile.name.clone()
+    } else {
+        profile.title.clone()
+    };
+    view! {
+        <li
+            class="profile-item"
+            class:selected=selected
+            class:failed=status == "failed"
+            data-testid="profile-item"
+            data-name=profile.name.clone()
+            data-status=status
+        >
+            <button
+                class="profile-select"
+                title=title
+                disabled=status != "ready"
+                on:click=move |_| state.select(Some(id))
+            >
+                <span class="profile-name">{profile.name.clone()}</span>
+                {body}
+                {warnings}
+            </button>
+            <button
+                class="profile-remove"
+                title="Remove"
+                aria-label=format!("Remove {}", profile.name)
+                data-testid="remove-profile"
+                on:click=move |_| state.remove(id)
+            >
+                "×"
+            </button>
+        </li>
+    }
+}
+
+/// The `data-status` of an entry; with the id, what decides whether it is drawn again.
+fn status_name(status: &LoadStatus) -> &'static str {
+    match status {
+        LoadStatus::Decoding => "decoding",
+        LoadStatus::Ready(_) => "ready",
+        LoadStatus::Failed(_) => "failed",
+    }
+}
+
+fn summary_view(s: &ProfileSummary) -> impl IntoView + use<> {
+    let types: Vec<String> = s.sample_types.iter().map(|t| t.name.clone()).collect();
+    let total = s
+        .sample_types
+        .get(s.default_sample_type)
+        .zip(s.totals.get(s.default_sample_type))
+        .map(|(t, v)| format!("{} {}", format_value(*v, &t.unit), t.name));
+    let mut facts = vec![s.kind.clone()];
+    facts.extend(total);
+    if let Some(t) = s.time_nanos {
+        facts.push(local_time(t));
+    }
+    if let Some(d) = s.duration_nanos.filter(|d| *d > 0) {
+        facts.push(format!("over {}", format_value(d, "nanoseconds")));
+    }
+    if let Some(p) = s.period_type.as_ref().filter(|_| s.period > 0) {
+        facts.push(format!(
+            "period {} {}",
+            format_value(s.period, &p.unit),
+            p.name
+        ));
+    }
+    view! {
+        <div class="profile-facts">{facts.join(" · ")}</div>
+        <div class="profile-types muted">{types.join(", ")}</div>
+    }
+}
+
+/// `time_nanos` as the browser's local date and time.
+fn local_time(nanos: i64) -> String {
+    let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(nanos as f64 / 1e6));
+    String::from(date.to_locale_string("default", &wasm_bindgen::JsValue::UNDEFINED))
+}

@@ -1,0 +1,188 @@
+//! The messages between the page and the analysis Web Worker: serde enums sent as JSON strings.
+//! File bytes travel beside the JSON as a `Blob` (structured clone, no copy), never inside it;
+//! this file holds data shapes only, no sending.
+
+use serde::{Deserialize, Serialize};
+
+use crate::analysis::{CallTree, Granularity, RefineOptions, StackRow, TopTable};
+use crate::model::{Profile, SampleType};
+
+/// A message from the page to the worker.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum Request {
+    /// Decode the `Blob` posted with this message and keep the profile as `id`.
+    Load {
+        /// The page's id for this profile.
+        id: u32,
+        /// The file name, for messages only: the format is sniffed from the bytes.
+        name: String,
+    },
+    /// Forget profile `id`.
+    Remove {
+        /// The page's id for this profile.
+        id: u32,
+    },
+    /// Compute the views of one profile.
+    View(ViewRequest),
+    /// Panic on purpose, so the browser tests can check that the page survives a dead worker
+    /// (the page sends it on a `leakscope:crash-worker` window event).
+    Panic {
+        /// The panic message.
+        message: String,
+    },
+}
+
+/// Everything that decides what the Top, Stacks and Flame graph views show.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ViewRequest {
+    /// Sequence number; answers to older requests are dropped by the page.
+    pub seq: u64,
+    /// The profile to show.
+    pub id: u32,
+    /// Which sample type (column of values) to show.
+    pub sample_index: usize,
+    /// Functions, files or lines.
+    pub granularity: Granularity,
+    /// Focus, ignore and hide expressions.
+    pub refine: RefineOptions,
+    /// How many of the heaviest stacks to return.
+    pub stack_limit: usize,
+}
+
+/// What the profile list shows about a decoded profile.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ProfileSummary {
+    /// `heap`, `cpu`, `goroutine`, … ([`crate::model::ProfileKind::label`]).
+    pub kind: String,
+    /// The format it was decoded from.
+    pub format: String,
+    /// The sample types, in the profile's order.
+    pub sample_types: Vec<SampleType>,
+    /// The type shown first.
+    pub default_sample_type: usize,
+    /// The total of each sample type.
+    pub totals: Vec<i64>,
+    /// How many samples there are.
+    pub n_samples: usize,
+    /// When collection started, ns since the Unix epoch.
+    pub time_nanos: Option<i64>,
+    /// How long collection ran, in ns.
+    pub duration_nanos: Option<i64>,
+    /// Events between samples (0 when unset).
+    pub period: i64,
+    /// What `period` counts.
+    pub period_type: Option<SampleType>,
+}
+
+impl ProfileSummary {
+    /// The summary of a decoded profile.
+    pub fn of(profile: &Profile) -> Self {
+        ProfileSummary {
+            kind: profile.meta.kind.label().to_owned(),
+            format: profile.meta.format.clone(),
+            sample_types: profile.sample_types.clone(),
+            default_sample_type: profile.default_sample_type,
+            totals: (0..profile.sample_types.len())
+                .map(|t| profile.total(t))
+                .collect(),
+            n_samples: profile.samples.len(),
+            time_nanos: profile.meta.time_nanos,
+            duration_nanos: profile.meta.duration_nanos,
+            period: profile.meta.period,
+            period_type: profile.meta.period_type.clone(),
+        }
+    }
+}
+
+/// The table and stacks of one view request, sent before the (larger, slower) call tree.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TopView {
+    /// The top table, rows in `go tool pprof -top` order.
+    pub top: TopTable,
+    /// The heaviest complete stacks, root first.
+    pub stacks: Vec<StackRow>,
+}
+
+/// A message from the worker to the page.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum Response {
+    /// The worker's message handler is in place; requests may be sent.
+    Ready,
+    /// Profile `id` decoded.
+    Loaded {
+        /// The page's id for this profile.
+        id: u32,
+        /// What the profile list shows.
+        summary: ProfileSummary,
+        /// Recoverable oddities the decoder reported.
+        warnings: Vec<String>,
+    },
+    /// Profile `id` could not be read or decoded.
+    LoadFailed {
+        /// The page's id for this profile.
+        id: u32,
+        /// Why, without the file name.
+        message: String,
+    },
+    /// Table and stacks for request `seq`.
+    Top {
+        /// The request's sequence number.
+        seq: u64,
+        /// The view.
+        view: TopView,
+    },
+    /// Call tree for request `seq`.
+    Tree {
+        /// The request's sequence number.
+        seq: u64,
+        /// The merged call tree the flame graph draws.
+        tree: CallTree,
+    },
+    /// Request `seq` failed; with `refine` set, because of a bad refine expression.
+    ViewFailed {
+        /// The request's sequence number.
+        seq: u64,
+        /// Why.
+        message: String,
+        /// True when the refine expressions were at fault (the page keeps the last good view).
+        refine: bool,
+    },
+    /// The worker panicked; it is dead and must be restarted.
+    Panicked {
+        /// The panic message.
+        message: String,
+    },
+}
+
+/// Encodes a message as the JSON string that is posted.
+pub fn encode<T: Serialize>(message: &T) -> String {
+    // Serializing these plain enums cannot fail (no maps with non-string keys, no floats).
+    serde_json::to_string(message).unwrap_or_default()
+}
+
+/// Decodes a posted JSON string.
+pub fn decode<T: for<'de> Deserialize<'de>>(text: &str) -> Result<T, String> {
+    serde_json::from_str(text).map_err(|e| e.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn requests_round_trip_through_json() {
+        let req = Request::View(ViewRequest {
+            seq: 7,
+            id: 3,
+            sample_index: 1,
+            granularity: Granularity::Lines,
+            refine: RefineOptions {
+                focus: "main\\.".into(),
+                ..Default::default()
+            },
+            stack_limit: 20,
+        });
+        assert_eq!(decode::<Request>(&encode(&req)), Ok(req));
+        assert!(decode::<Response>("{\"Nope\":1}").is_err());
+    }
+}

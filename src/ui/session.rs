@@ -1,0 +1,215 @@
+//! `Session`: the worker's state (decoded profiles by id) and its answers to each request.
+//! Pure Rust over `formats` and `analysis`, so it runs under `cargo test`; posting messages
+//! and reading blobs are `worker.rs`' job.
+
+use std::collections::HashMap;
+
+use crate::analysis::{self, RefineOptions, StackValues, TopOptions};
+use crate::formats;
+use crate::model::Profile;
+
+use super::protocol::{ProfileSummary, Response, TopView, ViewRequest};
+
+/// Subtrees below this share of the total are left out of the flame graph's tree: narrower
+/// than a pixel on any screen, and they would only make the message to the page bigger.
+const TREE_MIN_FRACTION: f64 = 1e-4;
+
+/// The decoded profiles the worker holds, and the last refined profile (so that switching the
+/// sample type or granularity does not refine again).
+#[derive(Default)]
+pub struct Session {
+    profiles: HashMap<u32, Profile>,
+    refined: Option<(u32, RefineOptions, Profile)>,
+}
+
+impl Session {
+    /// An empty session.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Decodes `bytes` as profile `id`, replacing any profile with that id.
+    pub fn load(&mut self, id: u32, bytes: &[u8]) -> Response {
+        match formats::decode(bytes) {
+            Ok(decoded) => {
+                let summary = ProfileSummary::of(&decoded.profile);
+                self.forget(id);
+                self.profiles.insert(id, decoded.profile);
+                Response::Loaded {
+                    id,
+                    summary,
+                    warnings: decoded.warnings,
+                }
+            }
+            Err(e) => Response::LoadFailed {
+                id,
+                message: e.to_string(),
+            },
+        }
+    }
+
+    /// Forgets profile `id`.
+    pub fn forget(&mut self, id: u32) {
+        self.profiles.remove(&id);
+        if self.refined.as_ref().is_some_and(|(rid, _, _)| *rid == id) {
+            self.refined = None;
+        }
+    }
+
+    /// Computes the views of `req`, handing each answer to `post` as soon as it is ready: the
+    /// table and stacks first, then the call tree, so the table shows while the tree is built.
+    pub fn view(&mut self, req: &ViewRequest, mut post: impl FnMut(Response)) {
+        let seq = req.seq;
+        // pprof takes the 100% before -focus/-ignore/-hide, so percentages stay comparable.
+        let original_total = match self.profiles.get(&req.id) {
+            Some(p) if !req.refine.is_empty() => Some(StackValues::new(p, req.sample_index).total),
+            _ => None,
+        };
+        let profile = match self.refined_profile(req) {
+            Ok(p) => p,
+            Err((message, refine)) => {
+                post(Response::ViewFailed {
+                    seq,
+                    message,
+                    refine,
+                });
+                return;
+            }
+        };
+        if req.sample_index >= profile.sample_types.len() {
+            let message = format!(
+                "sample type {} does not exist in this profile",
+                req.sample_index
+            );
+            post(Response::ViewFailed {
+                seq,
+                message,
+                refine: false,
+            });
+            return;
+        }
+        let opts = TopOptions {
+            sample_index: req.sample_index,
+            granularity: req.granularity,
+        };
+        let mut top = analysis::top(profile, &opts);
+        if let Some(total) = original_total {
+            top.total = total;
+        }
+        let stacks = analysis::top_stacks(profile, &opts, req.stack_limit);
+        post(Response::Top {
+            seq,
+            view: TopView { top, stacks },
+        });
+        let tree = analysis::call_tree_pruned(profile, &opts, TREE_MIN_FRACTION);
+        post(Response::Tree { seq, tree });
+    }
+
+    /// The profile of `req` with its refine expressions applied, from the cache when they
+    /// have not changed. Errors carry whether the refine expressions were at fault.
+    fn refined_profile(&mut self, req: &ViewRequest) -> Result<&Profile, (String, bool)> {
+        let Some(profile) = self.profiles.get(&req.id) else {
+            return Err(("this profile is no longer loaded".to_owned(), false));
+        };
+        if req.refine.is_empty() {
+            return Ok(profile);
+        }
+        let cached =
+            matches!(&self.refined, Some((id, text, _)) if *id == req.id && *text == req.refine);
+        if !cached {
+            let refined = analysis::refine(profile, &req.refine).map_err(|e| (e.message, true))?;
+            self.refined = Some((req.id, req.refine.clone(), refined));
+        }
+        match &self.refined {
+            Some((_, _, p)) => Ok(p),
+            None => Err(("refined profile missing".to_owned(), false)),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::Granularity;
+
+    fn heap_fixture() -> Vec<u8> {
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/fixtures/pprof/gin-heap-1.pb.gz"
+        );
+        std::fs::read(path).expect("fixture gin-heap-1.pb.gz")
+    }
+
+    fn view(session: &mut Session, refine: RefineOptions) -> Vec<Response> {
+        let req = ViewRequest {
+            seq: 1,
+            id: 1,
+            sample_index: 3,
+            granularity: Granularity::Functions,
+            refine,
+            stack_limit: 5,
+        };
+        let mut out = Vec::new();
+        session.view(&req, |r| out.push(r));
+        out
+    }
+
+    #[test]
+    fn answers_table_before_tree_and_keeps_the_unrefined_total() {
+        let mut s = Session::new();
+        let Response::Loaded { summary, .. } = s.load(1, &heap_fixture()) else {
+            panic!("not loaded")
+        };
+        assert_eq!(summary.sample_types[3].name, "inuse_space");
+        let all = view(&mut s, RefineOptions::default());
+        assert!(matches!(
+            all.as_slice(),
+            [Response::Top { .. }, Response::Tree { .. }]
+        ));
+        let Response::Top { view: whole, .. } = &all[0] else {
+            unreachable!()
+        };
+        assert_eq!(whole.top.total, summary.totals[3]);
+        assert!(whole.stacks.len() <= 5);
+
+        let focus = RefineOptions {
+            focus: "captureRequestSnapshot".into(),
+            ..Default::default()
+        };
+        let Response::Top { view: focused, .. } = &view(&mut s, focus)[0] else {
+            panic!("no table")
+        };
+        // pprof keeps the whole profile as the 100%, while the rows only hold focused samples.
+        assert_eq!(focused.top.total, whole.top.total);
+        let flat: i64 = focused.top.rows.iter().map(|r| r.flat).sum();
+        assert!(flat > 0 && flat < whole.top.total);
+    }
+
+    #[test]
+    fn reports_bad_regexes_bad_files_and_unknown_profiles() {
+        let mut s = Session::new();
+        assert!(matches!(
+            s.load(7, b"not a profile at all"),
+            Response::LoadFailed { id: 7, .. }
+        ));
+        assert!(matches!(s.load(8, b""), Response::LoadFailed { id: 8, .. }));
+        assert!(matches!(
+            view(&mut s, RefineOptions::default())[..],
+            [Response::ViewFailed { refine: false, .. }]
+        ));
+        s.load(1, &heap_fixture());
+        let bad = RefineOptions {
+            focus: "(unclosed".into(),
+            ..Default::default()
+        };
+        assert!(matches!(
+            view(&mut s, bad)[..],
+            [Response::ViewFailed { refine: true, .. }]
+        ));
+        s.forget(1);
+        assert!(matches!(
+            view(&mut s, RefineOptions::default())[..],
+            [Response::ViewFailed { refine: false, .. }]
+        ));
+    }
+}

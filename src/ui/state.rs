@@ -1,0 +1,313 @@
+//! `AppState`: the page's signals (loaded profiles, selection, view settings, the worker's
+//! latest answers) and the actions that change them. It talks to the worker through
+//! `WorkerClient`; it computes nothing itself and draws nothing.
+
+use std::sync::Arc;
+
+use leptos::prelude::*;
+use web_sys::Blob;
+
+use crate::analysis::{CallTree, Granularity, RefineOptions};
+
+use super::protocol::{ProfileSummary, Request, TopView, ViewRequest};
+use super::worker_client::WorkerClient;
+
+mod worker_events;
+
+/// Files larger than this are refused before reading: a browser tab cannot hold the bytes,
+/// the inflated protobuf and the decoded profile of anything bigger.
+pub const MAX_FILE_BYTES: f64 = 1.5 * 1024.0 * 1024.0 * 1024.0;
+
+/// How many of the heaviest stacks the Stacks tab shows.
+const STACK_LIMIT: usize = 50;
+
+/// Where a loaded file is in its life.
+#[derive(Clone, Debug, PartialEq)]
+pub enum LoadStatus {
+    /// Sent to the worker, not decoded yet.
+    Decoding,
+    /// Decoded; the summary is what the list shows.
+    Ready(Arc<ProfileSummary>),
+    /// Refused or not decodable; the message says why.
+    Failed(String),
+}
+
+/// One entry of the loaded-profiles list.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LoadedProfile {
+    /// The page's id, also the worker's key.
+    pub id: u32,
+    /// The file name.
+    pub name: String,
+    /// A longer description (demo profiles carry one), may be empty.
+    pub title: String,
+    /// The file size in bytes.
+    pub size: f64,
+    /// Decoding, ready or failed.
+    pub status: LoadStatus,
+    /// The decoder's warnings.
+    pub warnings: Vec<String>,
+}
+
+impl LoadedProfile {
+    /// The summary of a decoded profile.
+    pub fn summary(&self) -> Option<&Arc<ProfileSummary>> {
+        match &self.status {
+            LoadStatus::Ready(s) => Some(s),
+            _ => None,
+        }
+    }
+}
+
+/// The tabs of the main area.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Tab {
+    /// The `pprof -top` table.
+    Top,
+    /// The heaviest stacks.
+    Stacks,
+    /// The flame graph.
+    Flame,
+}
+
+/// What decides the views, without the sequence number: a change posts a new request.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ViewKey {
+    id: u32,
+    sample_index: usize,
+    granularity: Granularity,
+    refine: RefineOptions,
+}
+
+/// The files of one drop, one picker choice or the demo: the first of them to decode is
+/// selected, once.
+#[derive(Clone, Debug, Default)]
+struct Batch {
+    ids: Vec<u32>,
+    done: bool,
+}
+
+/// The page's state, shared through context. All fields are signal handles, so it is `Copy`.
+#[derive(Clone, Copy)]
+pub struct AppState {
+    /// Every file the user (or the demo) loaded, in order.
+    pub profiles: RwSignal<Vec<LoadedProfile>>,
+    /// The profile the views show.
+    pub selected: RwSignal<Option<u32>>,
+    /// The chosen sample type; `None` means the profile's default.
+    pub sample_index: RwSignal<Option<usize>>,
+    /// Functions, files or lines.
+    pub granularity: RwSignal<Granularity>,
+    /// The applied focus/ignore/hide expressions.
+    pub refine: RwSignal<RefineOptions>,
+    /// The visible tab.
+    pub tab: RwSignal<Tab>,
+    /// The latest table and stacks.
+    pub top: RwSignal<Option<Arc<TopView>>>,
+    /// The latest call tree (the flame graph's input).
+    pub tree: RwSignal<Option<Arc<CallTree>>>,
+    /// True while a view request is being computed.
+    pub analysing: RwSignal<bool>,
+    /// The refine expressions' error, shown beside the inputs.
+    pub refine_error: RwSignal<Option<String>>,
+    /// Any other error of the current view.
+    pub view_error: RwSignal<Option<String>>,
+    /// Messages of the error banner (`bad.bin: not a profile: …`).
+    pub errors: RwSignal<Vec<String>>,
+    next_id: StoredValue<u32>,
+    seq: StoredValue<u64>,
+    pending_view: StoredValue<Option<ViewKey>>,
+    crashed_view: StoredValue<Option<ViewKey>>,
+    batch: StoredValue<Batch>,
+    client: StoredValue<Option<WorkerClient>, LocalStorage>,
+}
+
+impl AppState {
+    /// Fresh state, with the worker started.
+    pub fn start() -> Self {
+        let state = AppState {
+            profiles: RwSignal::new(Vec::new()),
+            selected: RwSignal::new(None),
+            sample_index: RwSignal::new(None),
+            granularity: RwSignal::new(Granularity::Functions),
+            refine: RwSignal::new(RefineOptions::default()),
+            tab: RwSignal::new(Tab::Top),
+            top: RwSignal::new(None),
+            tree: RwSignal::new(None),
+            analysing: RwSignal::new(false),
+            refine_error: RwSignal::new(None),
+            view_error: RwSignal::new(None),
+            errors: RwSignal::new(Vec::new()),
+            next_id: StoredValue::new(1),
+            seq: StoredValue::new(0),
+            pending_view: StoredValue::new(None),
+            crashed_view: StoredValue::new(None),
+            batch: StoredValue::new(Batch::default()),
+            client: StoredValue::new_local(None),
+        };
+        let client = WorkerClient::start(move |event| state.on_worker_event(event));
+        state.client.set_value(Some(client));
+        state
+    }
+
+    fn client(&self) -> Option<WorkerClient> {
+        self.client.get_value()
+    }
+
+    /// Starts a batch of files (one drop, one picker choice, the demo): the first of them that
+    /// decodes becomes the selected profile.
+    pub fn begin_batch(&self) {
+        self.batch.set_value(Batch::default());
+    }
+
+    /// Adds a file to the list and sends it to the worker, or refuses it if it is too big.
+    pub fn add_file(&self, name: String, title: String, size: f64, blob: Blob) {
+        let id = self.next_id.get_value();
+        self.next_id.set_value(id + 1);
+        let status = if size > MAX_FILE_BYTES {
+            let message = format!(
+                "too big for a browser tab ({}; the limit is {})",
+                crate::model::format_value(size as i64, "bytes"),
+                crate::model::format_value(MAX_FILE_BYTES as i64, "bytes")
+            );
+            self.errors.update(|e| e.push(format!("{name}: {message}")));
+            LoadStatus::Failed(message)
+        } else {
+            self.batch.update_value(|b| b.ids.push(id));
+            if let Some(client) = self.client() {
+                client.load(id, &name, blob);
+            }
+            LoadStatus::Decoding
+        };
+        let entry = LoadedProfile {
+            id,
+            name,
+            title,
+            size,
+            status,
+            warnings: Vec::new(),
+        };
+        self.profiles.update(|p| p.push(entry));
+    }
+
+    /// Removes a profile from the list and the worker.
+    pub fn remove(&self, id: u32) {
+        self.profiles.update(|p| p.retain(|e| e.id != id));
+        if let Some(client) = self.client() {
+            client.remove(id);
+        }
+        if self.selected.get_untracked() == Some(id) {
+            let next = self
+                .profiles
+                .with_untracked(|p| p.iter().find(|e| e.summary().is_some()).map(|e| e.id));
+            self.select(next);
+        }
+    }
+
+    /// Shows profile `id` with its default sample type.
+    pub fn select(&self, id: Option<u32>) {
+        if self.selected.get_untracked() != id {
+            self.sample_index.set(None);
+            self.selected.set(id);
+        }
+    }
+
+    /// The selected profile's summary (tracks `selected` and `profiles`).
+    pub fn selected_summary(&self) -> Option<Arc<ProfileSummary>> {
+        let id = self.selected.get()?;
+        self.profiles.with(|p| {
+            p.iter()
+                .find(|e| e.id == id)
+                .and_then(|e| e.summary().cloned())
+        })
+    }
+
+    /// The sample type the views show (tracks its inputs).
+    pub fn effective_sample_index(&self) -> Option<usize> {
+        let summary = self.selected_summary()?;
+        let n = summary.sample_types.len();
+        let index = self
+            .sample_index
+            .get()
+            .unwrap_or(summary.default_sample_type);
+        (index < n).then_some(index)
+    }
+
+    /// What the views depend on; `None` when nothing decoded is selected (tracks its inputs).
+    pub fn view_key(&self) -> Option<ViewKey> {
+        let id = self.selected.get()?;
+        Some(ViewKey {
+            id,
+            sample_index: self.effective_sample_index()?,
+            granularity: self.granularity.get(),
+            refine: self.refine.get(),
+        })
+    }
+
+    /// Posts a view request for `key` (or clears the views when there is none).
+    pub fn request_view(&self, key: Option<ViewKey>) {
+        let seq = self.seq.get_value() + 1;
+        self.seq.set_value(seq);
+        let Some(key) = key else {
+            self.top.set(None);
+            self.tree.set(None);
+            self.analysing.set(false);
+            return;
+        };
+        // After a crash while computing this very view, wait for the user to change something.
+        if self.crashed_view.get_value().as_ref() == Some(&key) {
+            return;
+        }
+        self.crashed_view.set_value(None);
+        let view = self.top.get_untracked();
+        if view.is_some() && self.pending_view.get_value().as_ref().map(|k| k.id) != Some(key.id) {
+            // Another profile: drop the old one's views instead of showing them under its name.
+            self.top.set(None);
+            self.tree.set(None);
+        }
+        self.pending_view.set_value(Some(key.clone()));
+        self.analysing.set(true);
+        self.view_error.set(None);
+        let request = Request::View(ViewRequest {
+            seq,
+            id: key.id,
+            sample_index: key.sample_index,
+            granularity: key.granularity,
+            refine: key.refine,
+            stack_limit: STACK_LIMIT,
+        });
+        if let Some(client) = self.client() {
+            client.post(&request, None);
+        }
+    }
+
+    /// Makes the worker panic (see `Request::Panic`): the browser tests' way to check recovery.
+    pub fn crash_worker(&self) {
+        if let Some(client) = self.client() {
+            client.post(
+                &Request::Panic {
+                    message: "crash requested by the page".to_owned(),
+                },
+                None,
+            );
+        }
+    }
+
+    fn name_of(&self, id: u32) -> String {
+        self.profiles.with_untracked(|p| {
+            p.iter()
+                .find(|e| e.id == id)
+                .map(|e| e.name.clone())
+                .unwrap_or_default()
+        })
+    }
+
+    fn set_status(&self, id: u32, status: LoadStatus, warnings: Vec<String>) {
+        self.profiles.update(|p| {
+            if let Some(e) = p.iter_mut().find(|e| e.id == id) {
+                e.status = status;
+                e.warnings = warnings;
+            }
+        });
+    }
+}

@@ -1,0 +1,202 @@
+//! `<TopTable/>`: the `go tool pprof -top` table (flat, flat%, sum%, cum, cum%, name), sortable
+//! by flat or cum, rendering at most `PAGE` rows at a time to keep the DOM light, with "Copy as
+//! text" in pprof's own layout. Numbers come from the worker's `TopTable`; this only formats.
+
+use std::sync::Arc;
+
+use leptos::prelude::*;
+
+use crate::analysis::{self, percentage, top_text, TopTextOptions};
+use crate::model::format_value;
+
+use super::protocol::TopView;
+
+/// Rows rendered per "show more" step.
+const PAGE: usize = 500;
+
+/// Which column orders the rows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum SortBy {
+    /// pprof's `-top` order (flat, then name).
+    Flat,
+    /// pprof's `-top -cum` order.
+    Cum,
+}
+
+/// The top table of the current view.
+#[component]
+pub fn TopTable(#[prop(into)] view: Signal<Option<Arc<TopView>>>) -> impl IntoView {
+    let (sort_by, set_sort_by) = signal(SortBy::Flat);
+    let (limit, set_limit) = signal(PAGE);
+    let (copied, set_copied) = signal(false);
+    // A new table starts at the first page again.
+    Effect::new(move |_| {
+        view.track();
+        set_limit.set(PAGE);
+    });
+    let order = Memo::new(move |_| {
+        view.with(|v| {
+            let Some(v) = v else { return Vec::new() };
+            let mut order: Vec<usize> = (0..v.top.rows.len()).collect();
+            if sort_by.get() == SortBy::Cum {
+                // Stable: ties keep pprof's flat order.
+                order.sort_by_key(|&i| std::cmp::Reverse(v.top.rows[i].cum.unsigned_abs()));
+            }
+            order
+        })
+    });
+    let copy = move |_| {
+        let Some(v) = view.get_untracked() else {
+            return;
+        };
+        let header = vec![format!("Type: {}", v.top.sample_type.name)];
+        let text = top_text(
+            &v.top,
+            &TopTextOptions {
+                header,
+                ..Default::default()
+            },
+        );
+        if let Some(w) = web_sys::window() {
+            let _ = w.navigator().clipboard().write_text(&text);
+            set_copied.set(true);
+            set_timeout(
+                move || set_copied.set(false),
+                std::time::Duration::from_millis(1500),
+            );
+        }
+    };
+    let header_cell = move |label: &'static str, key: SortBy| {
+        view! {
+            <th
+                class="num sortable"
+                class:sorted=move || sort_by.get() == key
+                title=format!("Sort by {label}")
+                data-testid=format!("sort-{label}")
+                on:click=move |_| set_sort_by.set(key)
+            >
+                {label}
+                {move || if sort_by.get() == key { " ▾" } else { "" }}
+            </th>
+        }
+    };
+    let rows = move || {
+        view.with(|v| {
+            let v = v.as_ref()?;
+            let table = &v.top;
+            if table.rows.is_empty() {
+                return Some(
+                    view! {
+                        <tr>
+                            <td colspan="6" class="empty-row muted">
+                                "No samples with a value for this sample type."
+                            </td>
+                        </tr>
+                    }
+                    .into_any(),
+                );
+            }
+            let mut sum = 0i64;
+            let rows = order.with(|order| {
+                order
+                    .iter()
+                    .take(limit.get())
+                    .map(|&i| {
+                        let r = &table.rows[i];
+                        sum = sum.wrapping_add(r.flat);
+                        row_view(table, r.flat, r.cum, sum, &r.name, r.inline.label())
+                    })
+                    .collect_view()
+            });
+            Some(rows.into_any())
+        })
+    };
+    let summary = move || {
+        view.with(|v| {
+            let t = &v.as_ref()?.top;
+            let unit = &t.sample_type.unit;
+            let shown: i64 = t.rows.iter().map(|r| r.flat).sum();
+            Some(format!(
+                "{} rows · accounting for {}, {} of {} total",
+                t.rows.len(),
+                format_value(shown, unit),
+                percentage(shown, t.total).trim(),
+                format_value(t.total, unit)
+            ))
+        })
+    };
+    let more = move || {
+        let n = view.with(|v| v.as_ref().map_or(0, |v| v.top.rows.len()));
+        let shown = limit.get();
+        (n > shown).then(|| {
+            view! {
+                <button class="button show-more" data-testid="show-more" on:click=move |_| set_limit.update(|l| *l += PAGE)>
+                    {format!("Show more ({} of {n} rows shown)", shown)}
+                </button>
+            }
+        })
+    };
+    let data_total = move || view.with(|v| v.as_ref().map(|v| v.top.total.to_string()));
+    let data_shown = move || {
+        view.with(|v| {
+            v.as_ref()
+                .map(|v| v.top.rows.iter().map(|r| r.flat).sum::<i64>().to_string())
+        })
+    };
+    view! {
+        <div class="table-toolbar">
+            <span class="muted" data-testid="top-summary">{summary}</span>
+            <button class="button" on:click=copy title="Copy the table as go tool pprof -top text">
+                {move || if copied.get() { "Copied ✓" } else { "Copy as text" }}
+            </button>
+        </div>
+        <div class="table-scroll">
+            <table class="top-table" data-testid="top-table" data-total=data_total data-shown-total=data_shown>
+                <thead>
+                    <tr>
+                        {header_cell("flat", SortBy::Flat)}
+                        <th class="num">"flat%"</th>
+                        <th class="num">"sum%"</th>
+                        {header_cell("cum", SortBy::Cum)}
+                        <th class="num">"cum%"</th>
+                        <th class="name">"name"</th>
+                    </tr>
+                </thead>
+                <tbody>{rows}</tbody>
+            </table>
+        </div>
+        {more}
+    }
+}
+
+fn row_view(
+    table: &analysis::TopTable,
+    flat: i64,
+    cum: i64,
+    sum: i64,
+    name: &str,
+    inline: &str,
+) -> impl IntoView + use<> {
+    let unit = &table.sample_type.unit;
+    let pct = |v: i64| percentage(v, table.total).trim().to_owned();
+    let bar = if table.total != 0 {
+        (cum.unsigned_abs() as f64 / table.total.unsigned_abs() as f64 * 100.0).min(100.0)
+    } else {
+        0.0
+    };
+    let inline = (!inline.is_empty())
+        .then(|| view! { <span class="inline-mark">{format!(" {inline}")}</span> });
+    view! {
+        <tr data-testid="top-row" data-flat=flat.to_string() data-cum=cum.to_string()>
+            <td class="num">{format_value(flat, unit)}</td>
+            <td class="num">{pct(flat)}</td>
+            <td class="num muted">{pct(sum)}</td>
+            <td class="num">{format_value(cum, unit)}</td>
+            <td class="num">{pct(cum)}</td>
+            <td class="name" title=name.to_owned() style=format!("--bar: {bar:.2}%")>
+                <span class="fn-name">{name.to_owned()}</span>
+                {inline}
+            </td>
+        </tr>
+    }
+}

@@ -1,0 +1,259 @@
+// The user's path in real headless Chromium: open the page, drop or pick real profiles, and
+// check what the page shows against the command-line tool (`leakscope top --json`), which
+// runs the same analysis natively. Run by scripts/e2e.sh after a release build.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import os from 'node:os';
+import {
+  FIXTURES, LARGE_CPU, start, openPage, waitFor, dropFiles, fixture, profileItem, selectProfile,
+  pageTopRows, cliTopRows, expectTopRows,
+} from './support.mjs';
+
+let env;
+before(async () => {
+  env = await start();
+});
+after(async () => {
+  await env?.stop();
+});
+
+/** Drops `files` (each { name, bytes, path }) and checks each one's table against the CLI. */
+async function dropAndCompare(page, files) {
+  await dropFiles(page, files);
+  for (const f of files) {
+    await selectProfile(page, f.name);
+    const expected = cliTopRows(f.path);
+    assert.ok(expected.length > 0, `${f.name}: the CLI shows rows`);
+    assert.deepEqual(await expectTopRows(page, expected, `${f.name} rows`), expected, `${f.name}: page = CLI`);
+  }
+}
+
+test('the page opens with the demo profiles and shows the default one', async () => {
+  const { page, errors } = await openPage(env);
+  const manifest = JSON.parse(fs.readFileSync(path.join(FIXTURES, '../../../public/demo/manifest.json'), 'utf8'));
+  await waitFor(async () => (await page.locator('[data-testid=profile-item][data-status=ready]').count()) === manifest.length, {
+    what: 'all demo profiles decoded',
+  });
+  const names = await page.locator('[data-testid=profile-item]').evaluateAll((els) => els.map((e) => e.dataset.name));
+  assert.deepEqual(names, manifest.map((m) => m.file));
+  // The first demo profile is selected and its table matches the CLI.
+  const first = manifest[0].file;
+  assert.equal(await page.locator('[data-testid=view-title]').textContent(), first);
+  const expected = cliTopRows(path.join(FIXTURES, '../../../public/demo', first));
+  assert.deepEqual(await expectTopRows(page, expected, 'demo rows'), expected);
+  assert.match(await profileItem(page, first).textContent(), /heap · [\d.]+[kMG]?B inuse_space/);
+  // Sorting by cum puts the largest cum first; sum% then follows that order.
+  await page.locator('[data-testid=sort-cum]').click();
+  const maxCum = Math.max(...expected.map((r) => r.cum));
+  await waitFor(async () => (await pageTopRows(page, 1))[0]?.cum === maxCum, { what: 'cum order' });
+  const cums = (await pageTopRows(page, 1000)).map((r) => r.cum);
+  assert.deepEqual(cums, [...cums].sort((a, b) => b - a));
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('dropped files show the same top rows as the CLI', async () => {
+  const { page, errors } = await openPage(env);
+  const names = ['gin-heap-1.pb.gz', 'gin-cpu-2.pb.gz', 'gin-mutex-3.pb.gz', 'gin-block-3.pb.gz', 'gin-goroutine-3.debug2.txt'];
+  const files = names.map((n) => ({ ...fixture(n), path: path.join(FIXTURES, n) }));
+  if (fs.existsSync(LARGE_CPU)) {
+    files.push({ name: path.basename(LARGE_CPU), bytes: fs.readFileSync(LARGE_CPU), path: LARGE_CPU });
+  } else {
+    console.log(`note: ${LARGE_CPU} is absent; the large corpus profile is skipped`);
+  }
+  // Dragging files over the page highlights the drop zone.
+  const zone = page.locator('[data-testid=drop-zone]');
+  await zone.dispatchEvent('dragenter');
+  assert.match(await zone.getAttribute('class'), /dragging/);
+  await zone.dispatchEvent('dragleave');
+  assert.doesNotMatch(await zone.getAttribute('class'), /dragging/);
+  await dropAndCompare(page, files);
+  if (fs.existsSync(LARGE_CPU)) {
+    // Thousands of rows: the page renders 500 at a time, with "show more".
+    const rows = page.locator('[data-testid=top-row]');
+    assert.equal(await rows.count(), 500);
+    await page.locator('[data-testid=show-more]').click();
+    await waitFor(async () => (await rows.count()) === 1000, { what: '1000 rows after show more' });
+  }
+
+  // A non-default sample type and another granularity, for the heap profile.
+  await selectProfile(page, 'gin-heap-1.pb.gz');
+  const select = page.locator('[data-testid=sample-type]');
+  const index = await select.locator('option').evaluateAll((os) => os.findIndex((o) => o.textContent.startsWith('alloc_space')));
+  assert.ok(index >= 0, 'heap profile offers alloc_space');
+  await select.selectOption(String(index));
+  const heap = path.join(FIXTURES, 'gin-heap-1.pb.gz');
+  let expected = cliTopRows(heap, ['--sample-index', 'alloc_space']);
+  assert.deepEqual(await expectTopRows(page, expected, 'alloc_space rows'), expected);
+  await page.locator('[data-testid=granularity] button[data-value=lines]').click();
+  expected = cliTopRows(heap, ['--sample-index', 'alloc_space', '--granularity', 'lines']);
+  assert.deepEqual(await expectTopRows(page, expected, 'alloc_space lines rows'), expected);
+  await page.locator('[data-testid=granularity] button[data-value=files]').click();
+  expected = cliTopRows(heap, ['--sample-index', 'alloc_space', '--granularity', 'files']);
+  assert.deepEqual(await expectTopRows(page, expected, 'alloc_space files rows'), expected);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('the file picker loads a goroutine debug=1 dump', async () => {
+  const { page, errors } = await openPage(env);
+  const file = path.join(FIXTURES, 'gin-goroutine-3.debug1.txt');
+  await page.locator('[data-testid=file-input]').setInputFiles(file);
+  await selectProfile(page, 'gin-goroutine-3.debug1.txt');
+  const expected = cliTopRows(file);
+  assert.ok(expected.length > 0);
+  assert.deepEqual(await expectTopRows(page, expected, 'picked file rows'), expected);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('the flame graph draws, zooms on click and shows a tooltip on hover', async () => {
+  const { page, errors } = await openPage(env);
+  await page.locator('[data-testid=top-row]').first().waitFor();
+  await page.locator('[data-testid=tab-flame]').click();
+  const canvas = page.locator('canvas.flame-canvas');
+  await waitFor(async () => Number(await canvas.getAttribute('data-rects')) > 0, { what: 'flame rects' });
+  const box = await canvas.boundingBox();
+  const tip = page.locator('.flame-tip-name');
+  // Find a frame below the roots: hover along a few rows until the tooltip names one.
+  let hit = null;
+  for (const row of [2, 3, 1, 4, 5]) {
+    for (const fx of [0.3, 0.1, 0.5, 0.7, 0.02]) {
+      const x = box.x + box.width * fx;
+      const y = box.y + row * 18 + 9;
+      await page.mouse.move(x, y);
+      await page.waitForTimeout(50);
+      if (await tip.isVisible()) {
+        hit = { x, y, name: await tip.textContent() };
+        break;
+      }
+    }
+    if (hit) break;
+  }
+  assert.ok(hit, 'hovering a frame shows the tooltip');
+  assert.ok(hit.name.length > 0, 'the tooltip names the frame');
+  const paint = Number(await canvas.getAttribute('data-paint-ms'));
+  assert.ok(paint >= 0, 'data-paint-ms is a number');
+  await page.mouse.click(hit.x, hit.y);
+  await waitFor(async () => (await canvas.getAttribute('data-zoom')) === hit.name, { what: 'zoom to the clicked frame' });
+  assert.ok(Number(await canvas.getAttribute('data-rects')) > 0);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('bad files are reported by name while a good one loads', async () => {
+  const { page, errors } = await openPage(env);
+  const good = fixture('gin-mutex-3.pb.gz');
+  const heap = fs.readFileSync(path.join(FIXTURES, 'gin-heap-2.pb.gz'));
+  const random = Buffer.alloc(4096);
+  for (let i = 0; i < random.length; i++) random[i] = (i * 7919 + 13) % 251;
+  const bad = [
+    { name: 'bad.bin', bytes: random },
+    { name: 'empty.pb.gz', bytes: Buffer.alloc(0) },
+    { name: 'truncated.pb.gz', bytes: heap.subarray(0, Math.floor(heap.length / 2)) },
+  ];
+  await dropFiles(page, [bad[0], good, bad[1], bad[2]]);
+  for (const b of bad) {
+    await profileItem(page, b.name).and(page.locator('[data-status=failed]')).waitFor();
+    const banner = await page.locator('[data-testid=error-banner]').textContent();
+    assert.ok(banner.includes(`${b.name}: `), `the banner names ${b.name}: ${banner}`);
+  }
+  await selectProfile(page, good.name);
+  const expected = cliTopRows(path.join(FIXTURES, good.name));
+  assert.deepEqual(await expectTopRows(page, expected, 'good file rows'), expected);
+  // The page still works: the good profile can be removed and the demo stays.
+  await profileItem(page, good.name).locator('[data-testid=remove-profile]').click();
+  assert.equal(await profileItem(page, good.name).count(), 0);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('a focus regex narrows the table; a bad regex is reported and the table stays', async () => {
+  const { page, errors } = await openPage(env);
+  await page.locator('[data-testid=top-row]').first().waitFor();
+  const table = page.locator('[data-testid=top-table]');
+  const before = Number(await table.getAttribute('data-shown-total'));
+  const demo = path.join(FIXTURES, '../../../public/demo', await page.locator('[data-testid=view-title]').textContent());
+  const focus = page.locator('[data-testid=refine-focus]');
+  await focus.fill('responseCache');
+  const expected = cliTopRows(demo, ['--focus', 'responseCache']);
+  assert.deepEqual(await expectTopRows(page, expected, 'focused rows'), expected);
+  const focused = Number(await table.getAttribute('data-shown-total'));
+  assert.ok(focused > 0 && focused < before, `total drops: ${before} -> ${focused}`);
+
+  const rows = await pageTopRows(page, 1000);
+  await focus.fill('(unclosed');
+  await page.locator('[data-testid=refine-error]').waitFor();
+  assert.match(await page.locator('[data-testid=refine-error]').textContent(), /unclosed|group|regex|parse/i);
+  assert.deepEqual(await pageTopRows(page, 1000), rows, 'the last good table stays');
+  await focus.fill('');
+  await waitFor(async () => Number(await table.getAttribute('data-shown-total')) === before, { what: 'unfocused total' });
+  assert.equal(await page.locator('[data-testid=refine-error]').count(), 0);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('a file too big for the tab is refused before reading', async () => {
+  const { page, errors } = await openPage(env);
+  // A sparse 1.6 GB file: refused by size, so its bytes are never read.
+  const big = path.join(os.tmpdir(), `leakscope-big-${process.pid}.pb.gz`);
+  const fd = fs.openSync(big, 'w');
+  fs.ftruncateSync(fd, Math.floor(1.6 * 1024 ** 3));
+  fs.closeSync(fd);
+  try {
+    await page.locator('[data-testid=file-input]').setInputFiles(big);
+    const item = profileItem(page, path.basename(big));
+    await item.and(page.locator('[data-status=failed]')).waitFor();
+    assert.match(await item.textContent(), /too big/);
+  } finally {
+    fs.rmSync(big, { force: true });
+  }
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('a crashed worker is reported, restarted and given the profiles again', async () => {
+  const { page, errors } = await openPage(env);
+  const manifest = JSON.parse(fs.readFileSync(path.join(FIXTURES, '../../../public/demo/manifest.json'), 'utf8'));
+  const ready = page.locator('[data-testid=profile-item][data-status=ready]');
+  await waitFor(async () => (await ready.count()) === manifest.length, { what: 'demo decoded' });
+  await page.locator('[data-testid=top-row]').first().waitFor();
+  await page.evaluate(() => window.dispatchEvent(new Event('leakscope:crash-worker')));
+  await waitFor(async () => /worker crashed/.test((await page.locator('[data-testid=error-banner]').textContent().catch(() => '')) ?? ''), {
+    what: 'crash reported',
+  });
+  // The fresh worker decodes every profile again and the view comes back.
+  await waitFor(async () => (await ready.count()) === manifest.length, { what: 'profiles decoded again' });
+  const expected = cliTopRows(path.join(FIXTURES, '../../../public/demo', manifest[0].file));
+  assert.deepEqual(await expectTopRows(page, expected, 'rows after restart'), expected);
+  // And it still takes new files.
+  await dropFiles(page, [fixture('gin-block-3.pb.gz')]);
+  await selectProfile(page, 'gin-block-3.pb.gz');
+  const block = cliTopRows(path.join(FIXTURES, 'gin-block-3.pb.gz'));
+  assert.deepEqual(await expectTopRows(page, block, 'rows of a file dropped after restart'), block);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('an empty sample type says so and offers alloc_space', async (t) => {
+  const file = path.join(path.dirname(LARGE_CPU), 'pyroscope_go.heap.small.pb.gz');
+  if (!fs.existsSync(file)) {
+    t.skip(`${file} is absent`);
+    return;
+  }
+  const { page, errors } = await openPage(env);
+  await dropFiles(page, [{ name: 'small.heap.pb.gz', bytes: fs.readFileSync(file) }]);
+  await selectProfile(page, 'small.heap.pb.gz');
+  const notice = page.locator('[data-testid=empty-type-notice]');
+  await notice.waitFor();
+  assert.match(await notice.textContent(), /no inuse_space/);
+  await notice.locator('[data-testid=switch-sample-type]').click();
+  const expected = cliTopRows(file, ['--sample-index', 'alloc_space']);
+  assert.ok(expected.length > 0);
+  assert.deepEqual(await expectTopRows(page, expected, 'alloc_space rows'), expected);
+  assert.equal(await notice.count(), 0);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
