@@ -56,7 +56,10 @@ const MAX_GZIP_NESTING: usize = 2;
 
 /// Decodes any supported file from its bytes.
 pub fn decode(bytes: &[u8]) -> Result<Decoded, DecodeError> {
-    decode_nested(bytes, 0)
+    let mut decoded = decode_nested(bytes, 0)?;
+    // Building is over: drop the stack trie's lookup table (about half its memory).
+    decoded.profile.stacks.seal();
+    Ok(decoded)
 }
 
 fn decode_nested(bytes: &[u8], depth: usize) -> Result<Decoded, DecodeError> {

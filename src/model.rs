@@ -13,7 +13,7 @@ pub use heap_graph::{
     HeapGraph, HeapGraphBuilder, HeapLocation, HeapStrings, NodeOrdinal, EDGE_KIND_BITS,
     EDGE_NAME_BITS, MAX_EDGE_KINDS, MAX_EDGE_NAME,
 };
-pub use ids::{FrameId, StackId, StrId};
+pub use ids::{FrameId, IdHasher, IdMap, StackId, StrId};
 pub use profile::{Frame, Label, LabelValue, Profile, ProfileKind, ProfileMeta, Samples};
 pub use stack_tree::StackTree;
 pub use strings::StringTable;

@@ -2,12 +2,10 @@
 //! them (internal/graph `newGraph`, `FlatNameOrder`), plus pprof's display trimming. It
 //! computes numbers only; `top_text` prints them.
 
-use std::collections::HashMap;
-
 use serde::{Deserialize, Serialize};
 
 use super::{FrameKeys, Granularity, StackChildren, StackValues};
-use crate::model::{Profile, SampleType, StackId};
+use crate::model::{IdMap, Profile, SampleType, StackId};
 
 /// What to rank: which sample type, at which granularity.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -112,7 +110,7 @@ fn walk(
         inlining: vec![(false, false); n],
     };
     let mut on_path = vec![0u32; n];
-    let mut edges: HashMap<(u32, u32), EdgeState> = HashMap::new();
+    let mut edges: IdMap<(u32, u32), EdgeState> = IdMap::default();
     let is_kept = |k: u32| kept.is_none_or(|set| set[k as usize]);
     // Per row on the current path: the nearest kept node at or above it.
     let mut last_kept = vec![u32::MAX; profile.stacks.len()];

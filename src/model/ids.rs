@@ -1,6 +1,9 @@
 //! Newtype indices into the model's tables, so that ids of different tables never mix.
 //! Each is a dense `u32` row number of its own table; none of them is a producer's id.
 
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+
 use serde::{Deserialize, Serialize};
 
 macro_rules! id_type {
@@ -38,3 +41,39 @@ id_type!(
     /// A string interned in a `StringTable`. `StrId(0)` is always the empty string.
     StrId
 );
+
+/// A hash map keyed by the model's own ids and counters (row numbers, packed id pairs).
+/// The default SipHash spent three quarters of a million-stack decode hashing; these keys
+/// come from our own tables, not from an adversary, so a fast non-cryptographic hash is the
+/// right trade.
+pub type IdMap<K, V> = HashMap<K, V, BuildHasherDefault<IdHasher>>;
+
+/// The multiply-rotate hasher behind `IdMap` (the Fx hash family).
+#[derive(Default, Clone, Copy)]
+pub struct IdHasher(u64);
+
+impl Hasher for IdHasher {
+    fn finish(&self) -> u64 {
+        // A product's low bits depend only on the input's low bits, and hash tables pick
+        // buckets by low bits: rotate the well-mixed high bits down.
+        self.0.rotate_left(26)
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.write_u64(u64::from(b));
+        }
+    }
+
+    fn write_u32(&mut self, v: u32) {
+        self.write_u64(u64::from(v));
+    }
+
+    fn write_usize(&mut self, v: usize) {
+        self.write_u64(v as u64);
+    }
+
+    fn write_u64(&mut self, v: u64) {
+        self.0 = (self.0.rotate_left(5) ^ v).wrapping_mul(0x517c_c1b7_2722_0a95);
+    }
+}

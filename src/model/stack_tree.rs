@@ -2,9 +2,16 @@
 //! frame; samples point at their leaf row. It stores structure only: values live in `Samples`,
 //! and aggregation by function, file or line is `analysis`' job.
 
-use std::collections::HashMap;
+use super::{FrameId, IdMap, StackId};
 
-use super::{FrameId, StackId};
+/// The `parent` column's marker for a root frame.
+const ROOT: u32 = u32::MAX;
+
+/// Packs (parent, frame) into one map key: the parent row plus one (0 for roots) above the frame.
+fn key(parent: Option<StackId>, frame: FrameId) -> u64 {
+    let p = parent.map_or(0, |p| u64::from(p.0) + 1);
+    (p << 32) | u64::from(frame.0)
+}
 
 /// Distinct call paths as a trie of frames.
 ///
@@ -12,9 +19,11 @@ use super::{FrameId, StackId};
 /// parents before children and one backward pass visits children before parents.
 #[derive(Clone, Debug, Default)]
 pub struct StackTree {
-    parent: Vec<Option<StackId>>,
+    /// Parent row per row, `ROOT` for root frames (a `u32`, half the size of an `Option`).
+    parent: Vec<u32>,
     frame: Vec<FrameId>,
-    children: HashMap<(Option<StackId>, FrameId), StackId>,
+    /// Lookup from (parent, frame) to row, used while building; see `key`.
+    children: IdMap<u64, u32>,
 }
 
 impl StackTree {
@@ -25,14 +34,40 @@ impl StackTree {
 
     /// The row for `frame` called from `parent` (`None`: a root frame), added if new.
     pub fn intern(&mut self, parent: Option<StackId>, frame: FrameId) -> StackId {
-        if let Some(&id) = self.children.get(&(parent, frame)) {
-            return id;
+        if self.children.len() < self.frame.len() {
+            self.rebuild_lookup();
         }
-        let id = StackId::from_index(self.frame.len());
-        self.parent.push(parent);
-        self.frame.push(frame);
-        self.children.insert((parent, frame), id);
-        id
+        let next = self.frame.len() as u32;
+        let id = *self.children.entry(key(parent, frame)).or_insert(next);
+        if id == next {
+            self.parent.push(parent.map_or(ROOT, |p| p.0));
+            self.frame.push(frame);
+        }
+        StackId(id)
+    }
+
+    /// Drops the (parent, frame) lookup that only building needs, about half the trie's
+    /// memory. A later `intern` rebuilds it first, so sealing never changes behaviour.
+    pub fn seal(&mut self) {
+        self.children = IdMap::default();
+        self.parent.shrink_to_fit();
+        self.frame.shrink_to_fit();
+    }
+
+    fn rebuild_lookup(&mut self) {
+        self.children.clear();
+        self.children.reserve(self.frame.len());
+        for (row, (&p, &f)) in self.parent.iter().zip(&self.frame).enumerate() {
+            let parent = (p != ROOT).then_some(StackId(p));
+            self.children.insert(key(parent, f), row as u32);
+        }
+    }
+
+    /// Makes room for `additional` more rows without rehashing.
+    pub fn reserve(&mut self, additional: usize) {
+        self.parent.reserve(additional);
+        self.frame.reserve(additional);
+        self.children.reserve(additional);
     }
 
     /// The row of a whole stack given root first; `None` for an empty stack.
@@ -59,7 +94,8 @@ impl StackTree {
 
     /// The caller's row, `None` for a root frame.
     pub fn parent(&self, id: StackId) -> Option<StackId> {
-        self.parent[id.index()]
+        let p = self.parent[id.index()];
+        (p != ROOT).then_some(StackId(p))
     }
 
     /// The frame at the end of this path.
@@ -125,5 +161,9 @@ mod tests {
             vec![FrameId(0), FrameId(1), FrameId(2)]
         );
         assert_eq!(t.intern_path([]), None);
+        // Sealing drops the lookup; interning afterwards finds the same rows again.
+        t.seal();
+        assert_eq!(t.intern_path([FrameId(0), FrameId(1), FrameId(3)]), Some(b));
+        assert_eq!(t.len(), 4);
     }
 }
