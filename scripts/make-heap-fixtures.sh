@@ -69,6 +69,14 @@ for f in "$OUT"/*.heapsnapshot "$OUT"/*.heapsnapshot.gz; do
   echo "wrote $json"
 done
 
+# DevTools' own named filters, for the filter tests (tests/it/heap_views.rs).
+for base in node-leak-3 detached-dom; do
+  node tests/devtools/summary.mjs "$OUT/$base.heapsnapshot.gz" \
+    --filter objectsRetainedByDetachedDomNodes --filter objectsRetainedByEventHandlers \
+    --filter duplicatedStrings > "$OUT/$base.filters.devtools.json"
+  echo "wrote $OUT/$base.filters.devtools.json"
+done
+
 # DevTools' answers for the third-party corpus (derived data only; the corpus files themselves
 # are never copied). Rust tests compare against these when the corpus is present.
 CORPUS="${CORPUS_DIR:-$PWD/../shared/corpus}/heapsnapshot"

@@ -28,3 +28,4 @@ pub use heap::{
     dominator_tree, heap_analysis, heap_summary, ClassRow, DominatorTree, HeapAnalysis,
     HeapSummary, HeapSummaryOptions,
 };
+pub use heap::{heap_profile, statistics, HeapProfileOptions, HeapStatistics};

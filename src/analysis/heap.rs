@@ -5,24 +5,41 @@
 
 mod bit_set;
 mod class_names;
+mod closure_contexts;
 mod distances;
 mod dom_state;
 mod dominators;
+mod duplicate_strings;
 mod essential_edges;
+mod filters;
+mod heap_profile;
 mod heap_summary;
 mod page_owned;
+mod retainers;
 mod shallow_sizes;
+mod statistics;
 mod type_ids;
 mod weak_map;
 
 pub use bit_set::BitSet;
 pub use class_names::{class_names, ClassNameOptions, ClassNames};
+pub use closure_contexts::{closures_with_context_sizes, ClosureContext};
 pub use distances::{distances, BASE_SYSTEM_DISTANCE, NO_DISTANCE};
 pub use dom_state::{dom_states, DOM_ATTACHED, DOM_DETACHED, DOM_UNKNOWN};
 pub use dominators::{dominator_tree, DominatorTree};
+pub use duplicate_strings::{
+    duplicated_strings, string_value, DuplicateString, DuplicateStringOptions,
+};
 pub use essential_edges::{essential_edges, is_essential_edge, EssentialEdgeContext};
+pub use filters::{event_handlers, retained_by_detached_dom, retained_by_event_handlers};
+pub use heap_profile::{heap_profile, HeapProfileOptions, EXTRA_NATIVE_FRAME};
 pub use heap_summary::{
     heap_analysis, heap_summary, summarize, ClassRow, HeapAnalysis, HeapSummary, HeapSummaryOptions,
 };
 pub use page_owned::page_owned;
+pub use retainers::{
+    dominator_chain, retainers, retainers_with, RetainerIndex, RetainerOptions, RetainerPath,
+    RetainerStep,
+};
 pub use shallow_sizes::shallow_sizes;
+pub use statistics::{statistics, HeapStatistics, NativeStatistics, V8HeapStatistics};

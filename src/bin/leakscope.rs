@@ -1,19 +1,25 @@
 //! The native command-line tool: the page's analysis for terminals and CI. `leakscope top`
-//! prints what `go tool pprof -top` prints (or JSON). It parses arguments and formats output;
-//! every number comes from `leakscope::analysis`.
+//! prints what `go tool pprof -top` prints (or JSON), for pprof files and V8 heap snapshots
+//! (by dominator path); `leakscope summary` prints DevTools' Summary of a heap snapshot. It
+//! parses arguments and formats output; every number comes from `leakscope::analysis`.
 
 #[cfg(not(target_arch = "wasm32"))]
 mod cli {
-    use std::path::PathBuf;
+    use std::path::{Path, PathBuf};
     use std::process::ExitCode;
 
     use clap::{Args, Parser, Subcommand};
+    use leakscope::analysis::heap::{
+        heap_analysis, heap_profile, summarize, HeapAnalysis, HeapProfileOptions,
+        HeapSummaryOptions, BASE_SYSTEM_DISTANCE,
+    };
     use leakscope::analysis::{
         merge, pprof_time, pprof_top, refine, top, top_text, Granularity, RefineOptions,
         StackValues, TopOptions, TopTextOptions,
     };
-    use leakscope::formats::decode;
-    use leakscope::model::Profile;
+    use leakscope::formats::heapsnapshot::decode_heap_snapshot;
+    use leakscope::formats::{decode, sniff, Format};
+    use leakscope::model::{format_value, HeapGraph, Profile};
 
     /// Find out why a service's memory keeps growing: pprof analysis for terminals and CI.
     #[derive(Parser)]
@@ -25,8 +31,25 @@ mod cli {
 
     #[derive(Subcommand)]
     enum Command {
-        /// Rank functions (or files, or lines) by flat value, like `go tool pprof -top`.
+        /// Rank functions (or files, or lines) by flat value, like `go tool pprof -top`; for a
+        /// V8 heap snapshot, rank classes along dominator paths (flat = shallow size).
         Top(TopArgs),
+        /// The Summary of a V8 heap snapshot by constructor, as Chrome DevTools shows it.
+        Summary(SummaryArgs),
+    }
+
+    /// Arguments of `leakscope summary`.
+    #[derive(Args)]
+    struct SummaryArgs {
+        /// Print one JSON object instead of a table.
+        #[arg(long)]
+        json: bool,
+        /// Show at most N classes (default: 50 in the table, all in JSON; 0: all).
+        #[arg(long, value_name = "N")]
+        limit: Option<usize>,
+        /// The heap snapshot (`.heapsnapshot`, optionally gzipped).
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
     }
 
     /// Arguments of `leakscope top`.
@@ -75,6 +98,7 @@ mod cli {
         let cli = Cli::parse();
         let result = match cli.command {
             Command::Top(args) => run_top(&args),
+            Command::Summary(args) => run_summary(&args),
         };
         match result {
             Ok(out) => {
@@ -88,14 +112,155 @@ mod cli {
         }
     }
 
-    fn load(path: &PathBuf) -> Result<Profile, Failure> {
+    /// True when the bytes (or, for gzip, the first inflated bytes) open a V8 heap snapshot.
+    fn is_heap_snapshot(bytes: &[u8]) -> bool {
+        match sniff(bytes) {
+            Format::HeapSnapshot => true,
+            Format::Gzip => {
+                use std::io::Read;
+                let mut head = Vec::new();
+                let mut gz = flate2::read::MultiGzDecoder::new(bytes).take(4096);
+                // A damaged stream still yields its first bytes; errors are decode()'s to report.
+                let _ = gz.read_to_end(&mut head);
+                sniff(&head) == Format::HeapSnapshot
+            }
+            _ => false,
+        }
+    }
+
+    /// Decodes a heap snapshot and runs DevTools' analysis on it.
+    fn analyse_heap(path: &Path, bytes: &[u8]) -> Result<(HeapGraph, HeapAnalysis), Failure> {
         let name = path.display();
-        let bytes = std::fs::read(path).map_err(|e| Failure(format!("{name}: {e}")))?;
+        let (g, warnings) =
+            decode_heap_snapshot(bytes).map_err(|e| Failure(format!("{name}: {e}")))?;
+        for w in &warnings {
+            eprintln!("leakscope: {name}: warning: {w}");
+        }
+        let a = heap_analysis(&g, &HeapSummaryOptions::default());
+        Ok((g, a))
+    }
+
+    fn read(path: &Path) -> Result<Vec<u8>, Failure> {
+        std::fs::read(path).map_err(|e| Failure(format!("{}: {e}", path.display())))
+    }
+
+    fn load(path: &Path) -> Result<Profile, Failure> {
+        let name = path.display();
+        let bytes = read(path)?;
+        if is_heap_snapshot(&bytes) {
+            let (g, a) = analyse_heap(path, &bytes)?;
+            return Ok(heap_profile(&g, &a, &HeapProfileOptions::default()));
+        }
         let decoded = decode(&bytes).map_err(|e| Failure(format!("{name}: {e}")))?;
         for w in &decoded.warnings {
             eprintln!("leakscope: {name}: warning: {w}");
         }
         Ok(decoded.profile)
+    }
+
+    /// A count, shallow size or retained size column entry with its share of the total.
+    fn percent(part: u64, total: u64) -> String {
+        if total == 0 {
+            return "0%".to_owned();
+        }
+        format!("{:.1}%", part as f64 * 100.0 / total as f64)
+    }
+
+    fn run_summary(args: &SummaryArgs) -> Result<String, Failure> {
+        let bytes = read(&args.file)?;
+        let name = args.file.display();
+        if !is_heap_snapshot(&bytes) {
+            let what = match decode(&bytes) {
+                Ok(_) => "a pprof profile".to_owned(),
+                Err(e) => e.message,
+            };
+            return Err(Failure(format!(
+                "{name}: not a V8 heap snapshot ({what}); `leakscope summary` reads .heapsnapshot files"
+            )));
+        }
+        let (g, a) = analyse_heap(&args.file, &bytes)?;
+        let mut summary = summarize(&g, &a);
+        drop((g, a));
+        let limit = args.limit.unwrap_or(if args.json { 0 } else { 50 });
+        let shown = if limit == 0 {
+            summary.classes.len()
+        } else {
+            limit.min(summary.classes.len())
+        };
+        if args.json {
+            #[derive(serde::Serialize)]
+            struct Out<'a> {
+                node_count: u64,
+                edge_count: u64,
+                total_size: u64,
+                classes: &'a [leakscope::analysis::ClassRow],
+            }
+            let out = Out {
+                node_count: summary.node_count,
+                edge_count: summary.edge_count,
+                total_size: summary.total_size,
+                classes: &summary.classes[..shown],
+            };
+            let mut text = serde_json::to_string(&out).map_err(|e| Failure(e.to_string()))?;
+            text.push('\n');
+            return Ok(text);
+        }
+        let total = summary.total_size;
+        let mut out = format!(
+            "File: {name}\nNodes: {}, edges: {}, total size: {} ({})\n",
+            summary.node_count,
+            summary.edge_count,
+            total,
+            format_value(total as i64, "bytes")
+        );
+        if shown < summary.classes.len() {
+            out.push_str(&format!(
+                "Showing {shown} of {} classes (--limit 0 for all)\n",
+                summary.classes.len()
+            ));
+        }
+        summary.classes.truncate(shown);
+        let names: Vec<String> = summary
+            .classes
+            .iter()
+            .map(|c| {
+                let n: String = c.name.chars().take(60).collect();
+                if n.len() < c.name.len() {
+                    format!("{n}…")
+                } else {
+                    n
+                }
+            })
+            .collect();
+        let w = names
+            .iter()
+            .map(|n| n.chars().count())
+            .max()
+            .unwrap_or(0)
+            .max(11);
+        out.push_str(&format!(
+            "{:<w$} {:>9} {:>9} {:>13} {:>6} {:>14} {:>6}\n",
+            "Constructor", "Distance", "Count", "Shallow size", "%", "Retained size", "%"
+        ));
+        for (c, n) in summary.classes.iter().zip(&names) {
+            // DevTools prints "−" for unreachable (< 0) and system-only (>= 1e8) distances.
+            let d = if (0..BASE_SYSTEM_DISTANCE).contains(&c.distance) {
+                c.distance.to_string()
+            } else {
+                "-".to_owned()
+            };
+            let pad = w - n.chars().count();
+            out.push_str(&format!(
+                "{n}{:pad$} {d:>9} {:>9} {:>13} {:>6} {:>14} {:>6}\n",
+                "",
+                c.count,
+                c.shallow_size,
+                percent(c.shallow_size, total),
+                c.retained_size,
+                percent(c.retained_size, total)
+            ));
+        }
+        Ok(out)
     }
 
     /// pprof's `SampleIndexByName`: empty = default type, a number, a name, or a name with a
@@ -136,7 +301,11 @@ mod cli {
     }
 
     fn run_top(args: &TopArgs) -> Result<String, Failure> {
-        let profiles = args.files.iter().map(load).collect::<Result<Vec<_>, _>>()?;
+        let profiles = args
+            .files
+            .iter()
+            .map(|p| load(p))
+            .collect::<Result<Vec<_>, _>>()?;
         let label = args
             .files
             .iter()

@@ -9,8 +9,13 @@
 // view's per-class aggregates are read with the default (empty) NodeFilter, i.e.
 // aggregatesWithFilter(new NodeFilter()) -> {count, distance, self, maxRet, name} per class key.
 //
-// Usage: node tests/devtools/summary.mjs FILE [--json] [--top N] [--chunk BYTES]
+// Usage: node tests/devtools/summary.mjs FILE [--json] [--top N] [--chunk BYTES] [--filter NAME]...
 //   --json   print the full JSON document (all classes); default prints a short table.
+//   --filter NAME  (repeatable) instead of the Summary, print one JSON document with, per named
+//            DevTools filter (createNamedFilter: objectsRetainedByDetachedDomNodes,
+//            objectsRetainedByEventHandlers, duplicatedStrings, ...), the Summary rows under that
+//            filter aggregated by class name ({count, shallow_size}), and for duplicatedStrings
+//            also getDuplicateStrings() groups ({value, count, total_self_size}).
 // Exit status 1 with "DevTools error: ..." on stderr when DevTools rejects the file.
 
 import fs from 'node:fs';
@@ -25,7 +30,7 @@ function usage(msg) {
   if (msg) {
     process.stderr.write(msg + '\n');
   }
-  process.stderr.write('usage: node tests/devtools/summary.mjs FILE [--json] [--top N] [--chunk BYTES]\n');
+  process.stderr.write('usage: node tests/devtools/summary.mjs FILE [--json] [--top N] [--chunk BYTES] [--filter NAME]...\n');
   process.exit(2);
 }
 
@@ -37,12 +42,15 @@ let file = null;
 let json = false;
 let top = 20;
 let chunkSize = 1 << 20;
+const filters = [];
 for (let i = 0; i < args.length; i++) {
   const a = args[i];
   if (a === '--json') {
     json = true;
   } else if (a === '--top') {
     top = Number(args[++i]);
+  } else if (a === '--filter') {
+    filters.push(args[++i]);
   } else if (a === '--chunk') {
     chunkSize = Number(args[++i]);
   } else if (a.startsWith('-')) {
@@ -136,6 +144,31 @@ try {
 }
 const elapsedMs = Number(process.hrtime.bigint() - started) / 1e6;
 console.warn = originalWarn;
+
+if (filters.length) {
+  const result = {file: path.basename(file), filters: {}};
+  for (const name of filters) {
+    const nodeFilter = new HeapSnapshotModel.NodeFilter();
+    nodeFilter.filterName = name;
+    const byName = {};
+    let count = 0;
+    let shallow = 0;
+    for (const a of Object.values(snapshot.aggregatesWithFilter(nodeFilter))) {
+      const row = byName[a.name] ??= {count: 0, shallow_size: 0};
+      row.count += a.count;
+      row.shallow_size += a.self;
+      count += a.count;
+      shallow += a.self;
+    }
+    const entry = {count, shallow_size: shallow, classes: byName};
+    if (name === 'duplicatedStrings') {
+      entry.groups = snapshot.getDuplicateStrings().map(g => ({value: g.value, count: g.count, total_self_size: g.totalSelfSize}));
+    }
+    result.filters[name] = entry;
+  }
+  process.stdout.write(JSON.stringify(result, null, 1) + '\n');
+  process.exit(0);
+}
 
 const aggregates = snapshot.aggregatesWithFilter(new HeapSnapshotModel.NodeFilter());
 const classes = Object.entries(aggregates).map(([key, a]) => ({

@@ -1,9 +1,11 @@
 //! The one integration-test binary: each module below is one concern (decoding, parity with
 //! `go tool pprof`, architecture rules). Shared fixture lookup lives in `support`.
 
+mod cli;
 mod decode;
 mod decode_robustness;
 mod heap;
+mod heap_views;
 mod pprof_parity;
 mod support;
 mod tidy;
