@@ -6,6 +6,8 @@ pub mod demo;
 pub mod file_drop;
 pub mod file_picker;
 pub mod flame_graph;
+pub mod heap_details;
+pub mod heap_summary;
 pub mod profile_list;
 pub mod protocol;
 pub mod session;

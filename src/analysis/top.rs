@@ -112,6 +112,17 @@ fn walk(
     let mut on_path = vec![0u32; n];
     let mut edges: IdMap<(u32, u32), EdgeState> = IdMap::default();
     let is_kept = |k: u32| kept.is_none_or(|set| set[k as usize]);
+    // Only nodes reached through an inlined frame can be marked `(inline)`: a node whose
+    // frames are never inlined has only non-inline edges, and that reads as no mark at all.
+    // Tracking edges into just those nodes keeps the edge map small (at a million random
+    // stacks, tracking every caller/callee pair cost gigabytes).
+    let mut may_inline = vec![false; n];
+    for (f, frame) in profile.frames.iter().enumerate() {
+        if frame.inlined {
+            may_inline[keys.frame_node[f] as usize] = true;
+        }
+    }
+    let tracked = |k: u32| may_inline[k as usize];
     // Per row on the current path: the nearest kept node at or above it.
     let mut last_kept = vec![u32::MAX; profile.stacks.len()];
     let mut path: Vec<(usize, usize)> = Vec::new();
@@ -142,7 +153,7 @@ fn walk(
                 on_path[k as usize] += 1;
                 w.flat[k as usize] = w.flat[k as usize].wrapping_add(values.self_value[r]);
                 last_kept[r] = if is_kept(k) { k } else { above };
-                if is_kept(k) && above != u32::MAX && above != k {
+                if tracked(k) && is_kept(k) && above != u32::MAX && above != k {
                     let e = edges.entry((above, k)).or_insert(EdgeState {
                         inline: true,
                         on_path: 0,
@@ -165,7 +176,7 @@ fn walk(
             }
             // Leaving r.
             on_path[k as usize] -= 1;
-            if is_kept(k) && above != u32::MAX && above != k {
+            if tracked(k) && is_kept(k) && above != u32::MAX && above != k {
                 if let Some(e) = edges.get_mut(&(above, k)) {
                     e.on_path -= 1;
                 }

@@ -2,10 +2,25 @@
 //! frame; samples point at their leaf row. It stores structure only: values live in `Samples`,
 //! and aggregation by function, file or line is `analysis`' job.
 
-use super::{FrameId, IdMap, StackId};
+use std::hash::{BuildHasher, BuildHasherDefault};
+
+use hashbrown::HashTable;
+
+use super::{FrameId, IdHasher, StackId};
 
 /// The `parent` column's marker for a root frame.
 const ROOT: u32 = u32::MAX;
+
+/// The lookup hash of a (parent, frame) key.
+fn hash_key(key: u64) -> u64 {
+    BuildHasherDefault::<IdHasher>::default().hash_one(key)
+}
+
+/// The lookup hash of a row from its stored columns (`ROOT` parent for a root frame).
+fn hash_row(parent: u32, frame: FrameId) -> u64 {
+    let parent = (parent != ROOT).then_some(StackId(parent));
+    hash_key(key(parent, frame))
+}
 
 /// Packs (parent, frame) into one map key: the parent row plus one (0 for roots) above the frame.
 fn key(parent: Option<StackId>, frame: FrameId) -> u64 {
@@ -22,8 +37,10 @@ pub struct StackTree {
     /// Parent row per row, `ROOT` for root frames (a `u32`, half the size of an `Option`).
     parent: Vec<u32>,
     frame: Vec<FrameId>,
-    /// Lookup from (parent, frame) to row, used while building; see `key`.
-    children: IdMap<u64, u32>,
+    /// Lookup of rows by (parent, frame), used while building. It stores bare row numbers
+    /// (4 bytes a slot) and hashes them through the columns, a third of the memory of a
+    /// (key, row) map: at a million distinct stacks this table is the decoder's peak.
+    children: HashTable<u32>,
 }
 
 impl StackTree {
@@ -37,37 +54,51 @@ impl StackTree {
         if self.children.len() < self.frame.len() {
             self.rebuild_lookup();
         }
-        let next = self.frame.len() as u32;
-        let id = *self.children.entry(key(parent, frame)).or_insert(next);
-        if id == next {
-            self.parent.push(parent.map_or(ROOT, |p| p.0));
-            self.frame.push(frame);
+        let hash = hash_key(key(parent, frame));
+        let p = parent.map_or(ROOT, |p| p.0);
+        let (rows_parent, rows_frame) = (&self.parent, &self.frame);
+        let found = self.children.find(hash, |&row| {
+            rows_parent[row as usize] == p && rows_frame[row as usize] == frame
+        });
+        if let Some(&row) = found {
+            return StackId(row);
         }
-        StackId(id)
+        let row = self.frame.len() as u32;
+        self.parent.push(p);
+        self.frame.push(frame);
+        let (rows_parent, rows_frame) = (&self.parent, &self.frame);
+        self.children.insert_unique(hash, row, |&r| {
+            hash_row(rows_parent[r as usize], rows_frame[r as usize])
+        });
+        StackId(row)
     }
 
     /// Drops the (parent, frame) lookup that only building needs, about half the trie's
     /// memory. A later `intern` rebuilds it first, so sealing never changes behaviour.
     pub fn seal(&mut self) {
-        self.children = IdMap::default();
+        self.children = HashTable::new();
         self.parent.shrink_to_fit();
         self.frame.shrink_to_fit();
     }
 
     fn rebuild_lookup(&mut self) {
-        self.children.clear();
-        self.children.reserve(self.frame.len());
+        let mut table = HashTable::with_capacity(self.frame.len());
         for (row, (&p, &f)) in self.parent.iter().zip(&self.frame).enumerate() {
-            let parent = (p != ROOT).then_some(StackId(p));
-            self.children.insert(key(parent, f), row as u32);
+            table.insert_unique(hash_row(p, f), row as u32, |&r| {
+                hash_row(self.parent[r as usize], self.frame[r as usize])
+            });
         }
+        self.children = table;
     }
 
     /// Makes room for `additional` more rows without rehashing.
     pub fn reserve(&mut self, additional: usize) {
         self.parent.reserve(additional);
         self.frame.reserve(additional);
-        self.children.reserve(additional);
+        let (rows_parent, rows_frame) = (&self.parent, &self.frame);
+        self.children.reserve(additional, |&r| {
+            hash_row(rows_parent[r as usize], rows_frame[r as usize])
+        });
     }
 
     /// The row of a whole stack given root first; `None` for an empty stack.

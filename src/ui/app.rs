@@ -2,6 +2,8 @@
 //! whenever the selected profile or a view setting changes, and lays out the sidebar, the
 //! controls, the tabs and the banners. The views themselves live in their own files.
 
+use std::sync::Arc;
+
 use leptos::prelude::*;
 
 use crate::model::format_value;
@@ -10,6 +12,8 @@ use super::demo::load_demo;
 use super::file_drop::FileDrop;
 use super::file_picker::FilePicker;
 use super::flame_graph::FlameGraph;
+use super::heap_details::{HeapStatisticsView, Retainers};
+use super::heap_summary::HeapSummaryView;
 use super::profile_list::ProfileList;
 use super::state::{AppState, LoadStatus, Tab};
 use super::top_stacks::TopStacks;
@@ -47,7 +51,10 @@ pub fn App() -> impl IntoView {
                     <ProfileList />
                 </aside>
                 <main class="main">
-                    <Show when=move || state.selected_summary().is_some() fallback=|| view! { <EmptyMain /> }>
+                    <Show when=move || state.selected_heap().is_some()>
+                        <HeapMain />
+                    </Show>
+                    <Show when=move || state.selected_summary().is_some() && state.selected_heap().is_none() fallback=move || view! { <Show when=move || state.selected_heap().is_none()><EmptyMain /></Show> }>
                         <ViewHeader />
                         <ViewControls />
                         <Tabs />
@@ -68,12 +75,70 @@ pub fn App() -> impl IntoView {
     }
 }
 
+/// The tabs of a heap snapshot: DevTools' views, then the heap as a profile by dominator path
+/// through the pprof views.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum HeapTab {
+    Summary,
+    Statistics,
+    Top,
+    Flame,
+}
+
+/// The main area for a heap snapshot: its title and DevTools' Summary.
+#[component]
+fn HeapMain() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    // Only a new snapshot (id) or a new Summary draws the view again, not list changes.
+    let heap = Memo::new(move |_| state.selected.get().zip(state.selected_heap()));
+    let (current, set_current) = signal(HeapTab::Summary);
+    let tab = move |label: &'static str, testid: &'static str, value: HeapTab| {
+        view! {
+            <button
+                role="tab"
+                class="tab"
+                class:active=move || current.get() == value
+                aria-selected=move || (current.get() == value).to_string()
+                data-testid=testid
+                on:click=move |_| set_current.set(value)
+            >
+                {label}
+            </button>
+        }
+    };
+    let body = move || {
+        let (id, info) = heap.get()?;
+        Some(match current.get() {
+            HeapTab::Summary => {
+                let summary = Arc::new(info.summary.clone());
+                view! { <HeapSummaryView id summary /> <Retainers id /> }.into_any()
+            }
+            HeapTab::Statistics => {
+                view! { <HeapStatisticsView statistics=info.statistics.clone() /> }.into_any()
+            }
+            HeapTab::Top => view! { <ViewControls /> <TopTable view=state.top /> }.into_any(),
+            HeapTab::Flame => view! { <ViewControls /> <FlameGraph tree=state.tree /> }.into_any(),
+        })
+    };
+    view! {
+        <ViewHeader />
+        <nav class="tabs" role="tablist">
+            {tab("Summary", "tab-summary", HeapTab::Summary)}
+            {tab("Statistics", "tab-statistics", HeapTab::Statistics)}
+            {tab("Top (dominator paths)", "tab-heap-top", HeapTab::Top)}
+            {tab("Flame graph", "tab-heap-flame", HeapTab::Flame)}
+        </nav>
+        <div class="tab-body">{body}</div>
+    }
+}
+
 #[component]
 fn EmptyMain() -> impl IntoView {
     view! {
         <div class="empty">
-            <h2>"Drop Go profiles here"</h2>
+            <h2>"Drop Go profiles or V8 heap snapshots here"</h2>
             <p>"heap, allocs, goroutine, CPU, mutex and block profiles: .pb.gz, .pprof, raw protobuf, or goroutine text dumps (debug=1 and debug=2)."</p>
+            <p>"V8 heap snapshots from Chrome DevTools or Node (.heapsnapshot, also gzipped): Summary by constructor, retainers, statistics."</p>
             <p class="muted">"Nothing leaves your machine: files are decoded and analysed in this tab."</p>
             <FilePicker />
         </div>
@@ -89,10 +154,11 @@ fn ViewHeader() -> impl IntoView {
             .profiles
             .with(|p| p.iter().find(|e| e.id == id).map(|e| e.name.clone()))
     };
-    let kind = move || {
-        state
+    let kind = move || match state.selected_heap() {
+        Some(_) => Some("V8 heap snapshot · Summary by constructor".to_owned()),
+        None => state
             .selected_summary()
-            .map(|s| format!("{} profile · {}", s.kind, s.format))
+            .map(|s| format!("{} profile · {}", s.kind, s.format)),
     };
     view! {
         <div class="view-header">
@@ -160,11 +226,13 @@ fn ErrorBanner() -> impl IntoView {
     }
 }
 
-/// "Decoding heap.pb.gz (12 MB)…" while the worker decodes.
+/// "Decoding heap.pb.gz (12 MB)…" while the worker decodes; for a heap snapshot a progress bar
+/// (bytes read, then each analysis phase by name). Cancel restarts the worker.
 #[component]
 fn DecodeProgress() -> impl IntoView {
     let state = expect_context::<AppState>();
     let text = move || {
+        let progress = state.progress.get();
         state.profiles.with(|p| {
             let mut decoding = p.iter().filter(|e| e.status == LoadStatus::Decoding);
             let first = decoding.next()?;
@@ -174,16 +242,39 @@ fn DecodeProgress() -> impl IntoView {
             } else {
                 String::new()
             };
-            Some(format!(
-                "Decoding {} ({})…{more}",
-                first.name,
-                format_value(first.size as i64, "bytes")
-            ))
+            let current = progress
+                .as_ref()
+                .and_then(|g| p.iter().find(|e| e.id == g.id).map(|e| (g, e)));
+            Some(match current {
+                Some((g, e)) if g.phase == "reading" => format!(
+                    "Decoding {}: read {} of {}…{more}",
+                    e.name,
+                    format_value(g.done as i64, "bytes"),
+                    format_value(g.total as i64, "bytes")
+                ),
+                Some((g, e)) => format!("Analysing {}: {}…{more}", e.name, g.phase),
+                None => format!(
+                    "Decoding {} ({})…{more}",
+                    first.name,
+                    format_value(first.size as i64, "bytes")
+                ),
+            })
+        })
+    };
+    let bar = move || {
+        state.progress.get().map(|g| {
+            let max = g.total.max(1) as f64;
+            view! { <progress data-testid="decode-bar" max=max value=g.done as f64></progress> }
         })
     };
     view! {
         <Show when=move || text().is_some()>
-            <div class="progress" data-testid="decode-progress"><span class="spinner"></span>{text}</div>
+            <div class="progress" data-testid="decode-progress">
+                <span class="spinner"></span>
+                <span data-testid="decode-text">{text}</span>
+                {bar}
+                <button class="button cancel" data-testid="cancel-decoding" on:click=move |_| state.cancel_decoding()>"Cancel"</button>
+            </div>
         </Show>
     }
 }

@@ -6,6 +6,8 @@ use leptos::prelude::*;
 
 use crate::model::format_value;
 
+use crate::analysis::HeapSummary;
+
 use super::protocol::ProfileSummary;
 use super::state::{AppState, LoadStatus, LoadedProfile};
 
@@ -44,6 +46,8 @@ fn ProfileItem(profile: LoadedProfile) -> impl IntoView {
         .into_any(),
         LoadStatus::Failed(message) => view! { <div class="profile-error">{message}</div> }.into_any(),
         LoadStatus::Ready(summary) => summary_view(&summary).into_any(),
+        LoadStatus::Heap(info, _) => heap_view(&info.summary).into_any(),
+        LoadStatus::Cancelled => view! { <div class="profile-error">"cancelled"</div> }.into_any(),
     };
     let warnings = (!profile.warnings.is_empty()).then(|| {
         let text = profile.warnings.join("\n");
@@ -91,7 +95,8 @@ fn ProfileItem(profile: LoadedProfile) -> impl IntoView {
 fn status_name(status: &LoadStatus) -> &'static str {
     match status {
         LoadStatus::Decoding => "decoding",
-        LoadStatus::Ready(_) => "ready",
+        LoadStatus::Ready(_) | LoadStatus::Heap(..) => "ready",
+        LoadStatus::Cancelled => "cancelled",
         LoadStatus::Failed(_) => "failed",
     }
 }
@@ -121,6 +126,23 @@ fn summary_view(s: &ProfileSummary) -> impl IntoView + use<> {
     view! {
         <div class="profile-facts">{facts.join(" · ")}</div>
         <div class="profile-types muted">{types.join(", ")}</div>
+    }
+}
+
+fn heap_view(s: &HeapSummary) -> impl IntoView + use<> {
+    let facts = format!(
+        "heap snapshot · {} total",
+        format_value(s.total_size as i64, "bytes")
+    );
+    let counts = format!(
+        "{} objects, {} edges, {} classes",
+        s.node_count,
+        s.edge_count,
+        s.classes.len()
+    );
+    view! {
+        <div class="profile-facts">{facts}</div>
+        <div class="profile-types muted">{counts}</div>
     }
 }
 

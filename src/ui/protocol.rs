@@ -4,7 +4,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::analysis::{CallTree, Granularity, RefineOptions, StackRow, TopTable};
+use crate::analysis::heap::{HeapStatistics, RetainerPath};
+use crate::analysis::{CallTree, Granularity, HeapSummary, RefineOptions, StackRow, TopTable};
 use crate::model::{Profile, SampleType};
 
 /// A message from the page to the worker.
@@ -24,6 +25,15 @@ pub enum Request {
     },
     /// Compute the views of one profile.
     View(ViewRequest),
+    /// A page of the objects of one Summary class of heap snapshot `id`, largest retained first.
+    HeapObjects(HeapObjectsRequest),
+    /// The retaining paths of one object of heap snapshot `id`.
+    Retainers {
+        /// The heap snapshot.
+        id: u32,
+        /// The object (`HeapObjectRow::ordinal`).
+        ordinal: u32,
+    },
     /// Panic on purpose, so the browser tests can check that the page survives a dead worker
     /// (the page sends it on a `leakscope:crash-worker` window event).
     Panic {
@@ -47,6 +57,62 @@ pub struct ViewRequest {
     pub refine: RefineOptions,
     /// How many of the heaviest stacks to return.
     pub stack_limit: usize,
+}
+
+/// Which objects of a heap snapshot's class to list.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HeapObjectsRequest {
+    /// The heap snapshot.
+    pub id: u32,
+    /// The class key (`ClassRow::key`).
+    pub class_key: String,
+    /// How many objects of the ordered list to skip.
+    pub offset: usize,
+    /// How many to return at most.
+    pub limit: usize,
+}
+
+/// One object of a heap snapshot, as DevTools lists it under its class.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HeapObjectRow {
+    /// The node's ordinal (the worker's handle on it).
+    pub ordinal: u32,
+    /// V8's object id (`@id` in DevTools).
+    pub node_id: u32,
+    /// The node's name (long strings cut).
+    pub name: String,
+    /// BFS distance from the root (`NO_DISTANCE` when unreachable).
+    pub distance: i32,
+    /// DevTools' shallow size.
+    pub shallow_size: u64,
+    /// DevTools' retained size.
+    pub retained_size: u64,
+}
+
+/// A page of a class's objects.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HeapObjects {
+    /// The heap snapshot.
+    pub id: u32,
+    /// The class key.
+    pub class_key: String,
+    /// The offset of `objects[0]`.
+    pub offset: usize,
+    /// How many objects the class has in all.
+    pub total: usize,
+    /// The objects, largest retained size first.
+    pub objects: Vec<HeapObjectRow>,
+}
+
+/// What the page shows of a decoded heap snapshot.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct HeapInfo {
+    /// DevTools' Summary (its counts are what the profile list shows).
+    pub summary: HeapSummary,
+    /// DevTools' Statistics.
+    pub statistics: HeapStatistics,
+    /// The heap as a profile by dominator path (the Top and Flame graph tabs show it).
+    pub profile: ProfileSummary,
 }
 
 /// What the profile list shows about a decoded profile.
@@ -116,6 +182,37 @@ pub enum Response {
         summary: ProfileSummary,
         /// Recoverable oddities the decoder reported.
         warnings: Vec<String>,
+    },
+    /// Heap snapshot `id` decoded and analysed.
+    HeapLoaded {
+        /// The page's id for this file.
+        id: u32,
+        /// Summary and statistics.
+        info: HeapInfo,
+        /// Recoverable oddities the decoder reported.
+        warnings: Vec<String>,
+    },
+    /// How far decoding file `id` has got (posted at most every ~100 ms).
+    Progress {
+        /// The page's id for this file.
+        id: u32,
+        /// Bytes read so far.
+        done: u64,
+        /// The file's size.
+        total: u64,
+        /// What the worker is doing (`reading`, `computing distances, dominators, …`).
+        phase: String,
+    },
+    /// A page of a heap class's objects.
+    HeapObjects(HeapObjects),
+    /// Retaining paths of one object.
+    Retainers {
+        /// The heap snapshot.
+        id: u32,
+        /// The object.
+        ordinal: u32,
+        /// Paths towards the GC roots, shortest first.
+        paths: Vec<RetainerPath>,
     },
     /// Profile `id` could not be read or decoded.
     LoadFailed {

@@ -8,7 +8,11 @@ use crate::analysis::{self, RefineOptions, StackValues, TopOptions};
 use crate::formats;
 use crate::model::Profile;
 
-use super::protocol::{ProfileSummary, Response, TopView, ViewRequest};
+use super::protocol::{HeapObjectsRequest, ProfileSummary, Response, TopView, ViewRequest};
+
+mod heaps;
+
+pub use heaps::{is_heap_snapshot, Heaps, HEAD_BYTES, SLICE_BYTES};
 
 /// Subtrees below this share of the total are left out of the flame graph's tree: narrower
 /// than a pixel on any screen, and they would only make the message to the page bigger.
@@ -20,6 +24,7 @@ const TREE_MIN_FRACTION: f64 = 1e-4;
 pub struct Session {
     profiles: HashMap<u32, Profile>,
     refined: Option<(u32, RefineOptions, Profile)>,
+    heaps: Heaps,
 }
 
 impl Session {
@@ -48,8 +53,45 @@ impl Session {
         }
     }
 
+    /// Decodes a heap snapshot of `total` bytes as `id`, read slice by slice with `read`,
+    /// posting progress through `post` (see `Heaps::load`).
+    pub fn load_heap(
+        &mut self,
+        id: u32,
+        total: u64,
+        read: impl FnMut(u64, u64) -> Result<Vec<u8>, String>,
+        post: impl FnMut(Response),
+        now: impl Fn() -> f64,
+    ) -> Response {
+        self.forget(id);
+        let (response, profile) = self.heaps.load(id, total, read, post, now);
+        if let Some(p) = profile {
+            self.profiles.insert(id, p);
+        }
+        response
+    }
+
+    /// A page of a heap snapshot class's objects.
+    pub fn heap_objects(&mut self, req: &HeapObjectsRequest) -> Response {
+        match self.heaps.objects(req) {
+            Some(page) => Response::HeapObjects(page),
+            None => Response::ViewFailed {
+                seq: 0,
+                message: "this heap snapshot is no longer loaded".to_owned(),
+                refine: false,
+            },
+        }
+    }
+
+    /// The retaining paths of one heap object.
+    pub fn retainers(&mut self, id: u32, ordinal: u32) -> Response {
+        let paths = self.heaps.retainers(id, ordinal).unwrap_or_default();
+        Response::Retainers { id, ordinal, paths }
+    }
+
     /// Forgets profile `id`.
     pub fn forget(&mut self, id: u32) {
+        self.heaps.forget(id);
         self.profiles.remove(&id);
         if self.refined.as_ref().is_some_and(|(rid, _, _)| *rid == id) {
             self.refined = None;
@@ -183,6 +225,46 @@ mod tests {
         assert_eq!(focused.top.total, whole.top.total);
         let flat: i64 = focused.top.rows.iter().map(|r| r.flat).sum();
         assert!(flat > 0 && flat < whole.top.total);
+    }
+
+    #[test]
+    fn a_heap_snapshot_also_answers_the_pprof_views() {
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/fixtures/heapsnapshot/node-leak-3.heapsnapshot.gz"
+        );
+        let bytes = std::fs::read(path).expect("heap snapshot fixture");
+        let mut s = Session::new();
+        let read = |off: u64, len: u64| Ok(bytes[off as usize..(off + len) as usize].to_vec());
+        let r = s.load_heap(5, bytes.len() as u64, read, |_| {}, || 0.0);
+        let Response::HeapLoaded { info, .. } = r else {
+            panic!("not loaded: {r:?}")
+        };
+        let req = ViewRequest {
+            seq: 1,
+            id: 5,
+            sample_index: info.profile.default_sample_type,
+            granularity: Granularity::Functions,
+            refine: RefineOptions::default(),
+            stack_limit: 5,
+        };
+        let mut out = Vec::new();
+        s.view(&req, |r| out.push(r));
+        let Some(Response::Top { view, .. }) = out.first() else {
+            panic!("no table: {out:?}")
+        };
+        // The profile's self sizes add up to DevTools' total, as the Summary's do.
+        assert_eq!(view.top.total as u64, info.summary.total_size);
+        s.forget(5);
+        assert!(matches!(
+            s.heap_objects(&HeapObjectsRequest {
+                id: 5,
+                class_key: ",Object".into(),
+                offset: 0,
+                limit: 1
+            }),
+            Response::ViewFailed { .. }
+        ));
     }
 
     #[test]

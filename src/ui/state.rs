@@ -7,11 +7,13 @@ use std::sync::Arc;
 use leptos::prelude::*;
 use web_sys::Blob;
 
+use crate::analysis::heap::RetainerPath;
 use crate::analysis::{CallTree, Granularity, RefineOptions};
 
-use super::protocol::{ProfileSummary, Request, TopView, ViewRequest};
+use super::protocol::{HeapInfo, HeapObjects, ProfileSummary, Request, TopView, ViewRequest};
 use super::worker_client::WorkerClient;
 
+mod heap_actions;
 mod worker_events;
 
 /// Files larger than this are refused before reading: a browser tab cannot hold the bytes,
@@ -28,6 +30,10 @@ pub enum LoadStatus {
     Decoding,
     /// Decoded; the summary is what the list shows.
     Ready(Arc<ProfileSummary>),
+    /// A V8 heap snapshot, decoded and analysed: DevTools' Summary and Statistics.
+    Heap(Arc<HeapInfo>, Arc<ProfileSummary>),
+    /// The user cancelled decoding it.
+    Cancelled,
     /// Refused or not decodable; the message says why.
     Failed(String),
 }
@@ -53,10 +59,39 @@ impl LoadedProfile {
     /// The summary of a decoded profile.
     pub fn summary(&self) -> Option<&Arc<ProfileSummary>> {
         match &self.status {
-            LoadStatus::Ready(s) => Some(s),
+            LoadStatus::Ready(s) | LoadStatus::Heap(_, s) => Some(s),
             _ => None,
         }
     }
+
+    /// The Summary and Statistics of a decoded heap snapshot.
+    pub fn heap(&self) -> Option<&Arc<HeapInfo>> {
+        match &self.status {
+            LoadStatus::Heap(s, _) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// True when decoded (a profile or a heap snapshot), so it can be shown.
+    pub fn is_ready(&self) -> bool {
+        matches!(self.status, LoadStatus::Ready(_) | LoadStatus::Heap(..))
+    }
+}
+
+/// The worker's retaining paths of one object: (snapshot, ordinal, paths).
+pub type RetainerAnswer = (u32, u32, Vec<RetainerPath>);
+
+/// How far the worker has got with a file (its latest `Progress` message).
+#[derive(Clone, Debug, PartialEq)]
+pub struct LoadProgress {
+    /// The file.
+    pub id: u32,
+    /// Bytes read.
+    pub done: u64,
+    /// The file's size.
+    pub total: u64,
+    /// What the worker is doing.
+    pub phase: String,
 }
 
 /// The tabs of the main area.
@@ -114,6 +149,14 @@ pub struct AppState {
     pub view_error: RwSignal<Option<String>>,
     /// Messages of the error banner (`bad.bin: not a profile: …`).
     pub errors: RwSignal<Vec<String>>,
+    /// The worker's latest progress report on the file it is decoding.
+    pub progress: RwSignal<Option<LoadProgress>>,
+    /// The objects listed under the expanded heap class (pages appended in order).
+    pub heap_objects: RwSignal<Option<Arc<HeapObjects>>>,
+    /// The heap object whose retainers are shown: (snapshot, ordinal).
+    pub heap_selected: RwSignal<Option<(u32, u32)>>,
+    /// The worker's retaining paths: (snapshot, ordinal, paths).
+    pub retainers: RwSignal<Option<Arc<RetainerAnswer>>>,
     next_id: StoredValue<u32>,
     seq: StoredValue<u64>,
     pending_view: StoredValue<Option<ViewKey>>,
@@ -138,6 +181,10 @@ impl AppState {
             refine_error: RwSignal::new(None),
             view_error: RwSignal::new(None),
             errors: RwSignal::new(Vec::new()),
+            progress: RwSignal::new(None),
+            heap_objects: RwSignal::new(None),
+            heap_selected: RwSignal::new(None),
+            retainers: RwSignal::new(None),
             next_id: StoredValue::new(1),
             seq: StoredValue::new(0),
             pending_view: StoredValue::new(None),
@@ -199,7 +246,7 @@ impl AppState {
         if self.selected.get_untracked() == Some(id) {
             let next = self
                 .profiles
-                .with_untracked(|p| p.iter().find(|e| e.summary().is_some()).map(|e| e.id));
+                .with_untracked(|p| p.iter().find(|e| e.is_ready()).map(|e| e.id));
             self.select(next);
         }
     }

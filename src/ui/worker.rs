@@ -10,7 +10,7 @@ use wasm_bindgen::JsCast;
 use web_sys::{Blob, DedicatedWorkerGlobalScope, FileReaderSync, MessageEvent};
 
 use super::protocol::{self, Request, Response};
-use super::session::Session;
+use super::session::{is_heap_snapshot, Session, HEAD_BYTES};
 
 /// Starts the worker: called once from the worker binary's `main`.
 pub fn run() {
@@ -52,8 +52,8 @@ fn handle(session: &mut Session, data: JsValue) {
     };
     match request {
         Request::Load { id, name } => {
-            let response = match read_blob(parts.get(1)) {
-                Ok(bytes) => session.load(id, &bytes),
+            let response = match load(session, id, parts.get(1)) {
+                Ok(r) => r,
                 Err(message) => Response::LoadFailed {
                     id,
                     message: format!("could not read {name}: {message}"),
@@ -61,19 +61,45 @@ fn handle(session: &mut Session, data: JsValue) {
             };
             post(&response);
         }
+        Request::HeapObjects(req) => post(&session.heap_objects(&req)),
+        Request::Retainers { id, ordinal } => post(&session.retainers(id, ordinal)),
         Request::Remove { id } => session.forget(id),
         Request::View(req) => session.view(&req, |r| post(&r)),
         Request::Panic { message } => panic!("{message}"),
     }
 }
 
-/// The bytes of a posted `Blob` (a `File` is one), read synchronously: workers may block.
-fn read_blob(value: JsValue) -> Result<Vec<u8>, String> {
+/// Decodes the posted `Blob` (a `File` is one), read synchronously: workers may block. A heap
+/// snapshot (sniffed from its head) is read in slices and streamed into its decoder, so its text
+/// is never held whole; anything else is read at once and handed to `formats::decode`.
+fn load(session: &mut Session, id: u32, value: JsValue) -> Result<Response, String> {
     let blob: Blob = value
         .dyn_into()
         .map_err(|_| "no file data was sent".to_owned())?;
     let reader = FileReaderSync::new().map_err(js_message)?;
+    let size = blob.size();
+    let head = read_slice(&reader, &blob, 0.0, (HEAD_BYTES as f64).min(size))?;
+    if is_heap_snapshot(&head) {
+        let read = |offset: u64, len: u64| {
+            read_slice(&reader, &blob, offset as f64, (offset + len) as f64)
+        };
+        return Ok(session.load_heap(id, size as u64, read, |r| post(&r), js_sys::Date::now));
+    }
     let buffer = reader.read_as_array_buffer(&blob).map_err(js_message)?;
+    Ok(session.load(id, &js_sys::Uint8Array::new(&buffer).to_vec()))
+}
+
+/// Bytes `start..end` of `blob`.
+fn read_slice(
+    reader: &FileReaderSync,
+    blob: &Blob,
+    start: f64,
+    end: f64,
+) -> Result<Vec<u8>, String> {
+    let part = blob
+        .slice_with_f64_and_f64(start, end)
+        .map_err(js_message)?;
+    let buffer = reader.read_as_array_buffer(&part).map_err(js_message)?;
     Ok(js_sys::Uint8Array::new(&buffer).to_vec())
 }
 

@@ -83,6 +83,13 @@ impl WorkerClient {
         self.post(&Request::Remove { id }, None);
     }
 
+    /// Terminates the worker (it may be stuck decoding) and starts a new one; requests not yet
+    /// sent are dropped and the new worker holds no profiles: the caller sends them again.
+    pub fn restart(&self) {
+        self.0.borrow_mut().queue.clear();
+        self.spawn();
+    }
+
     /// Sends any request; held until the worker is ready.
     pub fn post(&self, request: &Request, blob: Option<&Blob>) {
         let message = js_sys::Array::of1(&JsValue::from_str(&protocol::encode(request)));

@@ -1,14 +1,14 @@
-//! How `AppState` takes the worker's answers: decoded profiles, failures, views for the current
-//! sequence number only, and crashes (blame, report, send the profiles to the fresh worker).
-//! It sends no view requests of its own; the view effect in `app.rs` does.
+//! How `AppState` takes the worker's answers: decoded profiles and heap snapshots, progress,
+//! failures, views for the current sequence number only, heap object pages, and crashes (blame,
+//! report, send the profiles to the fresh worker). It sends no view requests of its own.
 
 use std::sync::Arc;
 
 use leptos::prelude::*;
 
-use super::super::protocol::Response;
+use super::super::protocol::{HeapObjects, Response};
 use super::super::worker_client::WorkerEvent;
-use super::{AppState, LoadStatus};
+use super::{AppState, LoadProgress, LoadStatus};
 
 impl AppState {
     pub(super) fn on_worker_event(&self, event: WorkerEvent) {
@@ -24,14 +24,40 @@ impl AppState {
                 warnings,
             } => {
                 self.set_status(id, LoadStatus::Ready(Arc::new(summary)), warnings);
-                if self.batch.with_value(|b| !b.done && b.ids.contains(&id)) {
-                    self.batch.update_value(|b| b.done = true);
-                    self.select(Some(id));
-                } else if self.selected.get_untracked().is_none() {
-                    self.select(Some(id));
+                self.loaded(id);
+            }
+            Response::HeapLoaded { id, info, warnings } => {
+                let profile = Arc::new(info.profile.clone());
+                self.set_status(id, LoadStatus::Heap(Arc::new(info), profile), warnings);
+                self.loaded(id);
+            }
+            Response::Progress {
+                id,
+                done,
+                total,
+                phase,
+            } => {
+                let decoding = self.profiles.with_untracked(|p| {
+                    p.iter()
+                        .any(|e| e.id == id && e.status == LoadStatus::Decoding)
+                });
+                if decoding {
+                    self.progress.set(Some(LoadProgress {
+                        id,
+                        done,
+                        total,
+                        phase,
+                    }));
                 }
             }
+            Response::HeapObjects(page) => self.heap_objects.update(|c| append_page(c, page)),
+            Response::Retainers { id, ordinal, paths }
+                if self.heap_selected.get_untracked() == Some((id, ordinal)) =>
+            {
+                self.retainers.set(Some(Arc::new((id, ordinal, paths))));
+            }
             Response::LoadFailed { id, message } => {
+                self.clear_progress(id);
                 let name = self.name_of(id);
                 self.errors.update(|e| e.push(format!("{name}: {message}")));
                 self.set_status(id, LoadStatus::Failed(message), Vec::new());
@@ -57,6 +83,26 @@ impl AppState {
                 }
             }
             _ => {}
+        }
+    }
+
+    /// Selects a freshly decoded file when it is the first of its batch (or nothing is shown).
+    fn loaded(&self, id: u32) {
+        self.clear_progress(id);
+        if self.batch.with_value(|b| !b.done && b.ids.contains(&id)) {
+            self.batch.update_value(|b| b.done = true);
+            self.select(Some(id));
+        } else if self.selected.get_untracked().is_none() {
+            self.select(Some(id));
+        }
+    }
+
+    fn clear_progress(&self, id: u32) {
+        if self
+            .progress
+            .with_untracked(|p| p.as_ref().is_some_and(|p| p.id == id))
+        {
+            self.progress.set(None);
         }
     }
 
@@ -91,12 +137,20 @@ impl AppState {
                 self.errors.update(|e| e.push(text));
             }
         }
+        self.progress.set(None);
+        self.resend_all();
+    }
+
+    /// Sends every file that is not failed or cancelled to a fresh worker.
+    pub(super) fn resend_all(&self) {
         let resend: Vec<u32> = self.profiles.with_untracked(|p| {
             p.iter()
-                .filter(|e| !matches!(e.status, LoadStatus::Failed(_)))
+                .filter(|e| !matches!(e.status, LoadStatus::Failed(_) | LoadStatus::Cancelled))
                 .map(|e| e.id)
                 .collect()
         });
+        self.heap_objects.set(None);
+        self.heap_selected.set(None);
         for id in resend {
             self.set_status(id, LoadStatus::Decoding, Vec::new());
             if let Some(client) = self.client() {
@@ -104,4 +158,21 @@ impl AppState {
             }
         }
     }
+}
+
+/// Appends a page that continues the listed objects, or else starts the list with it.
+fn append_page(current: &mut Option<Arc<HeapObjects>>, page: HeapObjects) {
+    if let Some(c) = current {
+        let continues = page.offset > 0
+            && c.id == page.id
+            && c.class_key == page.class_key
+            && c.offset + c.objects.len() == page.offset;
+        if continues {
+            let list = Arc::make_mut(c);
+            list.objects.extend(page.objects);
+            list.total = page.total;
+            return;
+        }
+    }
+    *current = Some(Arc::new(page));
 }

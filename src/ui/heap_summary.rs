@@ -1,0 +1,291 @@
+//! `<HeapSummaryView/>`: DevTools' "Summary by constructor" for a heap snapshot — constructor,
+//! distance, count, shallow and retained size with their shares of the total, sortable, filtered
+//! by name, `PAGE` rows at a time; a click lists a class's objects (paged by the worker, largest
+//! retained first). Numbers come from the worker's `HeapSummary`; this only formats and orders.
+
+use std::sync::Arc;
+
+use leptos::prelude::*;
+
+use crate::analysis::heap::BASE_SYSTEM_DISTANCE;
+use crate::analysis::{percentage, HeapSummary};
+use crate::model::format_value;
+
+use super::protocol::HeapObjectRow;
+use super::state::AppState;
+
+/// Class rows rendered per "show more" step.
+const PAGE: usize = 300;
+
+/// Objects asked of the worker per "show more" step.
+const OBJECT_PAGE: usize = 100;
+
+/// Which column orders the rows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum SortBy {
+    Name,
+    Distance,
+    Count,
+    Shallow,
+    Retained,
+}
+
+/// DevTools prints unreachable and system distances as a dash.
+fn distance_text(d: i32) -> String {
+    if !(0..BASE_SYSTEM_DISTANCE).contains(&d) {
+        "−".to_owned()
+    } else {
+        d.to_string()
+    }
+}
+
+fn share(v: u64, total: u64) -> String {
+    percentage(v as i64, total as i64).trim().to_owned()
+}
+
+/// The Summary of heap snapshot `id`.
+#[component]
+pub fn HeapSummaryView(id: u32, summary: Arc<HeapSummary>) -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let (sort, set_sort) = signal((SortBy::Retained, true));
+    let (filter, set_filter) = signal(String::new());
+    let (limit, set_limit) = signal(PAGE);
+    let (expanded, set_expanded) = signal(None::<String>);
+    let total = summary.total_size;
+    let classes = summary.clone();
+    let order = Memo::new(move |_| {
+        let needle = filter.get().to_lowercase();
+        let (by, descending) = sort.get();
+        let c = &classes.classes;
+        let mut order: Vec<usize> = (0..c.len())
+            .filter(|&i| needle.is_empty() || c[i].name.to_lowercase().contains(&needle))
+            .collect();
+        // Stable sorts: ties keep the worker's order (retained size, then key).
+        match by {
+            SortBy::Name => order.sort_by(|&x, &y| c[x].name.cmp(&c[y].name)),
+            SortBy::Distance => order.sort_by_key(|&i| c[i].distance),
+            SortBy::Count => order.sort_by_key(|&i| c[i].count),
+            SortBy::Shallow => order.sort_by_key(|&i| c[i].shallow_size),
+            SortBy::Retained => order.sort_by_key(|&i| c[i].retained_size),
+        }
+        if descending {
+            order.reverse();
+        }
+        order
+    });
+    let header = move |label: &'static str, key: SortBy, numeric: bool| {
+        let click = move |_| {
+            set_sort.update(|(by, desc)| {
+                if *by == key {
+                    *desc = !*desc;
+                } else {
+                    // Sizes and counts read best largest first, names and distances smallest.
+                    *by = key;
+                    *desc = !matches!(key, SortBy::Name | SortBy::Distance);
+                }
+            })
+        };
+        view! {
+            <th
+                class="sortable"
+                class:num=numeric
+                class:name=!numeric
+                class:sorted=move || sort.get().0 == key
+                title=format!("Sort by {label}")
+                data-testid=format!("heap-sort-{}", label.split(' ').next().unwrap_or(label).to_lowercase())
+                on:click=click
+            >
+                {label}
+                {move || match sort.get() {
+                    (by, true) if by == key => " ▾",
+                    (by, false) if by == key => " ▴",
+                    _ => "",
+                }}
+            </th>
+        }
+    };
+    let rows_summary = summary.clone();
+    let rows = move || {
+        let c = &rows_summary.classes;
+        let open = expanded.get();
+        order.with(|order| {
+            order
+                .iter()
+                .take(limit.get())
+                .map(|&i| {
+                    let row = &c[i];
+                    let key = row.key.clone();
+                    let is_open = open.as_deref() == Some(key.as_str());
+                    let toggle_key = key.clone();
+                    let toggle = move |_| {
+                        if expanded.get_untracked().as_deref() == Some(toggle_key.as_str()) {
+                            set_expanded.set(None);
+                        } else {
+                            set_expanded.set(Some(toggle_key.clone()));
+                            state.request_heap_objects(id, toggle_key.clone(), 0, OBJECT_PAGE);
+                        }
+                    };
+                    let bar = if total > 0 {
+                        (row.retained_size as f64 / total as f64 * 100.0).min(100.0)
+                    } else {
+                        0.0
+                    };
+                    let objects = is_open.then(|| view! { <HeapObjectRows id class_key=key.clone() total /> });
+                    view! {
+                        <tr
+                            class="heap-class"
+                            class:open=is_open
+                            data-testid="heap-class"
+                            data-key=key.clone()
+                            data-count=row.count.to_string()
+                            data-distance=row.distance.to_string()
+                            data-shallow=row.shallow_size.to_string()
+                            data-retained=row.retained_size.to_string()
+                            on:click=toggle
+                        >
+                            <td class="name" title=row.name.clone() style=format!("--bar: {bar:.2}%")>
+                                <span class="twisty">{if is_open { "▾ " } else { "▸ " }}</span>
+                                <span class="heap-class-name fn-name">{row.name.clone()}</span>
+                                <span class="muted heap-count">{format!(" ×{}", row.count)}</span>
+                            </td>
+                            <td class="num">{distance_text(row.distance)}</td>
+                            <td class="num">{row.count.to_string()}</td>
+                            <td class="num">{format_value(row.shallow_size as i64, "bytes")}</td>
+                            <td class="num muted">{share(row.shallow_size, total)}</td>
+                            <td class="num">{format_value(row.retained_size as i64, "bytes")}</td>
+                            <td class="num muted">{share(row.retained_size, total)}</td>
+                        </tr>
+                        {objects}
+                    }
+                })
+                .collect_view()
+        })
+    };
+    let n_classes = summary.classes.len();
+    let more = move || {
+        let n = order.with(Vec::len);
+        let shown = limit.get();
+        (n > shown).then(|| {
+            view! {
+                <button class="button show-more" data-testid="heap-show-more" on:click=move |_| set_limit.update(|l| *l += PAGE)>
+                    {format!("Show more ({shown} of {n} classes shown)")}
+                </button>
+            }
+        })
+    };
+    let facts = format!(
+        "{} objects · {} edges · total {} · {} unreachable · {n_classes} classes",
+        summary.node_count,
+        summary.edge_count,
+        format_value(total as i64, "bytes"),
+        summary.unreachable
+    );
+    view! {
+        <div class="table-toolbar">
+            <input
+                class="heap-filter"
+                type="search"
+                placeholder="Filter by constructor"
+                data-testid="heap-filter"
+                prop:value=filter
+                on:input=move |ev| {
+                    set_filter.set(event_target_value(&ev));
+                    set_limit.set(PAGE);
+                }
+            />
+            <span class="muted" data-testid="heap-facts">{facts}</span>
+        </div>
+        <div class="table-scroll">
+            <table class="top-table heap-table" data-testid="heap-summary" data-total=total.to_string()>
+                <thead>
+                    <tr>
+                        {header("Constructor", SortBy::Name, false)}
+                        {header("Distance", SortBy::Distance, true)}
+                        {header("Count", SortBy::Count, true)}
+                        {header("Shallow size", SortBy::Shallow, true)}
+                        <th class="num">"%"</th>
+                        {header("Retained size", SortBy::Retained, true)}
+                        <th class="num">"%"</th>
+                    </tr>
+                </thead>
+                <tbody>{rows}</tbody>
+            </table>
+        </div>
+        {more}
+    }
+}
+
+/// The objects of an expanded class (as table rows under it), with "show more".
+#[component]
+fn HeapObjectRows(id: u32, class_key: String, total: u64) -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let key = class_key.clone();
+    let page = move || {
+        state.heap_objects.with(|p| {
+            p.as_ref()
+                .filter(|p| p.id == id && p.class_key == key)
+                .cloned()
+        })
+    };
+    let body = move || {
+        let Some(p) = page() else {
+            return view! { <tr class="heap-object"><td colspan="7" class="muted">"Listing objects…"</td></tr> }
+                .into_any();
+        };
+        let rows = p
+            .objects
+            .iter()
+            .map(|o| object_row(id, o, total))
+            .collect_view();
+        let shown = p.offset + p.objects.len();
+        let key = class_key.clone();
+        let more = (shown < p.total).then(|| {
+            view! {
+                <tr class="heap-object">
+                    <td colspan="7">
+                        <button
+                            class="button"
+                            data-testid="heap-objects-more"
+                            on:click=move |ev| {
+                                ev.stop_propagation();
+                                state.request_heap_objects(id, key.clone(), shown, OBJECT_PAGE);
+                            }
+                        >
+                            {format!("Show more objects ({shown} of {})", p.total)}
+                        </button>
+                    </td>
+                </tr>
+            }
+        });
+        view! { {rows} {more} }.into_any()
+    };
+    view! { {body} }
+}
+
+fn object_row(id: u32, o: &HeapObjectRow, total: u64) -> impl IntoView + use<> {
+    let state = expect_context::<AppState>();
+    let ordinal = o.ordinal;
+    let selected = move || state.heap_selected.get() == Some((id, ordinal));
+    view! {
+        <tr
+            class="heap-object"
+            class:selected=selected
+            title="Show what retains this object"
+            on:click=move |_| state.select_heap_object(id, ordinal)
+            data-testid="heap-object"
+            data-node-id=o.node_id.to_string()
+            data-retained=o.retained_size.to_string()
+        >
+            <td class="name object-name" title=o.name.clone()>
+                <span class="fn-name">{o.name.clone()}</span>
+                <span class="muted">{format!(" @{}", o.node_id)}</span>
+            </td>
+            <td class="num">{distance_text(o.distance)}</td>
+            <td class="num"></td>
+            <td class="num">{format_value(o.shallow_size as i64, "bytes")}</td>
+            <td class="num muted">{share(o.shallow_size, total)}</td>
+            <td class="num">{format_value(o.retained_size as i64, "bytes")}</td>
+            <td class="num muted">{share(o.retained_size, total)}</td>
+        </tr>
+    }
+}

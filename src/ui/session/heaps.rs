@@ -1,0 +1,370 @@
+//! The worker's heap snapshots: streaming decode of a file read in slices (never its whole
+//! text), DevTools' analysis, and pages of a Summary class's objects. Pure Rust (the slices come
+//! from a closure), so it runs under `cargo test`; reading blobs is `worker.rs`' job.
+
+use std::collections::HashMap;
+
+use crate::analysis::heap::{
+    heap_analysis, heap_profile, retainers_with, statistics, summarize, HeapAnalysis,
+    HeapProfileOptions, HeapSummaryOptions, RetainerIndex, RetainerOptions, RetainerPath,
+};
+use crate::formats::heapsnapshot::HeapSnapshotDecoder;
+use crate::formats::{sniff, Format};
+use crate::model::Profile;
+use crate::model::{HeapGraph, NodeOrdinal};
+
+use super::super::protocol::{
+    HeapInfo, HeapObjectRow, HeapObjects, HeapObjectsRequest, ProfileSummary, Response,
+};
+
+/// Bytes read from the file per slice: big enough that the per-slice cost of `FileReaderSync`
+/// does not matter, small enough that only this much of the file is in memory at once.
+pub const SLICE_BYTES: u64 = 4 << 20;
+
+/// How many head bytes `is_heap_snapshot` wants (after inflating, when gzipped).
+pub const HEAD_BYTES: u64 = 4096;
+
+/// Progress messages are posted at most this often (ms).
+const PROGRESS_EVERY_MS: f64 = 100.0;
+
+/// Object names longer than this are cut (a string node's name is its whole text).
+const MAX_NAME_CHARS: usize = 200;
+
+/// True when `head` (the first bytes of a file) starts like a V8 heap snapshot, gzipped or not:
+/// a gzip head is inflated as far as it goes (a cut stream is fine) and sniffed again.
+pub fn is_heap_snapshot(head: &[u8]) -> bool {
+    match sniff(head) {
+        Format::HeapSnapshot => true,
+        Format::Gzip => {
+            use std::io::Read;
+            let mut inflated = Vec::new();
+            let mut gz = flate2::read::MultiGzDecoder::new(head).take(HEAD_BYTES);
+            // A head cut mid-stream ends in an error after yielding what it could: keep that.
+            let mut buf = [0u8; 512];
+            while let Ok(n) = gz.read(&mut buf) {
+                if n == 0 {
+                    break;
+                }
+                inflated.extend_from_slice(&buf[..n]);
+            }
+            sniff(&inflated) == Format::HeapSnapshot
+        }
+        _ => false,
+    }
+}
+
+/// One decoded snapshot and DevTools' per-node results.
+struct HeapEntry {
+    graph: HeapGraph,
+    analysis: HeapAnalysis,
+    /// Allocation site of located `object` nodes (part of the class key, as in `summarize`).
+    locations: HashMap<u32, (u32, u32, u32)>,
+    /// Who points at whom, built on the first Retainers question.
+    retainers: Option<RetainerIndex>,
+}
+
+/// The heap snapshots of a session, and the last class listed (so paging does not sort again).
+#[derive(Default)]
+pub struct Heaps {
+    entries: HashMap<u32, HeapEntry>,
+    listed: Option<(u32, String, Vec<u32>)>,
+}
+
+impl Heaps {
+    /// True when snapshot `id` is held.
+    pub fn contains(&self, id: u32) -> bool {
+        self.entries.contains_key(&id)
+    }
+
+    /// Forgets snapshot `id`.
+    pub fn forget(&mut self, id: u32) {
+        self.entries.remove(&id);
+        if self.listed.as_ref().is_some_and(|(l, _, _)| *l == id) {
+            self.listed = None;
+        }
+    }
+
+    /// Decodes a file of `total` bytes as snapshot `id`, returning the answer and, on success,
+    /// the heap as a profile by dominator path (for the pprof views); reading it with `read(offset, len)`
+    /// reads it slice by slice, posting `Progress` through `post` at most every 100 ms (`now` is
+    /// a clock in ms), then analyses it. The answer is `HeapLoaded` or `LoadFailed`.
+    pub fn load(
+        &mut self,
+        id: u32,
+        total: u64,
+        mut read: impl FnMut(u64, u64) -> Result<Vec<u8>, String>,
+        mut post: impl FnMut(Response),
+        now: impl Fn() -> f64,
+    ) -> (Response, Option<Profile>) {
+        let failed = |message: String| (Response::LoadFailed { id, message }, None);
+        let mut last = f64::NEG_INFINITY;
+        let mut progress = |done: u64, phase: &str, force: bool| {
+            let t = now();
+            if force || t - last >= PROGRESS_EVERY_MS {
+                last = t;
+                post(Response::Progress {
+                    id,
+                    done,
+                    total,
+                    phase: phase.to_owned(),
+                });
+            }
+        };
+        let mut decoder = HeapSnapshotDecoder::with_size_hint(total);
+        let mut offset = 0;
+        while offset < total {
+            let len = SLICE_BYTES.min(total - offset);
+            let chunk = match read(offset, len) {
+                Ok(c) if !c.is_empty() => c,
+                Ok(_) => return failed(format!("the file ended at byte {offset} while reading")),
+                Err(e) => return failed(format!("could not read the file: {e}")),
+            };
+            offset += chunk.len() as u64;
+            if let Err(e) = decoder.push(&chunk) {
+                return failed(format!("not a valid heap snapshot: {e}"));
+            }
+            progress(offset, "reading", false);
+        }
+        let (graph, warnings) = match decoder.finish() {
+            Ok(r) => r,
+            Err(e) => return failed(format!("not a valid heap snapshot: {e}")),
+        };
+        progress(
+            total,
+            "computing distances, dominators, retained sizes and class names",
+            true,
+        );
+        let analysis = heap_analysis(&graph, &HeapSummaryOptions::default());
+        progress(total, "summarizing by constructor", true);
+        let summary = summarize(&graph, &analysis);
+        let statistics = statistics(&graph, &analysis);
+        progress(total, "building the dominator-path profile", true);
+        let profile = heap_profile(&graph, &analysis, &HeapProfileOptions::default());
+        let locations = object_locations(&graph);
+        self.forget(id);
+        self.entries.insert(
+            id,
+            HeapEntry {
+                graph,
+                analysis,
+                locations,
+                retainers: None,
+            },
+        );
+        let response = Response::HeapLoaded {
+            id,
+            info: HeapInfo {
+                summary,
+                statistics,
+                profile: ProfileSummary::of(&profile),
+            },
+            warnings,
+        };
+        (response, Some(profile))
+    }
+
+    /// The retaining paths of object `ordinal` (DevTools' Retainers, shortest first); `None`
+    /// when the snapshot is not held.
+    pub fn retainers(&mut self, id: u32, ordinal: u32) -> Option<Vec<RetainerPath>> {
+        let entry = self.entries.get_mut(&id)?;
+        let g = &entry.graph;
+        let index = entry.retainers.get_or_insert_with(|| RetainerIndex::new(g));
+        Some(retainers_with(
+            g,
+            &entry.analysis,
+            index,
+            NodeOrdinal(ordinal),
+            &RetainerOptions::default(),
+        ))
+    }
+
+    /// A page of the objects of class `req.class_key`, largest retained size first (ties by
+    /// ordinal); `None` when the snapshot is not held.
+    pub fn objects(&mut self, req: &HeapObjectsRequest) -> Option<HeapObjects> {
+        let entry = self.entries.get(&req.id)?;
+        let cached =
+            matches!(&self.listed, Some((id, key, _)) if *id == req.id && *key == req.class_key);
+        if !cached {
+            let list = entry.class_members(&req.class_key);
+            self.listed = Some((req.id, req.class_key.clone(), list));
+        }
+        let list = self.listed.as_ref().map(|(_, _, l)| l.as_slice())?;
+        let objects = list
+            .iter()
+            .skip(req.offset)
+            .take(req.limit)
+            .map(|&o| entry.row(o))
+            .collect();
+        Some(HeapObjects {
+            id: req.id,
+            class_key: req.class_key.clone(),
+            offset: req.offset,
+            total: list.len(),
+            objects,
+        })
+    }
+}
+
+impl HeapEntry {
+    /// Ordinals of the class's counted objects (non-zero shallow size, as DevTools counts).
+    fn class_members(&self, key: &str) -> Vec<u32> {
+        let (loc, name) = parse_key(key);
+        let g = &self.graph;
+        let a = &self.analysis;
+        let mut list: Vec<u32> = (0..g.node_count() as u32)
+            .filter(|&o| {
+                let i = o as usize;
+                a.shallow_sizes.get(i).is_some_and(|&s| s != 0)
+                    && self.locations.get(&o).copied() == loc
+                    && a.class_names
+                        .class_of
+                        .get(i)
+                        .is_some_and(|&c| a.class_names.name(g, c) == name)
+            })
+            .collect();
+        let retained = |o: u32| a.dominators.retained_size.get(o as usize).copied();
+        list.sort_by(|&x, &y| retained(y).cmp(&retained(x)).then(x.cmp(&y)));
+        list
+    }
+
+    fn row(&self, o: u32) -> HeapObjectRow {
+        let i = o as usize;
+        let n = NodeOrdinal(o);
+        let a = &self.analysis;
+        HeapObjectRow {
+            ordinal: o,
+            node_id: self.graph.node_id(n),
+            name: self
+                .graph
+                .node_name(n)
+                .chars()
+                .take(MAX_NAME_CHARS)
+                .collect(),
+            distance: a.distances.get(i).copied().unwrap_or(-1),
+            shallow_size: a.shallow_sizes.get(i).copied().unwrap_or(0) as u64,
+            retained_size: a.dominators.retained_size.get(i).copied().unwrap_or(0),
+        }
+    }
+}
+
+/// Splits a class key (`,<name>` or `<script>,<line>,<column>,<name>`) into site and name.
+fn parse_key(key: &str) -> (Option<(u32, u32, u32)>, &str) {
+    if let Some(name) = key.strip_prefix(',') {
+        return (None, name);
+    }
+    let mut parts = key.splitn(4, ',');
+    let mut num = || parts.next().and_then(|p| p.parse::<u32>().ok());
+    match (num(), num(), num()) {
+        (Some(s), Some(l), Some(c)) => (Some((s, l, c)), parts.next().unwrap_or("")),
+        _ => (None, key),
+    }
+}
+
+/// Allocation sites of `object` nodes, the last record winning, as `summarize` keys them.
+fn object_locations(g: &HeapGraph) -> HashMap<u32, (u32, u32, u32)> {
+    let object = g.node_type_index("object");
+    g.locations()
+        .iter()
+        .filter(|l| Some(g.node_type(l.node)) == object)
+        .map(|l| (l.node.0, (l.script_id, l.line, l.column)))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fixture(name: &str) -> Vec<u8> {
+        let path = format!(
+            "{}/tests/fixtures/heapsnapshot/{name}",
+            env!("CARGO_MANIFEST_DIR")
+        );
+        std::fs::read(path).expect("heap snapshot fixture")
+    }
+
+    fn load(heaps: &mut Heaps, id: u32, bytes: &[u8]) -> (Response, Vec<Response>) {
+        let (r, posted, _) = load_profile(heaps, id, bytes);
+        (r, posted)
+    }
+
+    fn load_profile(
+        heaps: &mut Heaps,
+        id: u32,
+        bytes: &[u8],
+    ) -> (Response, Vec<Response>, Option<Profile>) {
+        let mut posted = Vec::new();
+        let clock = std::cell::Cell::new(0.0);
+        let (r, profile) = heaps.load(
+            id,
+            bytes.len() as u64,
+            |off, len| Ok(bytes[off as usize..(off + len) as usize].to_vec()),
+            |p| posted.push(p),
+            || {
+                clock.set(clock.get() + 60.0);
+                clock.get()
+            },
+        );
+        (r, posted, profile)
+    }
+
+    #[test]
+    fn sniffs_plain_and_gzipped_heads() {
+        let gz = fixture("node-leak-3.heapsnapshot.gz");
+        assert!(is_heap_snapshot(&gz[..HEAD_BYTES as usize]));
+        assert!(is_heap_snapshot(b" {\"snapshot\":{"));
+        assert!(!is_heap_snapshot(b"{\"nodes\":[]}"));
+        assert!(!is_heap_snapshot(&[0x1f, 0x8b, 0, 0]));
+    }
+
+    #[test]
+    fn loads_in_slices_and_lists_a_class_largest_retained_first() {
+        let mut heaps = Heaps::default();
+        let (r, posted) = load(&mut heaps, 3, &fixture("node-leak-3.heapsnapshot.gz"));
+        let Response::HeapLoaded { info, .. } = r else {
+            panic!("not loaded: {r:?}")
+        };
+        assert!(posted.iter().any(
+            |p| matches!(p, Response::Progress { phase, .. } if phase.starts_with("computing"))
+        ));
+        let class = &info.summary.classes[0];
+        let req = HeapObjectsRequest {
+            id: 3,
+            class_key: class.key.clone(),
+            offset: 0,
+            limit: 10,
+        };
+        let page = heaps.objects(&req).expect("held");
+        // Every counted object of the class is listed (the Summary's count is independent).
+        assert_eq!(page.total as u64, class.count);
+        assert_eq!(page.objects.len(), 10.min(page.total));
+        let sizes: Vec<u64> = page.objects.iter().map(|o| o.retained_size).collect();
+        assert!(sizes.windows(2).all(|w| w[0] >= w[1]), "{sizes:?}");
+        let shallow: u64 = heaps
+            .objects(&HeapObjectsRequest {
+                limit: usize::MAX,
+                ..req
+            })
+            .expect("held")
+            .objects
+            .iter()
+            .map(|o| o.shallow_size)
+            .sum();
+        assert_eq!(shallow, class.shallow_size);
+        // The biggest object is held by something that leads back to the root.
+        let paths = heaps.retainers(3, page.objects[0].ordinal).expect("held");
+        assert!(paths.iter().any(|p| p.reaches_root), "{paths:?}");
+        heaps.forget(3);
+        assert!(!heaps.contains(3));
+    }
+
+    #[test]
+    fn a_truncated_snapshot_fails_with_a_message() {
+        let plain = fixture("node-leak-3.heapsnapshot");
+        let mut heaps = Heaps::default();
+        let (r, _) = load(&mut heaps, 1, &plain[..100_000]);
+        let Response::LoadFailed { message, .. } = r else {
+            panic!("loaded a truncated file")
+        };
+        assert!(message.contains("heap snapshot"), "{message}");
+    }
+}
