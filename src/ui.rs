@@ -7,6 +7,7 @@ pub mod file_drop;
 pub mod file_picker;
 pub mod flame_graph;
 pub mod heap_details;
+pub mod heap_filters;
 pub mod heap_summary;
 pub mod profile_list;
 pub mod protocol;

@@ -34,7 +34,8 @@ pub use essential_edges::{essential_edges, is_essential_edge, EssentialEdgeConte
 pub use filters::{event_handlers, retained_by_detached_dom, retained_by_event_handlers};
 pub use heap_profile::{heap_profile, HeapProfileOptions, EXTRA_NATIVE_FRAME};
 pub use heap_summary::{
-    heap_analysis, heap_summary, summarize, ClassRow, HeapAnalysis, HeapSummary, HeapSummaryOptions,
+    heap_analysis, heap_summary, summarize, summarize_filtered, ClassRow, HeapAnalysis,
+    HeapSummary, HeapSummaryOptions,
 };
 pub use page_owned::page_owned;
 pub use retainers::{

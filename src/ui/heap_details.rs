@@ -1,12 +1,13 @@
 //! The heap snapshot panels beside the Summary: `<Retainers/>` (paths from a selected object to
-//! the GC roots, each step an edge kind and name and the object holding it) and
-//! `<HeapStatisticsView/>` (DevTools' Statistics). They format the worker's answers only.
+//! the GC roots, each step an edge kind and name and the object holding it, then its dominator
+//! chain) and `<HeapStatisticsView/>` (DevTools' Statistics). They format the worker's answers.
 
 use leptos::prelude::*;
 
 use crate::analysis::heap::{HeapStatistics, RetainerPath, BASE_SYSTEM_DISTANCE};
 use crate::model::format_value;
 
+use super::protocol::HeapObjectRow;
 use super::state::AppState;
 
 /// The retaining paths of the selected heap object of snapshot `id`.
@@ -19,7 +20,7 @@ pub fn Retainers(id: u32) -> impl IntoView {
             .retainers
             .get()
             .filter(|r| r.0 == sid && r.1 == ordinal);
-        let content = match answer {
+        let content = match &answer {
             None => view! { <p class="muted">"Finding retainers…"</p> }.into_any(),
             Some(r) if r.2.is_empty() => {
                 view! { <p class="muted" data-testid="no-retainers">"Nothing retains this object (or it is a root)."</p> }
@@ -27,10 +28,15 @@ pub fn Retainers(id: u32) -> impl IntoView {
             }
             Some(r) => r.2.iter().map(path_view).collect_view().into_any(),
         };
+        let chain = answer
+            .as_ref()
+            .filter(|r| !r.3.is_empty())
+            .map(|r| chain_view(&r.3));
         Some(view! {
             <section class="retainers" data-testid="retainers">
                 <h3>"Retainers " <span class="muted">"(paths to the GC roots, nearest retainer first)"</span></h3>
                 {content}
+                {chain}
             </section>
         })
     };
@@ -78,6 +84,41 @@ fn path_view(p: &RetainerPath) -> impl IntoView + use<> {
             {steps}
             <li class="muted">{end}</li>
         </ol>
+    }
+}
+
+/// The dominator chain: the object, the object that dominates it (every path from the root to
+/// it passes there, so freeing that frees this), …, the root.
+fn chain_view(chain: &[HeapObjectRow]) -> impl IntoView + use<> {
+    let last = chain.len().saturating_sub(1);
+    let steps = chain
+        .iter()
+        .enumerate()
+        .map(|(i, o)| {
+            let name = if i == last && o.name.is_empty() {
+                "(root)".to_owned()
+            } else {
+                o.name.clone()
+            };
+            view! {
+                <li
+                    data-testid="dominator-step"
+                    data-ordinal=o.ordinal.to_string()
+                    data-node-id=o.node_id.to_string()
+                    data-retained=o.retained_size.to_string()
+                >
+                    <span class="fn-name">{name}</span>
+                    <span class="muted">{format!(" @{}", o.node_id)}</span>
+                    <span class="muted step-sizes">
+                        {format!(" · retained {}", format_value(o.retained_size as i64, "bytes"))}
+                    </span>
+                </li>
+            }
+        })
+        .collect_view();
+    view! {
+        <h3>"Dominator chain " <span class="muted">"(the object, what dominates it, … the root)"</span></h3>
+        <ol class="dominator-chain" data-testid="dominator-chain">{steps}</ol>
     }
 }
 

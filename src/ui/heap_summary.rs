@@ -1,7 +1,7 @@
 //! `<HeapSummaryView/>`: DevTools' "Summary by constructor" for a heap snapshot — constructor,
 //! distance, count, shallow and retained size with their shares of the total, sortable, filtered
-//! by name, `PAGE` rows at a time; a click lists a class's objects (paged by the worker, largest
-//! retained first). Numbers come from the worker's `HeapSummary`; this only formats and orders.
+//! by name and by DevTools' filter dropdown, `PAGE` rows at a time; a click lists a class's
+//! objects (paged by the worker). Numbers come from the worker; this only formats and orders.
 
 use std::sync::Arc;
 
@@ -11,7 +11,8 @@ use crate::analysis::heap::BASE_SYSTEM_DISTANCE;
 use crate::analysis::{percentage, HeapSummary};
 use crate::model::format_value;
 
-use super::protocol::HeapObjectRow;
+use super::heap_filters::{filter_select, ClosuresTable, DuplicateStringsTable};
+use super::protocol::{FilteredHeap, HeapFilter, HeapObjectRow};
 use super::state::AppState;
 
 /// Class rows rendered per "show more" step.
@@ -51,11 +52,25 @@ pub fn HeapSummaryView(id: u32, summary: Arc<HeapSummary>) -> impl IntoView {
     let (filter, set_filter) = signal(String::new());
     let (limit, set_limit) = signal(PAGE);
     let (expanded, set_expanded) = signal(None::<String>);
+    let (chosen, set_chosen) = signal(HeapFilter::All);
     let total = summary.total_size;
-    let classes = summary.clone();
+    let whole = summary.clone();
+    // The rows: the whole Summary, or the worker's Summary of the filtered objects once it came.
+    let classes = Memo::new(move |_| match chosen.get() {
+        HeapFilter::All => Some(whole.clone()),
+        f => state.heap_filtered.with(|a| match a.as_deref() {
+            Some((sid, af, FilteredHeap::Classes(s))) if *sid == id && *af == f => {
+                Some(Arc::new(s.clone()))
+            }
+            _ => None,
+        }),
+    });
     let order = Memo::new(move |_| {
         let needle = filter.get().to_lowercase();
         let (by, descending) = sort.get();
+        let Some(classes) = classes.get() else {
+            return Vec::new();
+        };
         let c = &classes.classes;
         let mut order: Vec<usize> = (0..c.len())
             .filter(|&i| needle.is_empty() || c[i].name.to_lowercase().contains(&needle))
@@ -104,9 +119,13 @@ pub fn HeapSummaryView(id: u32, summary: Arc<HeapSummary>) -> impl IntoView {
             </th>
         }
     };
-    let rows_summary = summary.clone();
     let rows = move || {
+        let Some(rows_summary) = classes.get() else {
+            return view! { <tr><td colspan="7" class="muted" data-testid="heap-filtering">"Filtering…"</td></tr> }
+                .into_any();
+        };
         let c = &rows_summary.classes;
+        let f = chosen.get();
         let open = expanded.get();
         order.with(|order| {
             order
@@ -122,7 +141,7 @@ pub fn HeapSummaryView(id: u32, summary: Arc<HeapSummary>) -> impl IntoView {
                             set_expanded.set(None);
                         } else {
                             set_expanded.set(Some(toggle_key.clone()));
-                            state.request_heap_objects(id, toggle_key.clone(), 0, OBJECT_PAGE);
+                            state.request_heap_objects(id, toggle_key.clone(), f, 0, OBJECT_PAGE);
                         }
                     };
                     let bar = if total > 0 {
@@ -130,7 +149,7 @@ pub fn HeapSummaryView(id: u32, summary: Arc<HeapSummary>) -> impl IntoView {
                     } else {
                         0.0
                     };
-                    let objects = is_open.then(|| view! { <HeapObjectRows id class_key=key.clone() total /> });
+                    let objects = is_open.then(|| view! { <HeapObjectRows id class_key=key.clone() filter=f total /> });
                     view! {
                         <tr
                             class="heap-class"
@@ -159,13 +178,14 @@ pub fn HeapSummaryView(id: u32, summary: Arc<HeapSummary>) -> impl IntoView {
                     }
                 })
                 .collect_view()
+                .into_any()
         })
     };
     let n_classes = summary.classes.len();
     let more = move || {
         let n = order.with(Vec::len);
         let shown = limit.get();
-        (n > shown).then(|| {
+        (n > shown && is_class_view(chosen.get())).then(|| {
             view! {
                 <button class="button show-more" data-testid="heap-show-more" on:click=move |_| set_limit.update(|l| *l += PAGE)>
                     {format!("Show more ({shown} of {n} classes shown)")}
@@ -180,13 +200,49 @@ pub fn HeapSummaryView(id: u32, summary: Arc<HeapSummary>) -> impl IntoView {
         format_value(total as i64, "bytes"),
         summary.unreachable
     );
+    let choose = move |f: HeapFilter| {
+        set_chosen.set(f);
+        set_expanded.set(None);
+        set_limit.set(PAGE);
+        state.request_heap_filter(id, f);
+    };
+    let table = move || match chosen.get() {
+        HeapFilter::DuplicatedStrings => view! { <DuplicateStringsTable id /> }.into_any(),
+        HeapFilter::Closures => view! { <ClosuresTable id total /> }.into_any(),
+        _ => view! {
+            <div class="table-scroll">
+                <table
+                    class="top-table heap-table"
+                    data-testid="heap-summary"
+                    data-filter=format!("{:?}", chosen.get())
+                    data-total=total.to_string()
+                >
+                    <thead>
+                        <tr>
+                            {header("Constructor", SortBy::Name, false)}
+                            {header("Distance", SortBy::Distance, true)}
+                            {header("Count", SortBy::Count, true)}
+                            {header("Shallow size", SortBy::Shallow, true)}
+                            <th class="num">"%"</th>
+                            {header("Retained size", SortBy::Retained, true)}
+                            <th class="num">"%"</th>
+                        </tr>
+                    </thead>
+                    <tbody>{rows}</tbody>
+                </table>
+            </div>
+        }
+        .into_any(),
+    };
     view! {
         <div class="table-toolbar">
+            {filter_select(chosen, choose)}
             <input
                 class="heap-filter"
                 type="search"
                 placeholder="Filter by constructor"
-                data-testid="heap-filter"
+                data-testid="heap-name-filter"
+                prop:hidden=move || !is_class_view(chosen.get())
                 prop:value=filter
                 on:input=move |ev| {
                     set_filter.set(event_target_value(&ev));
@@ -195,35 +251,28 @@ pub fn HeapSummaryView(id: u32, summary: Arc<HeapSummary>) -> impl IntoView {
             />
             <span class="muted" data-testid="heap-facts">{facts}</span>
         </div>
-        <div class="table-scroll">
-            <table class="top-table heap-table" data-testid="heap-summary" data-total=total.to_string()>
-                <thead>
-                    <tr>
-                        {header("Constructor", SortBy::Name, false)}
-                        {header("Distance", SortBy::Distance, true)}
-                        {header("Count", SortBy::Count, true)}
-                        {header("Shallow size", SortBy::Shallow, true)}
-                        <th class="num">"%"</th>
-                        {header("Retained size", SortBy::Retained, true)}
-                        <th class="num">"%"</th>
-                    </tr>
-                </thead>
-                <tbody>{rows}</tbody>
-            </table>
-        </div>
+        {table}
         {more}
     }
 }
 
+/// True for the filters whose answer is a Summary by constructor.
+fn is_class_view(f: HeapFilter) -> bool {
+    matches!(
+        f,
+        HeapFilter::All | HeapFilter::DetachedDom | HeapFilter::EventHandlers
+    )
+}
+
 /// The objects of an expanded class (as table rows under it), with "show more".
 #[component]
-fn HeapObjectRows(id: u32, class_key: String, total: u64) -> impl IntoView {
+fn HeapObjectRows(id: u32, class_key: String, filter: HeapFilter, total: u64) -> impl IntoView {
     let state = expect_context::<AppState>();
     let key = class_key.clone();
     let page = move || {
         state.heap_objects.with(|p| {
             p.as_ref()
-                .filter(|p| p.id == id && p.class_key == key)
+                .filter(|p| p.id == id && p.class_key == key && p.filter == filter)
                 .cloned()
         })
     };
@@ -248,7 +297,7 @@ fn HeapObjectRows(id: u32, class_key: String, total: u64) -> impl IntoView {
                             data-testid="heap-objects-more"
                             on:click=move |ev| {
                                 ev.stop_propagation();
-                                state.request_heap_objects(id, key.clone(), shown, OBJECT_PAGE);
+                                state.request_heap_objects(id, key.clone(), filter, shown, OBJECT_PAGE);
                             }
                         >
                             {format!("Show more objects ({shown} of {})", p.total)}

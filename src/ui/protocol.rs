@@ -4,7 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::analysis::heap::{HeapStatistics, RetainerPath};
+use crate::analysis::heap::{ClosureContext, DuplicateString, HeapStatistics, RetainerPath};
 use crate::analysis::{CallTree, Granularity, HeapSummary, RefineOptions, StackRow, TopTable};
 use crate::model::{Profile, SampleType};
 
@@ -27,7 +27,14 @@ pub enum Request {
     View(ViewRequest),
     /// A page of the objects of one Summary class of heap snapshot `id`, largest retained first.
     HeapObjects(HeapObjectsRequest),
-    /// The retaining paths of one object of heap snapshot `id`.
+    /// DevTools' Summary filter `filter` applied to heap snapshot `id`.
+    HeapFilter {
+        /// The heap snapshot.
+        id: u32,
+        /// Which filter.
+        filter: HeapFilter,
+    },
+    /// The retaining paths and dominator chain of one object of heap snapshot `id`.
     Retainers {
         /// The heap snapshot.
         id: u32,
@@ -70,6 +77,46 @@ pub struct HeapObjectsRequest {
     pub offset: usize,
     /// How many to return at most.
     pub limit: usize,
+    /// Only objects that pass this Summary filter.
+    #[serde(default)]
+    pub filter: HeapFilter,
+}
+
+/// DevTools' Summary filter dropdown.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum HeapFilter {
+    /// Every object.
+    #[default]
+    All,
+    /// Objects retained by detached DOM nodes (and those nodes).
+    DetachedDom,
+    /// Objects retained by event handlers (and the handlers).
+    EventHandlers,
+    /// Strings whose content several objects hold.
+    DuplicatedStrings,
+    /// Closures with the retained size of the context they capture.
+    Closures,
+}
+
+/// What a Summary filter shows.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum FilteredHeap {
+    /// The Summary of the objects that pass (detached DOM, event handlers).
+    Classes(HeapSummary),
+    /// The largest duplicated strings (`nodes` left empty), and how many there are in all.
+    Strings {
+        /// Groups, largest total retained size first.
+        rows: Vec<DuplicateString>,
+        /// Groups in all.
+        total: usize,
+    },
+    /// The closures with the largest contexts, and how many closures there are in all.
+    Closures {
+        /// Closures, largest context first.
+        rows: Vec<ClosureContext>,
+        /// Closures in all.
+        total: usize,
+    },
 }
 
 /// One object of a heap snapshot, as DevTools lists it under its class.
@@ -98,6 +145,9 @@ pub struct HeapObjects {
     pub class_key: String,
     /// The offset of `objects[0]`.
     pub offset: usize,
+    /// The Summary filter the objects pass.
+    #[serde(default)]
+    pub filter: HeapFilter,
     /// How many objects the class has in all.
     pub total: usize,
     /// The objects, largest retained size first.
@@ -205,7 +255,7 @@ pub enum Response {
     },
     /// A page of a heap class's objects.
     HeapObjects(HeapObjects),
-    /// Retaining paths of one object.
+    /// Retaining paths and dominator chain of one object.
     Retainers {
         /// The heap snapshot.
         id: u32,
@@ -213,6 +263,18 @@ pub enum Response {
         ordinal: u32,
         /// Paths towards the GC roots, shortest first.
         paths: Vec<RetainerPath>,
+        /// The object, its immediate dominator, …, the root.
+        #[serde(default)]
+        chain: Vec<HeapObjectRow>,
+    },
+    /// The answer to `Request::HeapFilter`.
+    HeapFiltered {
+        /// The heap snapshot.
+        id: u32,
+        /// The filter.
+        filter: HeapFilter,
+        /// What it shows.
+        view: FilteredHeap,
     },
     /// Profile `id` could not be read or decoded.
     LoadFailed {

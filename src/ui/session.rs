@@ -8,7 +8,9 @@ use crate::analysis::{self, RefineOptions, StackValues, TopOptions};
 use crate::formats;
 use crate::model::Profile;
 
-use super::protocol::{HeapObjectsRequest, ProfileSummary, Response, TopView, ViewRequest};
+use super::protocol::{
+    HeapFilter, HeapObjectsRequest, ProfileSummary, Response, TopView, ViewRequest,
+};
 
 mod heaps;
 
@@ -83,10 +85,28 @@ impl Session {
         }
     }
 
-    /// The retaining paths of one heap object.
+    /// The retaining paths and dominator chain of one heap object.
     pub fn retainers(&mut self, id: u32, ordinal: u32) -> Response {
         let paths = self.heaps.retainers(id, ordinal).unwrap_or_default();
-        Response::Retainers { id, ordinal, paths }
+        let chain = self.heaps.dominator_chain(id, ordinal).unwrap_or_default();
+        Response::Retainers {
+            id,
+            ordinal,
+            paths,
+            chain,
+        }
+    }
+
+    /// What DevTools' Summary filter `filter` shows for heap snapshot `id`.
+    pub fn heap_filter(&mut self, id: u32, filter: HeapFilter) -> Response {
+        match self.heaps.filtered(id, filter) {
+            Some(view) => Response::HeapFiltered { id, filter, view },
+            None => Response::ViewFailed {
+                seq: 0,
+                message: "this heap snapshot is no longer loaded".to_owned(),
+                refine: false,
+            },
+        }
     }
 
     /// Forgets profile `id`.
@@ -261,7 +281,8 @@ mod tests {
                 id: 5,
                 class_key: ",Object".into(),
                 offset: 0,
-                limit: 1
+                limit: 1,
+                filter: HeapFilter::All,
             }),
             Response::ViewFailed { .. }
         ));

@@ -10,7 +10,10 @@ use web_sys::Blob;
 use crate::analysis::heap::RetainerPath;
 use crate::analysis::{CallTree, Granularity, RefineOptions};
 
-use super::protocol::{HeapInfo, HeapObjects, ProfileSummary, Request, TopView, ViewRequest};
+use super::protocol::{
+    FilteredHeap, HeapFilter, HeapInfo, HeapObjectRow, HeapObjects, ProfileSummary, Request,
+    TopView, ViewRequest,
+};
 use super::worker_client::WorkerClient;
 
 mod heap_actions;
@@ -78,8 +81,11 @@ impl LoadedProfile {
     }
 }
 
-/// The worker's retaining paths of one object: (snapshot, ordinal, paths).
-pub type RetainerAnswer = (u32, u32, Vec<RetainerPath>);
+/// The worker's retaining paths of one object: (snapshot, ordinal, paths, dominator chain).
+pub type RetainerAnswer = (u32, u32, Vec<RetainerPath>, Vec<HeapObjectRow>);
+
+/// The worker's answer to a Summary filter: (snapshot, filter, view).
+pub type FilterAnswer = (u32, HeapFilter, FilteredHeap);
 
 /// How far the worker has got with a file (its latest `Progress` message).
 #[derive(Clone, Debug, PartialEq)]
@@ -157,6 +163,8 @@ pub struct AppState {
     pub heap_selected: RwSignal<Option<(u32, u32)>>,
     /// The worker's retaining paths: (snapshot, ordinal, paths).
     pub retainers: RwSignal<Option<Arc<RetainerAnswer>>>,
+    /// The latest Summary filter answer.
+    pub heap_filtered: RwSignal<Option<Arc<FilterAnswer>>>,
     next_id: StoredValue<u32>,
     seq: StoredValue<u64>,
     pending_view: StoredValue<Option<ViewKey>>,
@@ -185,6 +193,7 @@ impl AppState {
             heap_objects: RwSignal::new(None),
             heap_selected: RwSignal::new(None),
             retainers: RwSignal::new(None),
+            heap_filtered: RwSignal::new(None),
             next_id: StoredValue::new(1),
             seq: StoredValue::new(0),
             pending_view: StoredValue::new(None),

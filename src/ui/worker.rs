@@ -63,6 +63,7 @@ fn handle(session: &mut Session, data: JsValue) {
         }
         Request::HeapObjects(req) => post(&session.heap_objects(&req)),
         Request::Retainers { id, ordinal } => post(&session.retainers(id, ordinal)),
+        Request::HeapFilter { id, filter } => post(&session.heap_filter(id, filter)),
         Request::Remove { id } => session.forget(id),
         Request::View(req) => session.view(&req, |r| post(&r)),
         Request::Panic { message } => panic!("{message}"),

@@ -1,6 +1,7 @@
 // V8 heap snapshots in real headless Chromium: dropped snapshots (plain and gzipped) show the
 // Summary by constructor with the same numbers as Chrome DevTools' own heap snapshot worker
-// (tests/fixtures/heapsnapshot/<name>.devtools.json), filter, expand, fail cleanly, and cancel.
+// (tests/fixtures/heapsnapshot/<name>.devtools.json), filter, expand, fail cleanly, and cancel;
+// DevTools' Summary filters give DevTools' answers (<name>.filters.devtools.json).
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -84,7 +85,7 @@ test('the Summary sorts, filters by name and expands a class to its objects', as
   assert.equal(counts[0], Math.max(...all.map((c) => c.count)));
 
   // Filtering by "Detached" lists exactly DevTools' detached classes.
-  await page.locator('[data-testid=heap-filter]').fill('Detached');
+  await page.locator('[data-testid=heap-name-filter]').fill('Detached');
   const detached = all.filter((c) => c.name.toLowerCase().includes('detached'));
   await waitFor(async () => (await page.locator('[data-testid=heap-class]').count()) === Math.min(300, detached.length), { what: 'filtered rows' });
   const names = (await pageClasses(page)).map((c) => c.name);
@@ -114,6 +115,82 @@ test('the Summary sorts, filters by name and expands a class to its objects', as
   const steps = await paths.first().locator('[data-testid=retainer-step]').evaluateAll((ls) => ls.map((l) => l.dataset.edgeKind));
   assert.ok(steps.length > 0 && steps.every((k) => k.length > 0), JSON.stringify(steps));
   assert.ok((await page.locator('[data-testid=retainer-path][data-reaches-root=true]').count()) > 0, 'a path reaches the GC roots');
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+/** Count and shallow size per class name of the page's rows (a name may have several sites). */
+function byName(rows) {
+  const out = {};
+  for (const r of rows) {
+    const o = (out[r.name] ??= { count: 0, shallow_size: 0 });
+    o.count += r.count;
+    o.shallow_size += r.shallow_size;
+  }
+  return out;
+}
+
+test('the Summary filters give DevTools\' answers, and an object shows its dominator chain', async () => {
+  const { page, errors } = await openPage(env);
+  await dropFiles(page, [heapFixture('detached-dom.heapsnapshot.gz')]);
+  await selectProfile(page, 'detached-dom.heapsnapshot.gz');
+  await page.locator('[data-testid=heap-summary]').waitFor();
+  const oracle = JSON.parse(fs.readFileSync(path.join(HEAP, 'detached-dom.filters.devtools.json'), 'utf8')).filters;
+  const select = page.locator('[data-testid=heap-filter]');
+
+  // The two filters that cut the graph: per class, DevTools' count and shallow size.
+  for (const [label, filter, key] of [
+    ['Objects retained by detached DOM nodes', 'DetachedDom', 'objectsRetainedByDetachedDomNodes'],
+    ['Objects retained by event handlers', 'EventHandlers', 'objectsRetainedByEventHandlers'],
+  ]) {
+    await select.selectOption({ label });
+    await page.locator(`[data-testid=heap-summary][data-filter=${filter}] [data-testid=heap-class]`).first().waitFor();
+    const rows = await pageClasses(page);
+    const want = oracle[key].classes;
+    const got = byName(rows);
+    // The first rows (largest retained first) carry DevTools' numbers; so does every class.
+    for (const r of rows.slice(0, 10)) assert.deepEqual(got[r.name], want[r.name], `${key}: ${r.name}`);
+    assert.deepEqual(got, want, key);
+    assert.equal(rows.reduce((s, r) => s + r.shallow_size, 0), oracle[key].shallow_size);
+  }
+
+  // Duplicated strings: DevTools' groups, in DevTools' order.
+  await select.selectOption({ label: 'Duplicated strings' });
+  const strings = page.locator('[data-testid=heap-duplicate-string]');
+  await strings.first().waitFor();
+  const groups = await strings.evaluateAll((rs) => rs.map((r) => ({ count: Number(r.dataset.count), total_self_size: Number(r.dataset.size) })));
+  assert.ok(groups.length > 0);
+  assert.deepEqual(groups, oracle.duplicatedStrings.groups.slice(0, 500).map((g) => ({ count: g.count, total_self_size: g.total_self_size })));
+  assert.ok((await strings.first().textContent()).includes(oracle.duplicatedStrings.groups[0].value));
+
+  // Closures with their contexts, largest context first.
+  await select.selectOption({ label: 'Closures with their contexts' });
+  const closures = page.locator('[data-testid=heap-closure]');
+  await closures.first().waitFor();
+  const contexts = await closures.evaluateAll((rs) => rs.map((r) => Number(r.dataset.contextRetained)));
+  assert.ok(contexts.length > 0 && contexts[0] > 0);
+  assert.deepEqual(contexts, [...contexts].sort((a, b) => b - a));
+  assert.match(await closures.first().textContent(), / @\d+/);
+
+  // Back to detached DOM: a class lists only its filtered objects; one shows its dominator chain.
+  await select.selectOption({ label: 'Objects retained by detached DOM nodes' });
+  const first = page.locator('[data-testid=heap-summary][data-filter=DetachedDom] [data-testid=heap-class]').first();
+  await first.waitFor();
+  const count = Number(await first.getAttribute('data-count'));
+  await first.click();
+  const objects = page.locator('[data-testid=heap-object]');
+  await waitFor(async () => (await objects.count()) === Math.min(100, count), { what: 'filtered objects' });
+  const nodeId = await objects.first().getAttribute('data-node-id');
+  await objects.first().click();
+  const chain = page.locator('[data-testid=dominator-chain] [data-testid=dominator-step]');
+  await chain.first().waitFor();
+  const steps = await chain.evaluateAll((ls) => ls.map((l) => ({ id: l.dataset.nodeId, ordinal: Number(l.dataset.ordinal), retained: Number(l.dataset.retained), text: l.textContent })));
+  assert.ok(steps.length > 1, JSON.stringify(steps));
+  assert.equal(steps[0].id, nodeId);
+  // Each dominator retains at least what it dominates; the chain ends at the root (node 0).
+  assert.ok(steps.every((s, i) => i === 0 || s.retained >= steps[i - 1].retained), JSON.stringify(steps));
+  assert.equal(steps.at(-1).ordinal, 0);
+  assert.match(steps.at(-1).text, /^\(root\) @\d+/);
   assert.deepEqual(errors, []);
   await page.close();
 });

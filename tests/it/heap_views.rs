@@ -8,9 +8,9 @@ use std::path::{Path, PathBuf};
 
 use leakscope::analysis::heap::{
     dominator_chain, duplicated_strings, heap_analysis, heap_profile, retained_by_detached_dom,
-    retained_by_event_handlers, retainers_with, statistics, BitSet, DuplicateStringOptions,
-    HeapAnalysis, HeapProfileOptions, HeapStatistics, HeapSummaryOptions, RetainerIndex,
-    RetainerOptions,
+    retained_by_event_handlers, retainers_with, statistics, summarize, summarize_filtered, BitSet,
+    DuplicateStringOptions, HeapAnalysis, HeapProfileOptions, HeapStatistics, HeapSummaryOptions,
+    RetainerIndex, RetainerOptions,
 };
 use leakscope::formats::heapsnapshot::decode_heap_snapshot;
 use leakscope::model::{HeapGraph, NodeOrdinal};
@@ -160,6 +160,53 @@ fn named_filters_and_duplicated_strings_equal_devtools() {
             handlers.count(),
             got.len()
         );
+    }
+}
+
+/// The filtered Summary the app shows (`summarize_filtered`) gives, per class name, the count
+/// and shallow size DevTools gives for the same filter; its retained sizes are those of the
+/// whole Summary at most.
+#[test]
+fn filtered_summaries_equal_devtools_per_class() {
+    for stem in ["detached-dom", "node-leak-3"] {
+        let oracle = fixture(&format!("heapsnapshot/{stem}.filters.devtools.json"));
+        let json: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(&oracle).unwrap()).unwrap();
+        let (g, a) = load(&fixture_snapshot(stem));
+        let whole = summarize(&g, &a);
+        for (name, set) in [
+            (
+                "objectsRetainedByDetachedDomNodes",
+                retained_by_detached_dom(&g, &a),
+            ),
+            (
+                "objectsRetainedByEventHandlers",
+                retained_by_event_handlers(&g, &a),
+            ),
+        ] {
+            let want = &json["filters"][name];
+            let got = summarize_filtered(&g, &a, &set);
+            let mut by_name: BTreeMap<String, (u64, u64)> = BTreeMap::new();
+            for c in &got.classes {
+                let row = by_name.entry(c.name.clone()).or_insert((0, 0));
+                row.0 += c.count;
+                row.1 += c.shallow_size;
+                let w = whole.classes.iter().find(|w| w.key == c.key).unwrap();
+                assert!(c.retained_size <= w.retained_size, "{stem} {name}: {c:?}");
+                assert!(c.retained_size >= c.shallow_size, "{stem} {name}: {c:?}");
+            }
+            assert_eq!(by_name, oracle_by_class(want), "{stem}: {name}");
+            let count: u64 = got.classes.iter().map(|c| c.count).sum();
+            let shallow: u64 = got.classes.iter().map(|c| c.shallow_size).sum();
+            assert_eq!(
+                (count, shallow),
+                (
+                    want["count"].as_u64().unwrap(),
+                    want["shallow_size"].as_u64().unwrap()
+                ),
+                "{stem}: {name}"
+            );
+        }
     }
 }
 

@@ -6,6 +6,7 @@ use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
 
+use super::bit_set::BitSet;
 use super::class_names::{class_names, ClassNameOptions, ClassNames};
 use super::distances::distances;
 use super::dom_state::dom_states;
@@ -124,6 +125,18 @@ type ClassKey = (u32, Option<(u32, u32, u32)>);
 
 /// Builds the Summary rows from per-node results.
 pub fn summarize(g: &HeapGraph, a: &HeapAnalysis) -> HeapSummary {
+    summarize_where(g, a, |_| true)
+}
+
+/// The Summary of the objects in `filter` only (DevTools' `aggregatesWithFilter`, as its
+/// Summary filter dropdown shows them): counts and shallow sizes of the members, and retained
+/// sizes of members not dominated by a member of the same class. Totals stay the snapshot's.
+pub fn summarize_filtered(g: &HeapGraph, a: &HeapAnalysis, filter: &BitSet) -> HeapSummary {
+    summarize_where(g, a, |o| filter.get(o))
+}
+
+/// `summarize` over the nodes `keep` accepts (`calculateClassesRetainedSize(aggregates, filter)`).
+fn summarize_where(g: &HeapGraph, a: &HeapAnalysis, keep: impl Fn(usize) -> bool) -> HeapSummary {
     let n = g.node_count();
     let t = TypeIds::of(g);
     let locations = object_locations(g, &t);
@@ -154,7 +167,7 @@ pub fn summarize(g: &HeapGraph, a: &HeapAnalysis) -> HeapSummary {
     let mut aggs: Vec<Option<Agg>> = (0..keys.len()).map(|_| None).collect();
     for o in 0..n {
         let size = a.shallow_sizes[o];
-        if size == 0 {
+        if size == 0 || !keep(o) {
             continue;
         }
         let d = a.distances[o];
@@ -211,7 +224,7 @@ pub fn summarize(g: &HeapGraph, a: &HeapAnalysis) -> HeapSummary {
         let o = top as usize;
         let key = key_of[o] as usize;
         let (from, to) = (first[o] as usize, first[o + 1] as usize);
-        if !active[key] && a.shallow_sizes[o] != 0 {
+        if !active[key] && a.shallow_sizes[o] != 0 && keep(o) {
             if let Some(agg) = aggs[key].as_mut() {
                 agg.retained += a.dominators.retained_size[o];
             }
@@ -254,5 +267,49 @@ pub fn summarize(g: &HeapGraph, a: &HeapAnalysis) -> HeapSummary {
             + g.extra_native_bytes(),
         unreachable: a.dominators.unreachable as u64,
         classes,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::HeapGraphBuilder;
+
+    #[test]
+    fn a_filter_keeps_its_members_and_their_own_retained_sizes() {
+        // root → a(A) → b(A) → c(B); root → d(B). Filter {b, c, d}.
+        let mut gb = HeapGraphBuilder::v8();
+        let r = gb.add_node("synthetic", "", 1, 0);
+        let a = gb.add_node("object", "A", 3, 10);
+        let b = gb.add_node("object", "A", 5, 20);
+        let c = gb.add_node("object", "B", 7, 40);
+        let d = gb.add_node("object", "B", 9, 80);
+        gb.add_edge(r, "element", "1", a);
+        gb.add_edge(r, "element", "2", d);
+        gb.add_edge(a, "property", "b", b);
+        gb.add_edge(b, "property", "c", c);
+        let g = gb.finish().unwrap();
+        let an = heap_analysis(&g, &HeapSummaryOptions::default());
+        let row = |s: &HeapSummary, name: &str| {
+            s.classes
+                .iter()
+                .find(|c| c.name == name)
+                .map(|c| (c.count, c.shallow_size, c.retained_size))
+        };
+        let whole = summarize(&g, &an);
+        assert_eq!(row(&whole, "A"), Some((2, 30, 70)));
+        let mut set = BitSet::new(g.node_count());
+        for n in [b, c, d] {
+            set.set(n.index());
+        }
+        let some = summarize_filtered(&g, &an, &set);
+        // `a` is out: class A is `b` alone, which retains itself and `c`.
+        assert_eq!(row(&some, "A"), Some((1, 20, 60)));
+        assert_eq!(row(&some, "B"), Some((2, 120, 120)));
+        assert_eq!(some.total_size, whole.total_size);
+        assert_eq!(
+            summarize_filtered(&g, &an, &BitSet::new(g.node_count())).classes,
+            []
+        );
     }
 }

@@ -4,8 +4,10 @@
 
 use std::collections::HashMap;
 
+mod filtered;
+
 use crate::analysis::heap::{
-    heap_analysis, heap_profile, retainers_with, statistics, summarize, HeapAnalysis,
+    heap_analysis, heap_profile, retainers_with, statistics, summarize, BitSet, HeapAnalysis,
     HeapProfileOptions, HeapSummaryOptions, RetainerIndex, RetainerOptions, RetainerPath,
 };
 use crate::formats::heapsnapshot::HeapSnapshotDecoder;
@@ -14,7 +16,7 @@ use crate::model::Profile;
 use crate::model::{HeapGraph, NodeOrdinal};
 
 use super::super::protocol::{
-    HeapInfo, HeapObjectRow, HeapObjects, HeapObjectsRequest, ProfileSummary, Response,
+    HeapFilter, HeapInfo, HeapObjectRow, HeapObjects, HeapObjectsRequest, ProfileSummary, Response,
 };
 
 /// Bytes read from the file per slice: big enough that the per-slice cost of `FileReaderSync`
@@ -61,13 +63,15 @@ struct HeapEntry {
     locations: HashMap<u32, (u32, u32, u32)>,
     /// Who points at whom, built on the first Retainers question.
     retainers: Option<RetainerIndex>,
+    /// The objects each cutting Summary filter lets through, computed on first use.
+    filters: HashMap<HeapFilter, BitSet>,
 }
 
 /// The heap snapshots of a session, and the last class listed (so paging does not sort again).
 #[derive(Default)]
 pub struct Heaps {
     entries: HashMap<u32, HeapEntry>,
-    listed: Option<(u32, String, Vec<u32>)>,
+    listed: Option<(u32, String, HeapFilter, Vec<u32>)>,
 }
 
 impl Heaps {
@@ -79,7 +83,7 @@ impl Heaps {
     /// Forgets snapshot `id`.
     pub fn forget(&mut self, id: u32) {
         self.entries.remove(&id);
-        if self.listed.as_ref().is_some_and(|(l, _, _)| *l == id) {
+        if self.listed.as_ref().is_some_and(|(l, _, _, _)| *l == id) {
             self.listed = None;
         }
     }
@@ -149,6 +153,7 @@ impl Heaps {
                 analysis,
                 locations,
                 retainers: None,
+                filters: HashMap::new(),
             },
         );
         let response = Response::HeapLoaded {
@@ -178,17 +183,20 @@ impl Heaps {
         ))
     }
 
-    /// A page of the objects of class `req.class_key`, largest retained size first (ties by
-    /// ordinal); `None` when the snapshot is not held.
+    /// A page of the objects of class `req.class_key` that pass `req.filter`, largest retained
+    /// size first (ties by ordinal); `None` when the snapshot is not held.
     pub fn objects(&mut self, req: &HeapObjectsRequest) -> Option<HeapObjects> {
-        let entry = self.entries.get(&req.id)?;
-        let cached =
-            matches!(&self.listed, Some((id, key, _)) if *id == req.id && *key == req.class_key);
+        let entry = self.entries.get_mut(&req.id)?;
+        let cached = matches!(&self.listed, Some((id, key, f, _))
+            if *id == req.id && *key == req.class_key && *f == req.filter);
         if !cached {
-            let list = entry.class_members(&req.class_key);
-            self.listed = Some((req.id, req.class_key.clone(), list));
+            entry.filter_set(req.filter);
+            let keep = entry.filters.get(&req.filter);
+            let list = entry.class_members(&req.class_key, keep);
+            self.listed = Some((req.id, req.class_key.clone(), req.filter, list));
         }
-        let list = self.listed.as_ref().map(|(_, _, l)| l.as_slice())?;
+        let entry = self.entries.get(&req.id)?;
+        let list = self.listed.as_ref().map(|(_, _, _, l)| l.as_slice())?;
         let objects = list
             .iter()
             .skip(req.offset)
@@ -198,6 +206,7 @@ impl Heaps {
         Some(HeapObjects {
             id: req.id,
             class_key: req.class_key.clone(),
+            filter: req.filter,
             offset: req.offset,
             total: list.len(),
             objects,
@@ -206,8 +215,9 @@ impl Heaps {
 }
 
 impl HeapEntry {
-    /// Ordinals of the class's counted objects (non-zero shallow size, as DevTools counts).
-    fn class_members(&self, key: &str) -> Vec<u32> {
+    /// Ordinals of the class's counted objects (non-zero shallow size, as DevTools counts) that
+    /// are in `keep` (all when `None`).
+    fn class_members(&self, key: &str, keep: Option<&BitSet>) -> Vec<u32> {
         let (loc, name) = parse_key(key);
         let g = &self.graph;
         let a = &self.analysis;
@@ -215,6 +225,7 @@ impl HeapEntry {
             .filter(|&o| {
                 let i = o as usize;
                 a.shallow_sizes.get(i).is_some_and(|&s| s != 0)
+                    && keep.is_none_or(|k| k.get(i))
                     && self.locations.get(&o).copied() == loc
                     && a.class_names
                         .class_of
@@ -332,6 +343,7 @@ mod tests {
             class_key: class.key.clone(),
             offset: 0,
             limit: 10,
+            filter: HeapFilter::All,
         };
         let page = heaps.objects(&req).expect("held");
         // Every counted object of the class is listed (the Summary's count is independent).

@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use leptos::prelude::*;
 
-use super::super::protocol::{HeapInfo, HeapObjectsRequest, Request};
+use super::super::protocol::{HeapFilter, HeapInfo, HeapObjectsRequest, Request};
 use super::{AppState, LoadStatus};
 
 impl AppState {
@@ -20,9 +20,16 @@ impl AppState {
         })
     }
 
-    /// Asks the worker for `limit` objects of heap class `class_key` from `offset` on; offset 0
-    /// starts a new list.
-    pub fn request_heap_objects(&self, id: u32, class_key: String, offset: usize, limit: usize) {
+    /// Asks the worker for `limit` objects of heap class `class_key` that pass `filter`, from
+    /// `offset` on; offset 0 starts a new list.
+    pub fn request_heap_objects(
+        &self,
+        id: u32,
+        class_key: String,
+        filter: HeapFilter,
+        offset: usize,
+        limit: usize,
+    ) {
         if offset == 0 {
             self.heap_objects.set(None);
         }
@@ -31,9 +38,23 @@ impl AppState {
             class_key,
             offset,
             limit,
+            filter,
         });
         if let Some(client) = self.client() {
             client.post(&request, None);
+        }
+    }
+
+    /// Asks the worker what Summary filter `filter` shows for heap snapshot `id` (the answer
+    /// lands in `heap_filtered`); `All` needs no question.
+    pub fn request_heap_filter(&self, id: u32, filter: HeapFilter) {
+        self.heap_filtered.set(None);
+        self.heap_objects.set(None);
+        if filter == HeapFilter::All {
+            return;
+        }
+        if let Some(client) = self.client() {
+            client.post(&Request::HeapFilter { id, filter }, None);
         }
     }
 

@@ -51,10 +51,17 @@ impl AppState {
                 }
             }
             Response::HeapObjects(page) => self.heap_objects.update(|c| append_page(c, page)),
-            Response::Retainers { id, ordinal, paths }
-                if self.heap_selected.get_untracked() == Some((id, ordinal)) =>
-            {
-                self.retainers.set(Some(Arc::new((id, ordinal, paths))));
+            Response::Retainers {
+                id,
+                ordinal,
+                paths,
+                chain,
+            } if self.heap_selected.get_untracked() == Some((id, ordinal)) => {
+                self.retainers
+                    .set(Some(Arc::new((id, ordinal, paths, chain))));
+            }
+            Response::HeapFiltered { id, filter, view } => {
+                self.heap_filtered.set(Some(Arc::new((id, filter, view))));
             }
             Response::LoadFailed { id, message } => {
                 self.clear_progress(id);
@@ -151,6 +158,7 @@ impl AppState {
         });
         self.heap_objects.set(None);
         self.heap_selected.set(None);
+        self.heap_filtered.set(None);
         for id in resend {
             self.set_status(id, LoadStatus::Decoding, Vec::new());
             if let Some(client) = self.client() {
