@@ -32,6 +32,10 @@ leakscope_wasm_env() {
     export RUSTC_BOOTSTRAP=1
     export CARGO_UNSTABLE_BUILD_STD=std,panic_abort
     export LEAKSCOPE_WASM_ROUTE=build-std
+    # std's own dependencies (dlmalloc, …) come from crates.io; fetch them now, because trunk
+    # builds with --offline. Quick and quiet once they are in cargo's cache.
+    (cd "$root" && cargo fetch --target wasm32-unknown-unknown --quiet) ||
+      echo "leakscope: could not fetch std's dependencies for the wasm32 build" >&2
     return 0
   fi
   echo "leakscope: no wasm32 toolchain: 'rustup target add wasm32-unknown-unknown' failed and Debian's rustc-web/rust-web-src are not installed (run scripts/setup.sh)" >&2
