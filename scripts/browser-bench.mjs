@@ -1,74 +1,304 @@
-// Browser timing for the page (no pass/fail): drops the corpus' google-pprof_large.cpu.pb.gz
-// (when present) on the page in headless Chromium and prints the time from the drop to its top
-// table, and the flame graph's paint time (data-paint-ms) over a few hovers.
-// Usage: node scripts/browser-bench.mjs [URL]  (default: serves dist/ itself; build it first
-// with `trunk build --release --offline`).
+// Browser timings for the page (numbers, no pass/fail). For each FILE, in a fresh page of
+// headless Chromium: drops it on the page and measures, inside the page, the time from the drop
+// to the list showing it decoded and to its first view row (pprof: the top table's first
+// `top-row`; V8 heap snapshot: the Summary's first `heap-class`), the peak memory during the
+// run, and for pprof files the flame graph's paint time (`data-paint-ms`) over a few hovers.
+//
+// Usage: node scripts/browser-bench.mjs [--url URL] [--runs N] [--hovers N] [--timeout SECS] FILE...
+//   default FILE: the corpus' google-pprof_large.cpu.pb.gz (when present); default --runs 1.
+//   Without --url it serves dist/ itself: build it first (`trunk build --release --offline`).
+//
+// Files of any size: they are served by a small server started here (127.0.0.1, CORS), and the
+// page fetches one into a Blob and drops it as a File, so no bytes cross playwright's protocol.
+//
+// Memory, two measures:
+//  * "renderer Δ": the peak, sampled every 100 ms from /proc, of the summed RSS of Chromium's
+//    renderer processes started by this script (the page and its Web Worker live there), minus
+//    the same sum just before the drop (the fetched Blob is already built by then; Chromium
+//    keeps blob data in the browser process, which is counted in "chromium Δ", all processes).
+//  * "wasm": the worker's WebAssembly linear memory (`memory.buffer.byteLength`) once the view
+//    is shown. Linear memory only grows, so this is the worker's peak wasm heap since it started
+//    (including the demo profile the page loads first, shown as "wasm before").
 import fs from 'node:fs';
+import http from 'node:http';
 import path from 'node:path';
-import { LARGE_CPU, start, openPage, dropFiles, waitFor } from '../tests/e2e/support.mjs';
+import zlib from 'node:zlib';
+import { LARGE_CPU, start, openPage, waitFor } from '../tests/e2e/support.mjs';
 
-if (process.argv[2]) process.env.LEAKSCOPE_URL = process.argv[2];
-if (!fs.existsSync(LARGE_CPU)) {
-  console.log(`note: ${LARGE_CPU} is absent: nothing to measure`);
-  process.exit(0);
+// ---- arguments
+const opts = { runs: 1, hovers: 20, timeout: 600, files: [] };
+const argv = process.argv.slice(2);
+for (let i = 0; i < argv.length; i++) {
+  const a = argv[i];
+  if (a === '--url') process.env.LEAKSCOPE_URL = argv[++i];
+  else if (a === '--runs') opts.runs = Number(argv[++i]);
+  else if (a === '--hovers') opts.hovers = Number(argv[++i]);
+  else if (a === '--timeout') opts.timeout = Number(argv[++i]);
+  else if (a.startsWith('-')) {
+    console.error(`unknown option ${a}\nusage: node scripts/browser-bench.mjs [--url URL] [--runs N] [--hovers N] [--timeout SECS] FILE...`);
+    process.exit(2);
+  } else opts.files.push(a);
 }
-const env = await start();
-try {
-  const name = path.basename(LARGE_CPU);
-  const bytes = fs.readFileSync(LARGE_CPU);
-  const RUNS = 3;
-  const dropToTable = [];
-  const decoded = [];
-  let page;
-  for (let run = 0; run < RUNS; run++) {
-    // A fresh page per run, so the table that appears can only be the dropped profile's.
-    await page?.close();
-    ({ page } = await openPage(env));
-    await page.locator('[data-testid=top-row]').first().waitFor();
-    // Time inside the page, from just before the drop event to the first row of the new
-    // table; a MutationObserver also notes when the list shows the file as decoded.
-    await page.evaluate((name) => {
-      window.__benchStart = performance.now();
-      window.__decoded = null;
-      const obs = new MutationObserver(() => {
-        const item = document.querySelector(`[data-testid=profile-item][data-name="${name}"]`);
-        if (item?.dataset.status === 'ready' && window.__decoded === null) {
-          window.__decoded = performance.now() - window.__benchStart;
-          obs.disconnect();
-        }
-      });
-      obs.observe(document.body, { subtree: true, childList: true, attributes: true });
-    }, name);
-    await dropFiles(page, [{ name, bytes }]);
-    await waitFor(async () => page.evaluate((name) => {
-      // The table belongs to the dropped file once the title names it and a row exists.
-      const title = document.querySelector('[data-testid=view-title]')?.textContent;
-      const row = document.querySelector('[data-testid=top-row]');
-      return title === name && row ? true : false;
-    }, name), { timeout: 120000, what: 'the large profile\'s table' });
-    dropToTable.push(await page.evaluate(() => performance.now() - window.__benchStart));
-    decoded.push(await page.evaluate(() => window.__decoded ?? NaN));
+if (opts.files.length === 0) {
+  if (!fs.existsSync(LARGE_CPU)) {
+    console.log(`note: ${LARGE_CPU} is absent and no FILE was given: nothing to measure`);
+    process.exit(0);
   }
-  const rows = await page.locator('[data-testid=top-row]').count();
+  opts.files.push(LARGE_CPU);
+}
+for (const f of opts.files) {
+  if (!fs.existsSync(f)) {
+    console.error(`no such file: ${f}`);
+    process.exit(2);
+  }
+}
 
+/** True when the file (plain or gzipped) starts like a V8 heap snapshot's JSON. */
+function isHeapSnapshot(file) {
+  const fd = fs.openSync(file, 'r');
+  const head = Buffer.alloc(64 << 10);
+  const n = fs.readSync(fd, head, 0, head.length, 0);
+  fs.closeSync(fd);
+  let text = head.subarray(0, n);
+  if (text[0] === 0x1f && text[1] === 0x8b) {
+    try {
+      text = zlib.gunzipSync(text, { finishFlush: zlib.constants.Z_SYNC_FLUSH });
+    } catch {
+      return false;
+    }
+  }
+  return /^\s*\{\s*"snapshot"/.test(text.subarray(0, 4096).toString('latin1'));
+}
+
+// ---- the files' server: /N is opts.files[N], with CORS so the page's origin may fetch it.
+const fileServer = http.createServer((req, res) => {
+  const file = opts.files[Number(req.url.slice(1))];
+  if (!file) {
+    res.writeHead(404).end();
+    return;
+  }
+  res.writeHead(200, {
+    'content-type': 'application/octet-stream',
+    'content-length': fs.statSync(file).size,
+    'access-control-allow-origin': '*',
+    'cache-control': 'no-store',
+  });
+  fs.createReadStream(file).pipe(res);
+});
+await new Promise((r) => fileServer.listen(0, '127.0.0.1', r));
+const filesUrl = `http://127.0.0.1:${fileServer.address().port}/`;
+
+// ---- memory sampling: the RSS of this process's descendants (Chromium's processes).
+function chromiumRss() {
+  const procs = [];
+  for (const pid of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(pid)) continue;
+    try {
+      const stat = fs.readFileSync(`/proc/${pid}/stat`, 'latin1');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      const rssPages = Number(fields[21]);
+      procs.push({ pid: Number(pid), ppid: Number(fields[1]), rss: rssPages * 4096 });
+    } catch {
+      // The process ended between readdir and read.
+    }
+  }
+  const mine = new Set([process.pid]);
+  let grew = true;
+  while (grew) {
+    grew = false;
+    for (const p of procs) {
+      if (!mine.has(p.pid) && mine.has(p.ppid)) {
+        mine.add(p.pid);
+        grew = true;
+      }
+    }
+  }
+  let all = 0;
+  let renderer = 0;
+  for (const p of procs) {
+    if (p.pid === process.pid || !mine.has(p.pid)) continue;
+    all += p.rss;
+    let cmd = '';
+    try {
+      cmd = fs.readFileSync(`/proc/${p.pid}/cmdline`, 'latin1');
+    } catch {
+      continue;
+    }
+    if (cmd.includes('--type=renderer')) renderer += p.rss;
+  }
+  return { all, renderer };
+}
+
+class Sampler {
+  constructor() {
+    this.base = chromiumRss();
+    this.peak = { ...this.base };
+    this.timer = setInterval(() => {
+      const now = chromiumRss();
+      this.peak.all = Math.max(this.peak.all, now.all);
+      this.peak.renderer = Math.max(this.peak.renderer, now.renderer);
+    }, 100);
+  }
+  stop() {
+    clearInterval(this.timer);
+    return { renderer: this.peak.renderer - this.base.renderer, all: this.peak.all - this.base.all };
+  }
+}
+
+/** The page's worker's wasm linear memory in bytes, or NaN (no worker, or not reachable). */
+async function wasmBytes(page) {
+  const workers = page.workers();
+  const worker = workers[workers.length - 1];
+  if (!worker) return NaN;
+  try {
+    // wasm-bindgen's init returns the already-instantiated exports when called again.
+    return await worker.evaluate(async () => (await wasm_bindgen()).memory.buffer.byteLength);
+  } catch {
+    return NaN;
+  }
+}
+
+// ---- one run: a fresh page, drop, wait for the first row, measure.
+async function benchRun(env, index, file, heap, withFlame) {
+  const name = path.basename(file);
+  const { page, errors } = await openPage(env);
+  try {
+    // Build the File in the page first (outside the timed part).
+    await page.evaluate(async ({ url, name }) => {
+      const blob = await (await fetch(url)).blob();
+      window.__benchFile = new File([blob], name);
+    }, { url: filesUrl + index, name });
+    await page.waitForTimeout(1000);
+    const wasmBefore = await wasmBytes(page);
+    const sampler = new Sampler();
+    await page.evaluate(({ name, heap }) => {
+      const rowSel = heap ? '[data-testid=heap-class]' : '[data-testid=top-row]';
+      const b = (window.__bench = { decoded: null, shown: null, failed: null });
+      const check = () => {
+        const t = performance.now() - b.start;
+        const item = [...document.querySelectorAll('[data-testid=profile-item]')].filter((e) => e.dataset.name === name).pop();
+        if (item && b.decoded === null && item.dataset.status === 'ready') b.decoded = t;
+        if (item && b.failed === null && (item.dataset.status === 'failed' || item.dataset.status === 'cancelled')) {
+          b.failed = `${item.dataset.status}: ${item.textContent.trim()}`;
+        }
+        const title = document.querySelector('[data-testid=view-title]')?.textContent ?? '';
+        if (b.shown === null && title.includes(name) && document.querySelector(rowSel)) b.shown = t;
+        if ((b.shown !== null && b.decoded !== null) || b.failed !== null) obs.disconnect();
+      };
+      const obs = new MutationObserver(check);
+      obs.observe(document.body, { subtree: true, childList: true, attributes: true, characterData: true });
+      const dt = new DataTransfer();
+      dt.items.add(window.__benchFile);
+      b.start = performance.now();
+      document.querySelector('[data-testid=drop-zone]').dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+    }, { name, heap });
+
+    let state;
+    let selectedByHand = false;
+    const deadline = Date.now() + opts.timeout * 1000;
+    for (;;) {
+      state = await page.evaluate(() => ({ ...window.__bench }));
+      if (state.failed || (state.shown !== null && state.decoded !== null)) break;
+      if (Date.now() > deadline) {
+        state.failed = `timed out after ${opts.timeout} s`;
+        break;
+      }
+      // The first file of a drop that decodes is selected by the page; select it if not.
+      if (state.decoded !== null && !selectedByHand) {
+        const selected = await page.evaluate((name) => (document.querySelector('[data-testid=view-title]')?.textContent ?? '').includes(name), name);
+        if (!selected) {
+          selectedByHand = true;
+          await page.locator(`[data-testid=profile-item][data-name="${name}"] .profile-select`).last().click();
+        }
+      }
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const mem = sampler.stop();
+    const result = { name, heap, decoded: state.decoded, shown: state.shown, failed: state.failed, mem, wasmBefore };
+    if (state.failed) {
+      const banner = await page.locator('[data-testid=error-message]').allTextContents().catch(() => []);
+      const progress = await page.locator('[data-testid=decode-text]').allTextContents().catch(() => []);
+      result.failed = [state.failed, ...banner, ...progress].filter(Boolean).join(' | ');
+    }
+    result.wasm = await wasmBytes(page);
+    result.pageErrors = errors;
+    if (!state.failed && !heap && withFlame) result.flame = await flamePaints(page);
+    return result;
+  } finally {
+    await page.close();
+  }
+}
+
+/** `data-paint-ms` of the flame graph over `opts.hovers` mouse moves. */
+async function flamePaints(page) {
   await page.locator('[data-testid=tab-flame]').click();
   const canvas = page.locator('canvas.flame-canvas');
-  await waitFor(async () => Number(await canvas.getAttribute('data-rects')) > 0, { timeout: 60000, what: 'flame graph' });
+  await waitFor(async () => Number(await canvas.getAttribute('data-rects')) > 0, { timeout: 120000, what: 'flame graph' });
   const box = await canvas.boundingBox();
   const paints = [];
-  for (let i = 0; i < 20; i++) {
+  for (let i = 0; i < opts.hovers; i++) {
     await page.mouse.move(box.x + box.width * ((i * 0.37) % 1), box.y + 18 * (1 + (i % 8)) + 9);
     await page.waitForTimeout(60);
     paints.push(Number(await canvas.getAttribute('data-paint-ms')));
   }
-  const rects = Number(await canvas.getAttribute('data-rects'));
-  const ms = (v) => `${v.toFixed(1)} ms`;
-  const median = (v) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)];
-  console.log(`file: ${name} (${(bytes.length / 1e6).toFixed(2)} MB gzipped)`);
-  console.log(`drop → listed as decoded: ${decoded.map(ms).join(', ')} (median ${ms(median(decoded))})`);
-  console.log(`drop → top table shown: ${dropToTable.map(ms).join(', ')} (median ${ms(median(dropToTable))}); ${rows} rows rendered`);
-  console.log(`flame graph paint (data-paint-ms over ${paints.length} hovers): median ${ms(median(paints))}, max ${ms(Math.max(...paints))}; ${rects} rects`);
-  await page.close();
+  return { paints, rects: Number(await canvas.getAttribute('data-rects')) };
+}
+
+// ---- report
+const MB = (b) => (Number.isFinite(b) ? `${(b / 1e6).toFixed(0)} MB` : '?');
+const ms = (v) => (v === null || v === undefined || !Number.isFinite(v) ? '-' : `${v.toFixed(0)} ms`);
+const median = (v) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)];
+const pad = (s, n) => String(s).padEnd(n);
+const lpad = (s, n) => String(s).padStart(n);
+
+const env = await start();
+const results = [];
+try {
+  console.log(`site: ${env.url}`);
+  for (let i = 0; i < opts.files.length; i++) {
+    const file = opts.files[i];
+    const heap = isHeapSnapshot(file);
+    for (let run = 0; run < opts.runs; run++) {
+      const r = await benchRun(env, i, file, heap, run === opts.runs - 1);
+      r.size = fs.statSync(file).size;
+      r.run = run + 1;
+      results.push(r);
+      const line = r.failed
+        ? `FAILED: ${r.failed}`
+        : `decoded ${ms(r.decoded)}, shown ${ms(r.shown)}, renderer Δ ${MB(r.mem.renderer)}, chromium Δ ${MB(r.mem.all)}, wasm ${MB(r.wasm)}`;
+      console.log(`  ${r.name} run ${r.run}: ${line}`);
+    }
+  }
 } finally {
   await env.stop();
+  fileServer.close();
+}
+
+console.log('');
+console.log(
+  `${pad('file', 34)} ${lpad('size', 8)} ${pad('kind', 5)} ${lpad('run', 3)} ${lpad('→decoded', 10)} ${lpad('→shown', 10)} ${lpad('renderer Δ', 11)} ${lpad('chromium Δ', 11)} ${lpad('wasm', 8)} ${lpad('wasm before', 11)}`,
+);
+for (const r of results) {
+  const head = `${pad(r.name, 34)} ${lpad(MB(r.size), 8)} ${pad(r.heap ? 'heap' : 'pprof', 5)} ${lpad(r.run, 3)}`;
+  if (r.failed) {
+    console.log(`${head} FAILED after ${ms(r.decoded ?? NaN)}: ${r.failed}`);
+    continue;
+  }
+  console.log(
+    `${head} ${lpad(ms(r.decoded), 10)} ${lpad(ms(r.shown), 10)} ${lpad(MB(r.mem.renderer), 11)} ${lpad(MB(r.mem.all), 11)} ${lpad(MB(r.wasm), 8)} ${lpad(MB(r.wasmBefore), 11)}`,
+  );
+}
+for (const r of results) {
+  if (r.flame) {
+    const p = r.flame.paints;
+    console.log(`flame graph ${r.name}: data-paint-ms over ${p.length} hovers: median ${p.length ? median(p).toFixed(1) : '-'} ms, max ${p.length ? Math.max(...p).toFixed(1) : '-'} ms; ${r.flame.rects} rects`);
+  }
+  if (r.pageErrors?.length) console.log(`page errors (${r.name} run ${r.run}): ${r.pageErrors.join('; ')}`);
+}
+const byFile = new Map();
+for (const r of results.filter((r) => !r.failed)) byFile.set(r.name, [...(byFile.get(r.name) ?? []), r]);
+for (const [name, rs] of byFile) {
+  if (rs.length > 1) {
+    console.log(`median of ${rs.length} runs, ${name}: decoded ${ms(median(rs.map((r) => r.decoded)))}, shown ${ms(median(rs.map((r) => r.shown)))}`);
+  }
 }

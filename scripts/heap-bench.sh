@@ -1,0 +1,134 @@
+#!/usr/bin/env bash
+# Heap snapshot scale, side by side (numbers, not pass/fail): makes a Node-shaped synthetic V8
+# heap snapshot (examples/synth_heapsnapshot.rs; default 10 M nodes at 3.26 edges/node, about
+# 840 MB like the real file in FORMATS-AND-LIMITS §2.4) under target/bench-data/, then times,
+# one after another (never two at once):
+#   1. leakscope summary (native, `cli` profile)       wall + peak RSS (GNU time)
+#   2. the page in headless Chromium (scripts/browser-bench.mjs): drop → Summary, peak memory
+#   3. DevTools' own heap snapshot worker under Node (tests/devtools/summary.mjs)
+#   4. memlab's loader (@memlab/heap-analysis getFullHeapFromFile), from $MEMLAB_DIR
+#   5. JSON.parse(fs.readFileSync(FILE, 'utf8')), what JSON.parse-based tools do
+# A step whose tool is missing prints "skipped" and why. The generated file is deleted at the
+# end unless --keep (it is reused when present).
+#
+# Usage: bash scripts/heap-bench.sh [--nodes N] [--edges-per-node R] [--keep] [--only LIST]
+#   --only: comma-separated steps among cli,browser,devtools,memlab,jsonparse (default: all)
+# Needs: the release site in dist/ for the browser step (`trunk build --release --offline`),
+# `bash tests/devtools/build.sh` for DevTools, and for memlab (outside the repo):
+#   mkdir -p /tmp/memlab && cd /tmp/memlab && PUPPETEER_SKIP_DOWNLOAD=1 npm install memlab
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$HOME/.cargo/bin:$PATH"
+
+NODES=10000000
+EPN=3.26
+KEEP=0
+ONLY="cli,browser,devtools,memlab,jsonparse"
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --nodes) NODES="$2"; shift 2 ;;
+    --edges-per-node) EPN="$2"; shift 2 ;;
+    --keep) KEEP=1; shift ;;
+    --only) ONLY="$2"; shift 2 ;;
+    *) echo "usage: bash scripts/heap-bench.sh [--nodes N] [--edges-per-node R] [--keep] [--only LIST]" >&2; exit 2 ;;
+  esac
+done
+MEMLAB_DIR="${MEMLAB_DIR:-/tmp/memlab}"
+HEAP_MB="${HEAP_MB:-16000}"   # --max-old-space-size for the Node-based tools
+want() { [[ ",$ONLY," == *",$1,"* ]]; }
+
+DATA="target/bench-data"
+mkdir -p "$DATA"
+FILE="$DATA/synth-${NODES}n-e${EPN}.heapsnapshot"
+cargo build --quiet --profile cli --bin leakscope --example synth_heapsnapshot
+made=0
+if [ ! -s "$FILE" ]; then
+  echo "== generating $FILE ($NODES nodes, $EPN edges/node)"
+  target/cli/examples/synth_heapsnapshot "$FILE" "$NODES" --edges-per-node "$EPN"
+  made=1
+fi
+cleanup() { if [ "$made" = 1 ] && [ "$KEEP" = 0 ]; then rm -f "$FILE"; fi; }
+trap cleanup EXIT
+SIZE=$(stat -c %s "$FILE")
+echo "== $FILE: $SIZE bytes ($((SIZE / 1000000)) MB)"
+
+ROWS=()
+row() { ROWS+=("$(printf '%-28s %10s %11s  %s' "$1" "$2" "$3" "$4")"); echo "${ROWS[-1]}"; }
+
+measure() { # label, command...: wall time and peak RSS (GNU time), exit status, last words
+  local label="$1"; shift
+  local report out secs kb rc note
+  report="$(mktemp)"; out="$(mktemp)"
+  rc=0
+  /usr/bin/time -o "$report" -f '%e %M %x' "$@" >"$out" 2>&1 || rc=$?
+  read -r secs kb _ < <(tail -1 "$report")
+  if [ "$rc" = 0 ]; then
+    # The line that names the graph's size (each tool words it differently), else the first.
+    note="ok: $( (grep -m1 -E '^loaded|Nodes:|[0-9]+ nodes' "$out" || grep -m1 -E . "$out") | cut -c1-100)"
+  else
+    note="FAILED (exit $rc): $( (grep -m1 -E 'Error|error|heap out of memory' "$out" || tail -1 "$out") | cut -c1-160)"
+  fi
+  note="$(printf '%s' "$note" | sed 's/\x1b\[[0-9;]*[A-Za-z]//g')"   # memlab's progress escapes
+  rm -f "$report" "$out"
+  row "$label" "${secs}s" "$((kb / 1024)) MB" "$note"
+}
+
+echo
+printf '%-28s %10s %11s  %s\n' "tool" "wall" "peak RSS" "result"
+
+if want cli; then
+  measure "leakscope summary (native)" target/cli/leakscope summary "$FILE" --limit 5
+fi
+
+if want browser; then
+  if [ ! -f dist/index.html ]; then
+    row "browser (Chromium)" "-" "-" "skipped: no dist/ (trunk build --release --offline)"
+  elif [ ! -d node_modules/playwright-core ] || [ ! -x "${CHROMIUM:-/usr/bin/chromium}" ]; then
+    row "browser (Chromium)" "-" "-" "skipped: needs npm install (playwright-core) and /usr/bin/chromium"
+  else
+    out="$(mktemp)"
+    node scripts/browser-bench.mjs --timeout 900 "$FILE" >"$out" 2>&1 || true
+    line="$(grep -E "^  $(basename "$FILE") run 1:" "$out" | sed 's/^ *//' || true)"
+    [ -n "$line" ] || line="FAILED: $(tail -3 "$out" | tr '\n' ' ')"
+    row "browser (Chromium)" "-" "-" "$line"
+    rm -f "$out"
+  fi
+fi
+
+if want devtools; then
+  if [ ! -f tests/devtools/dist/devtools-heap.mjs ]; then
+    row "DevTools worker (Node)" "-" "-" "skipped: run bash tests/devtools/build.sh"
+  else
+    measure "DevTools worker (Node)" node --max-old-space-size="$HEAP_MB" tests/devtools/summary.mjs "$FILE" --top 5
+  fi
+fi
+
+if want memlab; then
+  if [ ! -d "$MEMLAB_DIR/node_modules/@memlab/heap-analysis" ]; then
+    row "memlab getFullHeapFromFile" "-" "-" "skipped: no $MEMLAB_DIR/node_modules/@memlab/heap-analysis"
+  else
+    script="$(mktemp --suffix .cjs)"
+    cat >"$script" <<'JS'
+const { getFullHeapFromFile } = require(process.env.MEMLAB_DIR + '/node_modules/@memlab/heap-analysis');
+(async () => {
+  const t = Date.now();
+  const heap = await getFullHeapFromFile(process.argv[2]);
+  let nodes = 0;
+  heap.nodes.forEach(() => { nodes++; });
+  console.log(`loaded ${nodes} nodes in ${Date.now() - t} ms`);
+})().catch((e) => { console.error(String(e && e.message || e)); process.exit(1); });
+JS
+    MEMLAB_DIR="$MEMLAB_DIR" measure "memlab getFullHeapFromFile" node --max-old-space-size="$HEAP_MB" "$script" "$FILE"
+    rm -f "$script"
+  fi
+fi
+
+if want jsonparse; then
+  measure "JSON.parse(readFileSync)" node --max-old-space-size="$HEAP_MB" -e \
+    "const s = require('fs').readFileSync(process.argv[1], 'utf8'); console.log(Object.keys(JSON.parse(s)).join(','));" "$FILE"
+fi
+
+echo
+echo "== summary: $FILE ($((SIZE / 1000000)) MB)"
+printf '%-28s %10s %11s  %s\n' "tool" "wall" "peak RSS" "result"
+printf '%s\n' "${ROWS[@]}"
