@@ -21,14 +21,15 @@ pub struct DominatorTree {
     pub unreachable: usize,
 }
 
-/// Predecessors over essential edges, as a reverse CSR of source ordinals.
-fn essential_predecessors(g: &HeapGraph, essential: &BitSet) -> (Vec<u32>, Vec<u32>) {
+/// Predecessors over essential edges, as a reverse CSR over DFS numbers: the predecessors of
+/// the vertex numbered `i` are the numbers `preds[first[i]..first[i + 1]]`.
+fn essential_predecessors(g: &HeapGraph, essential: &BitSet, num: &[u32]) -> (Vec<u32>, Vec<u32>) {
     let n = g.node_count();
     let targets = g.edge_targets();
-    let mut first = vec![0u32; n + 1];
+    let mut first = vec![0u32; n + 2];
     for (e, &to) in targets.iter().enumerate() {
         if essential.get(e) {
-            first[to as usize] += 1;
+            first[num[to as usize] as usize] += 1;
         }
     }
     let mut sum = 0u32;
@@ -42,10 +43,11 @@ fn essential_predecessors(g: &HeapGraph, essential: &BitSet) -> (Vec<u32>, Vec<u
     let fe = g.first_edge();
     for from in 0..n {
         let edges = fe[from] as usize..fe[from + 1] as usize;
+        let from_num = num[from];
         for (e, &to) in edges.clone().zip(&targets[edges]) {
             if essential.get(e) {
-                let to = to as usize;
-                preds[fill[to] as usize] = from as u32;
+                let to = num[to as usize] as usize;
+                preds[fill[to] as usize] = from_num;
                 fill[to] += 1;
             }
         }
@@ -53,150 +55,187 @@ fn essential_predecessors(g: &HeapGraph, essential: &BitSet) -> (Vec<u32>, Vec<u
     (first, preds)
 }
 
+/// Whether each node is the target of at least one essential edge.
+fn has_essential_predecessor(g: &HeapGraph, essential: &BitSet) -> BitSet {
+    let mut has = BitSet::new(g.node_count());
+    for (e, &to) in g.edge_targets().iter().enumerate() {
+        if essential.get(e) {
+            has.set(to as usize);
+        }
+    }
+    has
+}
+
 /// Computes the dominator tree over `essential` edges with `sizes` as self sizes (DevTools'
 /// adjusted shallow sizes, so that retained sizes match what it shows).
+///
+/// The paper's arrays are indexed by DFS number rather than by vertex: the DFS numbers every
+/// node (1..=n), after which vertex v is its number everywhere (so `vertex[semi[w]]` is just
+/// `semi[w]`). This is a renaming only, every step is the paper's, but tree paths become runs
+/// of nearby numbers, which keeps `eval`'s walks in cache on deep heaps.
 pub fn dominator_tree(g: &HeapGraph, essential: &BitSet, sizes: &[u32]) -> DominatorTree {
     let n = g.node_count();
+    if n == 0 {
+        return DominatorTree::default();
+    }
     let len = n + 1;
     let fe = g.first_edge();
     let targets = g.edge_targets();
-    // Vertex v = ordinal + 1; 0 means "none", as in the paper.
-    let mut parent = vec![0u32; len];
-    let mut semi = vec![0u32; len];
+    // num[ordinal] = DFS number; vertex[number] = ordinal + 1; 0 means "none", as in the paper.
+    let mut num = vec![0u32; n];
     let mut vertex = vec![0u32; len];
-    let mut label = vec![0u32; len];
-    let mut next_edge = vec![0u32; len];
+    // parent[number] = the DFS parent's number.
+    let mut parent = vec![0u32; len];
+    // Nodes numbered so far, one bit each: the per-edge test stays in cache.
+    let mut visited = BitSet::new(n);
     let mut count = 0u32;
 
-    // Iterative DFS: `next_edge[v]` is the next edge of v to examine.
-    let mut dfs = |root: u32,
-                   parent: &mut [u32],
-                   semi: &mut [u32],
+    // Iterative DFS: `next_edge[number]` is the next edge of that vertex to examine.
+    let mut next_edge = vec![0u32; len];
+    let mut dfs = |root: usize,
+                   root_parent: u32,
+                   num: &mut [u32],
                    vertex: &mut [u32],
-                   label: &mut [u32],
+                   parent: &mut [u32],
+                   visited: &mut BitSet,
                    count: &mut u32| {
-        next_edge[root as usize] = fe[root as usize - 1];
-        let mut v = root;
+        *count += 1;
+        let mut v = *count;
+        num[root] = v;
+        vertex[v as usize] = root as u32 + 1;
+        parent[v as usize] = root_parent;
+        visited.set(root);
+        next_edge[v as usize] = fe[root];
         while v != 0 {
             let vi = v as usize;
-            if semi[vi] == 0 {
-                *count += 1;
-                semi[vi] = *count;
-                vertex[*count as usize] = v;
-                label[vi] = v;
-            }
+            let end = fe[vertex[vi] as usize];
+            let mut e = next_edge[vi];
             let mut v_next = parent[vi];
-            let end = fe[vi];
-            while next_edge[vi] < end {
-                let e = next_edge[vi] as usize;
-                if essential.get(e) {
-                    let w = targets[e] + 1;
-                    if semi[w as usize] == 0 {
-                        parent[w as usize] = v;
-                        next_edge[w as usize] = fe[w as usize - 1];
-                        v_next = w;
+            while e < end {
+                let ei = e as usize;
+                e += 1;
+                if essential.get(ei) {
+                    let w = targets[ei] as usize;
+                    if !visited.get(w) {
+                        visited.set(w);
+                        *count += 1;
+                        let wn = *count;
+                        num[w] = wn;
+                        vertex[wn as usize] = w as u32 + 1;
+                        parent[wn as usize] = v;
+                        next_edge[wn as usize] = fe[w];
+                        v_next = wn;
                         break;
                     }
                 }
-                next_edge[vi] += 1;
             }
+            next_edge[vi] = e;
             v = v_next;
         }
     };
 
-    let r = g.root().0 + 1;
+    let root = g.root().index();
     dfs(
-        r,
-        &mut parent,
-        &mut semi,
+        root,
+        0,
+        &mut num,
         &mut vertex,
-        &mut label,
+        &mut parent,
+        &mut visited,
         &mut count,
     );
+    // The root is number 1.
+    let r = 1u32;
     let reached_from_root = count as usize;
 
-    let (pred_first, preds) = essential_predecessors(g, essential);
     // Orphans: nodes with only non-essential retainers become DFS roots hanging off the root.
     if (count as usize) < n {
-        for v in 1..=n as u32 {
-            let o = v as usize - 1;
-            if semi[v as usize] == 0 && pred_first[o] == pred_first[o + 1] {
-                parent[v as usize] = r;
+        let has_pred = has_essential_predecessor(g, essential);
+        for o in 0..n {
+            if !visited.get(o) && !has_pred.get(o) {
                 dfs(
-                    v,
-                    &mut parent,
-                    &mut semi,
+                    o,
+                    r,
+                    &mut num,
                     &mut vertex,
-                    &mut label,
+                    &mut parent,
+                    &mut visited,
                     &mut count,
                 );
             }
         }
     }
+    drop(next_edge);
     // Still unnumbered (e.g. a clique retaining itself): attach one by one to the root.
     if (count as usize) < n {
-        for v in 1..=n as u32 {
-            if semi[v as usize] == 0 {
-                parent[v as usize] = r;
+        for (o, number) in num.iter_mut().enumerate() {
+            if !visited.get(o) {
                 count += 1;
-                semi[v as usize] = count;
-                vertex[count as usize] = v;
-                label[v as usize] = v;
+                *number = count;
+                vertex[count as usize] = o as u32 + 1;
+                parent[count as usize] = r;
             }
         }
     }
+    drop(visited);
 
-    // The DFS cursor array is reused as the compression stack.
-    let mut stack = next_edge;
+    let (pred_first, preds) = essential_predecessors(g, essential, &num);
+    drop(num);
+    // After the DFS, semi[v] = v and label[v] = v (v is its own number).
+    let mut semi: Vec<u32> = (0..len as u32).collect();
+    let mut label = semi.clone();
     let mut ancestor = vec![0u32; len];
     let mut bucket_head = vec![0u32; len];
     let mut bucket_next = vec![0u32; len];
     let mut dom = vec![0u32; len];
+    // The compression stack.
+    let mut stack: Vec<u32> = Vec::new();
 
-    let eval =
-        |v: u32, ancestor: &mut [u32], label: &mut [u32], semi: &[u32], stack: &mut [u32]| -> u32 {
-            if ancestor[v as usize] == 0 {
-                return v;
+    let eval = |v: u32,
+                ancestor: &mut [u32],
+                label: &mut [u32],
+                semi: &[u32],
+                stack: &mut Vec<u32>|
+     -> u32 {
+        if ancestor[v as usize] == 0 {
+            return v;
+        }
+        // Iterative compress (the recursive one overflows the stack on deep heaps).
+        let mut x = v;
+        while ancestor[ancestor[x as usize] as usize] != 0 {
+            stack.push(x);
+            x = ancestor[x as usize];
+        }
+        while let Some(w) = stack.pop() {
+            let w = w as usize;
+            let a = ancestor[w] as usize;
+            if semi[label[a] as usize] < semi[label[w] as usize] {
+                label[w] = label[a];
             }
-            // Iterative compress (the recursive one overflows the stack on deep heaps).
-            let mut sp = 0usize;
-            let mut x = v;
-            while ancestor[ancestor[x as usize] as usize] != 0 {
-                sp += 1;
-                stack[sp] = x;
-                x = ancestor[x as usize];
-            }
-            while sp > 0 {
-                let w = stack[sp] as usize;
-                sp -= 1;
-                let a = ancestor[w] as usize;
-                if semi[label[a] as usize] < semi[label[w] as usize] {
-                    label[w] = label[a];
-                }
-                ancestor[w] = ancestor[a];
-            }
-            label[v as usize]
-        };
+            ancestor[w] = ancestor[a];
+        }
+        label[v as usize]
+    };
 
-    for i in (2..=count as usize).rev() {
-        let w = vertex[i];
-        let wo = w as usize - 1;
-        let (from, to) = (pred_first[wo] as usize, pred_first[wo + 1] as usize);
+    for w in (2..=count).rev() {
+        let wi = w as usize;
+        let (from, to) = (pred_first[wi] as usize, pred_first[wi + 1] as usize);
         if from == to {
             // An orphan's single predecessor is taken to be the root (semi[r] is the smallest).
-            semi[w as usize] = semi[r as usize];
+            semi[wi] = semi[r as usize];
         }
         for &p in &preds[from..to] {
-            let u = eval(p + 1, &mut ancestor, &mut label, &semi, &mut stack);
-            if semi[u as usize] < semi[w as usize] {
-                semi[w as usize] = semi[u as usize];
+            let u = eval(p, &mut ancestor, &mut label, &semi, &mut stack);
+            if semi[u as usize] < semi[wi] {
+                semi[wi] = semi[u as usize];
             }
         }
-        let s = vertex[semi[w as usize] as usize] as usize;
-        bucket_next[w as usize] = bucket_head[s];
+        // vertex[semi[w]] is semi[w] itself in number space.
+        let s = semi[wi] as usize;
+        bucket_next[wi] = bucket_head[s];
         bucket_head[s] = w;
-        let pw = parent[w as usize];
-        ancestor[w as usize] = pw; // link(parent[w], w)
+        let pw = parent[wi];
+        ancestor[wi] = pw; // link(parent[w], w)
         let mut v = std::mem::take(&mut bucket_head[pw as usize]);
         while v != 0 {
             let u = eval(v, &mut ancestor, &mut label, &semi, &mut stack);
@@ -223,22 +262,30 @@ pub fn dominator_tree(g: &HeapGraph, essential: &BitSet, sizes: &[u32]) -> Domin
     // dominator of anything left unreachable.
     dom[0] = r;
     dom[r as usize] = r;
-    for i in 2..=count as usize {
-        let w = vertex[i] as usize;
-        if dom[w] != vertex[semi[w] as usize] {
+    for w in 2..=count as usize {
+        if dom[w] != semi[w] {
             dom[w] = dom[dom[w] as usize];
         }
     }
     drop(semi);
 
-    let idom: Vec<u32> = (0..n).map(|o| dom[o + 1].wrapping_sub(1)).collect();
-    drop(dom);
-    let mut retained: Vec<u64> = sizes.iter().map(|&s| s as u64).collect();
-    retained.resize(n, 0);
-    for i in (2..=count as usize).rev() {
-        let o = vertex[i] as usize - 1;
-        let d = idom[o] as usize;
-        retained[d] += retained[o];
+    // Retained sizes: children (higher numbers) before their dominators, then back to ordinals.
+    let mut retained_num: Vec<u64> = vertex
+        .iter()
+        .map(|&v| match v {
+            0 => 0,
+            v => sizes.get(v as usize - 1).map_or(0, |&s| s as u64),
+        })
+        .collect();
+    for w in (2..=count as usize).rev() {
+        retained_num[dom[w] as usize] += retained_num[w];
+    }
+    let mut idom = vec![0u32; n];
+    let mut retained = vec![0u64; n];
+    for w in 1..=count as usize {
+        let o = vertex[w] as usize - 1;
+        idom[o] = vertex[dom[w] as usize].wrapping_sub(1);
+        retained[o] = retained_num[w];
     }
     DominatorTree {
         idom,
