@@ -21,6 +21,36 @@ pub struct DominatorTree {
     pub unreachable: usize,
 }
 
+impl DominatorTree {
+    /// The dominator tree's children as compressed rows: the nodes `root` immediately
+    /// dominates are `children[first[o]..first[o + 1]]` for `o = root`, and so on for every
+    /// ordinal, in ordinal order (DevTools' `buildDominatedNodes`).
+    pub fn children(&self, root: usize) -> (Vec<u32>, Vec<u32>) {
+        let n = self.idom.len();
+        let mut first = vec![0u32; n + 1];
+        for (o, &d) in self.idom.iter().enumerate() {
+            if o != root && (d as usize) < n {
+                first[d as usize] += 1;
+            }
+        }
+        let mut sum = 0;
+        for c in first.iter_mut() {
+            let count = *c;
+            *c = sum;
+            sum += count;
+        }
+        let mut children = vec![0u32; sum as usize];
+        let mut fill = first.clone();
+        for (o, &d) in self.idom.iter().enumerate() {
+            if o != root && (d as usize) < n {
+                children[fill[d as usize] as usize] = o as u32;
+                fill[d as usize] += 1;
+            }
+        }
+        (first, children)
+    }
+}
+
 /// Predecessors over essential edges, as a reverse CSR over DFS numbers: the predecessors of
 /// the vertex numbered `i` are the numbers `preds[first[i]..first[i + 1]]`.
 fn essential_predecessors(g: &HeapGraph, essential: &BitSet, num: &[u32]) -> (Vec<u32>, Vec<u32>) {

@@ -50,27 +50,7 @@ pub fn heap_profile(g: &HeapGraph, a: &HeapAnalysis, opts: &HeapProfileOptions) 
     let root = g.root().index();
     let idom = &a.dominators.idom;
     // Dominator-tree children (CSR), to visit parents before children.
-    let mut first = vec![0u32; n + 1];
-    for (o, &d) in idom.iter().enumerate() {
-        if o != root && (d as usize) < n {
-            first[d as usize] += 1;
-        }
-    }
-    let mut sum = 0;
-    for c in first.iter_mut() {
-        let count = *c;
-        *c = sum;
-        sum += count;
-    }
-    let mut children = vec![0u32; sum as usize];
-    let mut fill = first.clone();
-    for (o, &d) in idom.iter().enumerate() {
-        if o != root && (d as usize) < n {
-            children[fill[d as usize] as usize] = o as u32;
-            fill[d as usize] += 1;
-        }
-    }
-    drop(fill);
+    let (first, children) = a.dominators.children(root);
     let mut frames: HashMap<u32, FrameId> = HashMap::new();
     let mut frame_of = |p: &mut Profile, class: u32| -> FrameId {
         *frames.entry(class).or_insert_with(|| {

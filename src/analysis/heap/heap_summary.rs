@@ -190,28 +190,7 @@ fn summarize_where(g: &HeapGraph, a: &HeapAnalysis, keep: impl Fn(usize) -> bool
     // Retained size per class: walk the dominator tree, counting a node only when no dominator
     // above it has the same key (calculateClassesRetainedSize).
     let root = g.root().index();
-    let idom = &a.dominators.idom;
-    let mut first = vec![0u32; n + 1];
-    for (o, &d) in idom.iter().enumerate() {
-        if o != root && (d as usize) < n {
-            first[d as usize] += 1;
-        }
-    }
-    let mut sum = 0;
-    for c in first.iter_mut() {
-        let count = *c;
-        *c = sum;
-        sum += count;
-    }
-    let mut children = vec![0u32; sum as usize];
-    let mut fill = first.clone();
-    for (o, &d) in idom.iter().enumerate() {
-        if o != root && (d as usize) < n {
-            children[fill[d as usize] as usize] = o as u32;
-            fill[d as usize] += 1;
-        }
-    }
-    drop(fill);
+    let (first, children) = a.dominators.children(root);
     let mut active = vec![false; keys.len()];
     // Stack entries: node ordinal, with the top bit set for "leave this node".
     const LEAVE: u32 = 1 << 31;
