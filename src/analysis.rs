@@ -17,7 +17,7 @@ pub use call_tree::{call_tree, call_tree_pruned};
 pub use granularity::{frame_has_line, frame_key, FrameKeys, Granularity};
 pub use merge::{merge, MergeError};
 pub use refine::{refine, RefineError, RefineOptions};
-pub use stack_values::{StackChildren, StackValues};
+pub use stack_values::{report_total, StackChildren, StackValues};
 pub use top::{
     pprof_top, pprof_visible_rows, top, Inlining, TopOptions, TopRow, TopTable, VisibleRows,
 };

@@ -15,7 +15,7 @@ mod sniff;
 
 pub use gzip::{gunzip, MAX_INFLATED_BYTES};
 pub use legacy::LegacyFormat;
-pub use sniff::{sniff, Format};
+pub use sniff::{is_heap_snapshot, sniff, Format};
 
 /// A successfully decoded file.
 #[derive(Debug)]

@@ -39,9 +39,9 @@ impl StackValues {
         if sample_index >= profile.samples.n_types {
             return v;
         }
+        v.total = report_total(profile, sample_index);
         for i in 0..profile.samples.len() {
             let value = profile.samples.value(i, sample_index);
-            v.total = v.total.wrapping_add(value.wrapping_abs());
             let Some(stack) = profile.samples.stack[i] else {
                 continue;
             };
@@ -65,6 +65,18 @@ impl StackValues {
         }
         v
     }
+}
+
+/// pprof's report total (report.go `computeTotal`) of column `sample_index`: the sum of the
+/// absolute sample values, samples with empty stacks included; 0 for an out-of-range column.
+/// Reports keep the total of the unrefined profile as their 100%, so this is cheap on purpose.
+pub fn report_total(profile: &Profile, sample_index: usize) -> i64 {
+    if sample_index >= profile.samples.n_types {
+        return 0;
+    }
+    (0..profile.samples.len()).fold(0i64, |sum, i| {
+        sum.wrapping_add(profile.samples.value(i, sample_index).wrapping_abs())
+    })
 }
 
 /// The children of every stack row, as compressed rows: the children of `r` are

@@ -14,11 +14,11 @@ mod cli {
         HeapSummaryOptions, BASE_SYSTEM_DISTANCE,
     };
     use leakscope::analysis::{
-        merge, pprof_time, pprof_top, refine, top, top_text, Granularity, RefineOptions,
-        StackValues, TopOptions, TopTextOptions,
+        merge, pprof_time, pprof_top, refine, report_total, top, top_text, Granularity,
+        RefineOptions, TopOptions, TopTextOptions,
     };
     use leakscope::formats::heapsnapshot::decode_heap_snapshot;
-    use leakscope::formats::{decode, sniff, Format};
+    use leakscope::formats::{decode, is_heap_snapshot};
     use leakscope::model::{format_value, HeapGraph, Profile};
 
     /// Find out why a service's memory keeps growing: pprof analysis for terminals and CI.
@@ -109,22 +109,6 @@ mod cli {
                 eprintln!("leakscope: {message}");
                 ExitCode::from(1)
             }
-        }
-    }
-
-    /// True when the bytes (or, for gzip, the first inflated bytes) open a V8 heap snapshot.
-    fn is_heap_snapshot(bytes: &[u8]) -> bool {
-        match sniff(bytes) {
-            Format::HeapSnapshot => true,
-            Format::Gzip => {
-                use std::io::Read;
-                let mut head = Vec::new();
-                let mut gz = flate2::read::MultiGzDecoder::new(bytes).take(4096);
-                // A damaged stream still yields its first bytes; errors are decode()'s to report.
-                let _ = gz.read_to_end(&mut head);
-                sniff(&head) == Format::HeapSnapshot
-            }
-            _ => false,
         }
     }
 
@@ -334,7 +318,7 @@ mod cli {
             .map_err(|e| Failure(format!("{label}: {e}")))?;
         // pprof takes the report total before focusing (driver.go generateRawReport builds
         // the report, then applies focus), so percentages stay relative to the whole profile.
-        let total = StackValues::new(profile, index).total;
+        let total = report_total(profile, index);
         let options = RefineOptions {
             focus: args.focus.clone(),
             ignore: args.ignore.clone(),

@@ -96,6 +96,30 @@ pub fn sniff(bytes: &[u8]) -> Format {
     Format::Other("")
 }
 
+/// True when `head` (a file's first bytes, or all of them) opens a V8 heap snapshot, gzipped
+/// or not. A gzip head is inflated as far as it goes: a stream cut short, as a head is, still
+/// yields its first bytes, and only those are sniffed. Callers use this to pick the streaming
+/// heap-snapshot decoder before reading the whole file.
+pub fn is_heap_snapshot(head: &[u8]) -> bool {
+    match sniff(head) {
+        Format::HeapSnapshot => true,
+        Format::Gzip => {
+            use std::io::Read;
+            let mut inflated = Vec::new();
+            let mut gz = flate2::read::MultiGzDecoder::new(head).take(4096);
+            let mut buf = [0u8; 512];
+            while let Ok(n) = gz.read(&mut buf) {
+                if n == 0 {
+                    break;
+                }
+                inflated.extend_from_slice(&buf[..n]);
+            }
+            sniff(&inflated) == Format::HeapSnapshot
+        }
+        _ => false,
+    }
+}
+
 /// The error for a file that is not a profile, saying what it looks like when known.
 pub fn not_a_profile(what: &str) -> DecodeError {
     let base = "not a profile: the bytes are neither gzip, profile.proto, a goroutine dump nor a heap snapshot";

@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 
-use crate::analysis::{self, RefineOptions, StackValues, TopOptions};
+use crate::analysis::{self, RefineOptions, TopOptions};
 use crate::formats;
 use crate::model::Profile;
 
@@ -14,7 +14,7 @@ use super::protocol::{
 
 mod heaps;
 
-pub use heaps::{is_heap_snapshot, Heaps, HEAD_BYTES, SLICE_BYTES};
+pub use heaps::{Heaps, HEAD_BYTES, SLICE_BYTES};
 
 /// Subtrees below this share of the total are left out of the flame graph's tree: narrower
 /// than a pixel on any screen, and they would only make the message to the page bigger.
@@ -124,7 +124,7 @@ impl Session {
         let seq = req.seq;
         // pprof takes the 100% before -focus/-ignore/-hide, so percentages stay comparable.
         let original_total = match self.profiles.get(&req.id) {
-            Some(p) if !req.refine.is_empty() => Some(StackValues::new(p, req.sample_index).total),
+            Some(p) if !req.refine.is_empty() => Some(analysis::report_total(p, req.sample_index)),
             _ => None,
         };
         let profile = match self.refined_profile(req) {

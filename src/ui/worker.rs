@@ -10,7 +10,8 @@ use wasm_bindgen::JsCast;
 use web_sys::{Blob, DedicatedWorkerGlobalScope, FileReaderSync, MessageEvent};
 
 use super::protocol::{self, Request, Response};
-use super::session::{is_heap_snapshot, Session, HEAD_BYTES};
+use super::session::{Session, HEAD_BYTES};
+use crate::formats::is_heap_snapshot;
 
 /// Starts the worker: called once from the worker binary's `main`.
 pub fn run() {

@@ -310,13 +310,7 @@ impl Scanner {
             i += 1;
             self.capture.push(b);
             if self.in_str {
-                if self.esc {
-                    self.esc = false;
-                } else if b == b'\\' {
-                    self.esc = true;
-                } else if b == b'"' {
-                    self.in_str = false;
-                }
+                self.string_byte(b);
                 continue;
             }
             match b {
@@ -545,20 +539,27 @@ impl Scanner {
         Ok(())
     }
 
+    /// Steps the string state over byte `b` of a JSON string (escapes included); true when
+    /// `b` is the closing quote.
+    fn string_byte(&mut self, b: u8) -> bool {
+        if self.esc {
+            self.esc = false;
+        } else if b == b'\\' {
+            self.esc = true;
+        } else if b == b'"' {
+            self.in_str = false;
+            return true;
+        }
+        false
+    }
+
     fn scan_skip(&mut self, buf: &[u8], mut i: usize) -> usize {
         while i < buf.len() {
             let b = buf[i];
             if self.in_str {
-                if self.esc {
-                    self.esc = false;
-                } else if b == b'\\' {
-                    self.esc = true;
-                } else if b == b'"' {
-                    self.in_str = false;
-                    if self.depth == 0 {
-                        self.state = State::AfterValue;
-                        return i + 1;
-                    }
+                if self.string_byte(b) && self.depth == 0 {
+                    self.state = State::AfterValue;
+                    return i + 1;
                 }
                 i += 1;
                 continue;

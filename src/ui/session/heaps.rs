@@ -11,7 +11,6 @@ use crate::analysis::heap::{
     HeapProfileOptions, HeapSummaryOptions, RetainerIndex, RetainerOptions, RetainerPath,
 };
 use crate::formats::heapsnapshot::HeapSnapshotDecoder;
-use crate::formats::{sniff, Format};
 use crate::model::Profile;
 use crate::model::{HeapGraph, NodeOrdinal};
 
@@ -31,29 +30,6 @@ const PROGRESS_EVERY_MS: f64 = 100.0;
 
 /// Object names longer than this are cut (a string node's name is its whole text).
 const MAX_NAME_CHARS: usize = 200;
-
-/// True when `head` (the first bytes of a file) starts like a V8 heap snapshot, gzipped or not:
-/// a gzip head is inflated as far as it goes (a cut stream is fine) and sniffed again.
-pub fn is_heap_snapshot(head: &[u8]) -> bool {
-    match sniff(head) {
-        Format::HeapSnapshot => true,
-        Format::Gzip => {
-            use std::io::Read;
-            let mut inflated = Vec::new();
-            let mut gz = flate2::read::MultiGzDecoder::new(head).take(HEAD_BYTES);
-            // A head cut mid-stream ends in an error after yielding what it could: keep that.
-            let mut buf = [0u8; 512];
-            while let Ok(n) = gz.read(&mut buf) {
-                if n == 0 {
-                    break;
-                }
-                inflated.extend_from_slice(&buf[..n]);
-            }
-            sniff(&inflated) == Format::HeapSnapshot
-        }
-        _ => false,
-    }
-}
 
 /// One decoded snapshot and DevTools' per-node results.
 struct HeapEntry {
@@ -320,6 +296,7 @@ mod tests {
 
     #[test]
     fn sniffs_plain_and_gzipped_heads() {
+        use crate::formats::is_heap_snapshot;
         let gz = fixture("node-leak-3.heapsnapshot.gz");
         assert!(is_heap_snapshot(&gz[..HEAD_BYTES as usize]));
         assert!(is_heap_snapshot(b" {\"snapshot\":{"));
