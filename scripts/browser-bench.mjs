@@ -19,6 +19,8 @@
 //  * "wasm": the worker's WebAssembly linear memory (`memory.buffer.byteLength`) once the view
 //    is shown. Linear memory only grows, so this is the worker's peak wasm heap since it started
 //    (including the demo profile the page loads first, shown as "wasm before").
+// For heap snapshots it also prints the worker's own wall time per phase (the page's
+// `heap-load-time` element), to tell decoding from each analysis step.
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
@@ -147,7 +149,8 @@ class Sampler {
 
 /** The page's worker's wasm linear memory in bytes, or NaN (no worker, or not reachable). */
 async function wasmBytes(page) {
-  const workers = page.workers();
+  // The analysis worker (not file-reader.js, which it starts to read files ahead).
+  const workers = page.workers().filter((w) => !w.url().includes('file-reader'));
   const worker = workers[workers.length - 1];
   if (!worker) return NaN;
   try {
@@ -221,6 +224,11 @@ async function benchRun(env, index, file, heap, withFlame) {
       result.failed = [state.failed, ...banner, ...progress].filter(Boolean).join(' | ');
     }
     result.wasm = await wasmBytes(page);
+    if (!state.failed && heap) {
+      // The worker's own per-phase wall times (the page's "loaded in" line).
+      const t = await page.locator('[data-testid=heap-load-time]').getAttribute('data-timings').catch(() => null);
+      result.phases = t ? JSON.parse(t) : null;
+    }
     result.pageErrors = errors;
     if (!state.failed && !heap && withFlame) result.flame = await flamePaints(page);
     return result;
@@ -267,6 +275,7 @@ try {
         ? `FAILED: ${r.failed}`
         : `decoded ${ms(r.decoded)}, shown ${ms(r.shown)}, renderer Δ ${MB(r.mem.renderer)}, chromium Δ ${MB(r.mem.all)}, wasm ${MB(r.wasm)}`;
       console.log(`  ${r.name} run ${r.run}: ${line}`);
+      if (r.phases) console.log(`    worker phases: ${r.phases.map((p) => `${p.phase} ${p.ms.toFixed(0)} ms`).join(', ')}`);
     }
   }
 } finally {

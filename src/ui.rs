@@ -5,6 +5,7 @@ pub mod app;
 pub mod demo;
 pub mod file_drop;
 pub mod file_picker;
+pub mod file_reader;
 pub mod flame_graph;
 pub mod heap_details;
 pub mod heap_filters;

@@ -32,10 +32,12 @@ pub use duplicate_strings::{
 };
 pub use essential_edges::{essential_edges, is_essential_edge, EssentialEdgeContext};
 pub use filters::{event_handlers, retained_by_detached_dom, retained_by_event_handlers};
-pub use heap_profile::{heap_profile, HeapProfileOptions, EXTRA_NATIVE_FRAME};
+pub use heap_profile::{
+    empty_heap_profile, heap_profile, heap_profile_totals, HeapProfileOptions, EXTRA_NATIVE_FRAME,
+};
 pub use heap_summary::{
-    heap_analysis, heap_summary, summarize, summarize_filtered, ClassRow, HeapAnalysis,
-    HeapSummary, HeapSummaryOptions,
+    heap_analysis, heap_analysis_with, heap_summary, peak_memory_estimate, summarize,
+    summarize_filtered, ClassRow, HeapAnalysis, HeapSummary, HeapSummaryOptions, ANALYSIS_PHASES,
 };
 pub use page_owned::page_owned;
 pub use retainers::{

@@ -213,6 +213,12 @@ impl HeapGraph {
         NodeOrdinal(self.edge_to[e])
     }
 
+    /// The packed kind|name column, in edge order (kind in the top `EDGE_KIND_BITS` bits): for
+    /// whole-graph passes that decode it themselves.
+    pub fn edge_kind_names(&self) -> &[u32] {
+        &self.edge_kind_name
+    }
+
     /// All edge targets (ordinals), in edge order.
     pub fn edge_targets(&self) -> &[u32] {
         &self.edge_to

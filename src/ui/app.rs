@@ -120,6 +120,23 @@ fn HeapMain() -> impl IntoView {
             HeapTab::Flame => view! { <ViewControls /> <FlameGraph tree=state.tree /> }.into_any(),
         })
     };
+    // How long the worker took, phase by phase (the title lists them; benchmarks read the
+    // data attribute).
+    let load_time = move || {
+        let (_, info) = heap.get()?;
+        let total: f64 = info.timings.iter().map(|t| t.ms).sum();
+        let phases: Vec<String> = info
+            .timings
+            .iter()
+            .map(|t| format!("{}: {:.0} ms", t.phase, t.ms))
+            .collect();
+        let json = serde_json::to_string(&info.timings).unwrap_or_default();
+        Some(view! {
+            <span class="muted load-time" data-testid="heap-load-time" data-timings=json title=phases.join("\n")>
+                {format!("loaded in {:.1} s", total / 1000.0)}
+            </span>
+        })
+    };
     view! {
         <ViewHeader />
         <nav class="tabs" role="tablist">
@@ -127,6 +144,7 @@ fn HeapMain() -> impl IntoView {
             {tab("Statistics", "tab-statistics", HeapTab::Statistics)}
             {tab("Top (dominator paths)", "tab-heap-top", HeapTab::Top)}
             {tab("Flame graph", "tab-heap-flame", HeapTab::Flame)}
+            {load_time}
         </nav>
         <div class="tab-body">{body}</div>
     }

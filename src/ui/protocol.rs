@@ -161,8 +161,20 @@ pub struct HeapInfo {
     pub summary: HeapSummary,
     /// DevTools' Statistics.
     pub statistics: HeapStatistics,
-    /// The heap as a profile by dominator path (the Top and Flame graph tabs show it).
+    /// The heap as a profile by dominator path (the Top and Flame graph tabs show it); its
+    /// `n_samples` is 0, since the worker aggregates the paths only when a view asks.
     pub profile: ProfileSummary,
+    /// How long each phase of the load took in the worker, in order.
+    pub timings: Vec<PhaseTime>,
+}
+
+/// One phase of loading a heap snapshot and its wall time.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PhaseTime {
+    /// What ran (`reading the file`, `decoding`, `dominators and retained sizes`, …).
+    pub phase: String,
+    /// Milliseconds.
+    pub ms: f64,
 }
 
 /// What the profile list shows about a decoded profile.

@@ -14,7 +14,7 @@ use super::protocol::{
 
 mod heaps;
 
-pub use heaps::{Heaps, HEAD_BYTES, SLICE_BYTES};
+pub use heaps::{HeapLoad, Heaps, HEAD_BYTES, MAX_WHOLE_FILE_BYTES, SLICE_BYTES};
 
 /// Subtrees below this share of the total are left out of the flame graph's tree: narrower
 /// than a pixel on any screen, and they would only make the message to the page bigger.
@@ -66,11 +66,25 @@ impl Session {
         now: impl Fn() -> f64,
     ) -> Response {
         self.forget(id);
-        let (response, profile) = self.heaps.load(id, total, read, post, now);
-        if let Some(p) = profile {
-            self.profiles.insert(id, p);
-        }
-        response
+        self.heaps.load(id, total, read, post, now)
+    }
+
+    /// Analyses and keeps a heap snapshot whose bytes were all pushed into `load` (the
+    /// worker reads them asynchronously; see `Heaps::finish_load`).
+    pub fn finish_heap_load(
+        &mut self,
+        load: HeapLoad,
+        post: impl FnMut(Response),
+        now: impl Fn() -> f64,
+    ) -> Response {
+        self.forget(load.id());
+        self.heaps.finish_load(load, post, now)
+    }
+
+    /// Profile `id` as decoded: a pprof profile, or a heap snapshot by dominator path (built
+    /// on first use).
+    fn profile(&mut self, id: u32) -> Option<&Profile> {
+        decoded_profile(&self.profiles, &mut self.heaps, id)
     }
 
     /// A page of a heap snapshot class's objects.
@@ -123,7 +137,7 @@ impl Session {
     pub fn view(&mut self, req: &ViewRequest, mut post: impl FnMut(Response)) {
         let seq = req.seq;
         // pprof takes the 100% before -focus/-ignore/-hide, so percentages stay comparable.
-        let original_total = match self.profiles.get(&req.id) {
+        let original_total = match self.profile(req.id) {
             Some(p) if !req.refine.is_empty() => Some(analysis::report_total(p, req.sample_index)),
             _ => None,
         };
@@ -170,14 +184,14 @@ impl Session {
     /// The profile of `req` with its refine expressions applied, from the cache when they
     /// have not changed. Errors carry whether the refine expressions were at fault.
     fn refined_profile(&mut self, req: &ViewRequest) -> Result<&Profile, (String, bool)> {
-        let Some(profile) = self.profiles.get(&req.id) else {
+        let cached =
+            matches!(&self.refined, Some((id, text, _)) if *id == req.id && *text == req.refine);
+        let Some(profile) = decoded_profile(&self.profiles, &mut self.heaps, req.id) else {
             return Err(("this profile is no longer loaded".to_owned(), false));
         };
         if req.refine.is_empty() {
             return Ok(profile);
         }
-        let cached =
-            matches!(&self.refined, Some((id, text, _)) if *id == req.id && *text == req.refine);
         if !cached {
             let refined = analysis::refine(profile, &req.refine).map_err(|e| (e.message, true))?;
             self.refined = Some((req.id, req.refine.clone(), refined));
@@ -186,6 +200,19 @@ impl Session {
             Some((_, _, p)) => Ok(p),
             None => Err(("refined profile missing".to_owned(), false)),
         }
+    }
+}
+
+/// `Session::profile` over the two fields it reads, so the refined-profile cache stays free
+/// to borrow.
+fn decoded_profile<'a>(
+    profiles: &'a HashMap<u32, Profile>,
+    heaps: &'a mut Heaps,
+    id: u32,
+) -> Option<&'a Profile> {
+    match profiles.get(&id) {
+        Some(p) => Some(p),
+        None => heaps.profile(id),
     }
 }
 

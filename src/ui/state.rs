@@ -19,9 +19,11 @@ use super::worker_client::WorkerClient;
 mod heap_actions;
 mod worker_events;
 
-/// Files larger than this are refused before reading: a browser tab cannot hold the bytes,
-/// the inflated protobuf and the decoded profile of anything bigger.
-pub const MAX_FILE_BYTES: f64 = 1.5 * 1024.0 * 1024.0 * 1024.0;
+/// Files larger than this are refused before reading: nothing bigger fits in a tab's 4 GiB of
+/// WebAssembly memory. The worker applies the finer limits once it knows what a file is
+/// (`session::MAX_WHOLE_FILE_BYTES` for profiles read whole, a memory estimate from a heap
+/// snapshot's header).
+pub const MAX_FILE_BYTES: f64 = 4.0 * 1024.0 * 1024.0 * 1024.0;
 
 /// How many of the heaviest stacks the Stacks tab shows.
 const STACK_LIMIT: usize = 50;

@@ -1,16 +1,20 @@
 //! The Web Worker's side of the protocol: installs the message handler, reads posted blobs
-//! with `FileReaderSync` and lets `Session` answer. It posts `Ready` once the handler is in
+//! and lets `Session` answer. Heap snapshots are read asynchronously, ahead of the decoder
+//! (`SliceReader`); messages that arrive meanwhile wait, in order, as they would behind a
+//! synchronous load. It posts `Ready` once the handler is in
 //! place, and `Panicked` from the panic hook so the page can restart it.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
+use std::collections::VecDeque;
 use std::rc::Rc;
 
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{Blob, DedicatedWorkerGlobalScope, FileReaderSync, MessageEvent};
 
+use super::file_reader::SliceReader;
 use super::protocol::{self, Request, Response};
-use super::session::{Session, HEAD_BYTES};
+use super::session::{HeapLoad, Session, HEAD_BYTES, MAX_WHOLE_FILE_BYTES, SLICE_BYTES};
 use crate::formats::is_heap_snapshot;
 
 /// Starts the worker: called once from the worker binary's `main`.
@@ -22,14 +26,81 @@ pub fn run() {
             message: info.to_string(),
         });
     }));
-    let session = Rc::new(RefCell::new(Session::new()));
+    let worker = Rc::new(Worker::default());
     let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |ev: MessageEvent| {
-        handle(&mut session.borrow_mut(), ev.data());
+        worker.queue.borrow_mut().push_back(ev.data());
+        drain(&worker);
     });
     scope.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
     // The handler lives as long as the worker.
     on_message.forget();
     post(&Response::Ready);
+}
+
+/// The session and the messages waiting for a running heap snapshot load.
+#[derive(Default)]
+struct Worker {
+    session: RefCell<Session>,
+    queue: RefCell<VecDeque<JsValue>>,
+    /// True while an asynchronous heap snapshot load runs.
+    busy: Cell<bool>,
+}
+
+/// Answers the queued messages in order; a heap snapshot load runs asynchronously and the
+/// rest of the queue waits for it.
+fn drain(worker: &Rc<Worker>) {
+    while !worker.busy.get() {
+        let Some(data) = worker.queue.borrow_mut().pop_front() else {
+            return;
+        };
+        if let Some((id, blob, size)) = handle(&mut worker.session.borrow_mut(), data) {
+            worker.busy.set(true);
+            let worker = Rc::clone(worker);
+            wasm_bindgen_futures::spawn_local(async move {
+                let response = match read_heap(id, &blob, size).await {
+                    Ok(load) => worker.session.borrow_mut().finish_heap_load(
+                        load,
+                        |r| post(&r),
+                        js_sys::Date::now,
+                    ),
+                    Err(message) => Response::LoadFailed { id, message },
+                };
+                post(&response);
+                worker.busy.set(false);
+                drain(&worker);
+            });
+        }
+    }
+}
+
+/// Reads heap snapshot `id` (`size` bytes of `blob`) into a `HeapLoad`; the slices are read
+/// ahead on another thread (`SliceReader`) while this one decodes. `Err` is the `LoadFailed`
+/// message.
+async fn read_heap(id: u32, blob: &Blob, size: u64) -> Result<HeapLoad, String> {
+    let mut load = HeapLoad::new(id, size, js_sys::Date::now());
+    let mut reader = SliceReader::start(blob, size, SLICE_BYTES);
+    let mut chunk = Vec::new();
+    loop {
+        let started = js_sys::Date::now();
+        let slice = reader
+            .next()
+            .await
+            .map_err(|e| format!("could not read the file: {e}"))?;
+        load.waited(js_sys::Date::now() - started);
+        let Some(array) = slice else { break };
+        chunk.resize(array.length() as usize, 0);
+        array.copy_to(&mut chunk);
+        if let Some(progress) = load.push(&chunk, js_sys::Date::now())? {
+            post(&progress);
+        }
+    }
+    if !load.read_all() {
+        return Err(format!(
+            "the file ended at byte {} while reading",
+            load.offset()
+        ));
+    }
+    Ok(load)
 }
 
 /// Posts one response to the page as a JSON string.
@@ -40,21 +111,23 @@ fn post(response: &Response) {
     }
 }
 
-/// Answers one posted message: `[json]` or `[json, blob]`.
-fn handle(session: &mut Session, data: JsValue) {
+/// Answers one posted message: `[json]` or `[json, blob]`. A heap snapshot to load is
+/// returned (id, blob, size) for `drain` to read asynchronously.
+fn handle(session: &mut Session, data: JsValue) -> Option<(u32, Blob, u64)> {
     let parts = js_sys::Array::from(&data);
     let text = parts.get(0).as_string().unwrap_or_default();
     let request = match protocol::decode::<Request>(&text) {
         Ok(r) => r,
         Err(e) => {
             web_sys::console::error_1(&format!("leakscope worker: bad request: {e}").into());
-            return;
+            return None;
         }
     };
     match request {
         Request::Load { id, name } => {
             let response = match load(session, id, parts.get(1)) {
-                Ok(r) => r,
+                Ok(Loaded::Heap(blob, size)) => return Some((id, blob, size)),
+                Ok(Loaded::Answer(r)) => *r,
                 Err(message) => Response::LoadFailed {
                     id,
                     message: format!("could not read {name}: {message}"),
@@ -69,12 +142,21 @@ fn handle(session: &mut Session, data: JsValue) {
         Request::View(req) => session.view(&req, |r| post(&r)),
         Request::Panic { message } => panic!("{message}"),
     }
+    None
 }
 
-/// Decodes the posted `Blob` (a `File` is one), read synchronously: workers may block. A heap
-/// snapshot (sniffed from its head) is read in slices and streamed into its decoder, so its text
-/// is never held whole; anything else is read at once and handed to `formats::decode`.
-fn load(session: &mut Session, id: u32, value: JsValue) -> Result<Response, String> {
+/// What `load` did with a posted file.
+enum Loaded {
+    /// Decoded at once: the answer.
+    Answer(Box<Response>),
+    /// A heap snapshot of this many bytes, to be read slice by slice.
+    Heap(Blob, u64),
+}
+
+/// Sniffs the posted `Blob` (a `File` is one) from its head, read synchronously (workers may
+/// block): a heap snapshot is left to `read_heap`, which streams it into its decoder so its
+/// text is never held whole; anything else is read at once and handed to `formats::decode`.
+fn load(session: &mut Session, id: u32, value: JsValue) -> Result<Loaded, String> {
     let blob: Blob = value
         .dyn_into()
         .map_err(|_| "no file data was sent".to_owned())?;
@@ -82,13 +164,19 @@ fn load(session: &mut Session, id: u32, value: JsValue) -> Result<Response, Stri
     let size = blob.size();
     let head = read_slice(&reader, &blob, 0.0, (HEAD_BYTES as f64).min(size))?;
     if is_heap_snapshot(&head) {
-        let read = |offset: u64, len: u64| {
-            read_slice(&reader, &blob, offset as f64, (offset + len) as f64)
-        };
-        return Ok(session.load_heap(id, size as u64, read, |r| post(&r), js_sys::Date::now));
+        return Ok(Loaded::Heap(blob, size as u64));
+    }
+    if size > MAX_WHOLE_FILE_BYTES as f64 {
+        return Err(format!(
+            "too big for a browser tab ({}; profiles are read whole, and the limit is {})",
+            crate::model::format_value(size as i64, "bytes"),
+            crate::model::format_value(MAX_WHOLE_FILE_BYTES as i64, "bytes")
+        ));
     }
     let buffer = reader.read_as_array_buffer(&blob).map_err(js_message)?;
-    Ok(session.load(id, &js_sys::Uint8Array::new(&buffer).to_vec()))
+    Ok(Loaded::Answer(Box::new(
+        session.load(id, &js_sys::Uint8Array::new(&buffer).to_vec()),
+    )))
 }
 
 /// Bytes `start..end` of `blob`.

@@ -19,6 +19,18 @@ impl BitSet {
         }
     }
 
+    /// The set whose bit `i` is bit `i % 64` of `words[i / 64]`, over `0..len` (bits at or
+    /// past `len` are cleared; missing words are empty).
+    pub fn from_words(mut words: Vec<u64>, len: usize) -> Self {
+        words.resize(len.div_ceil(64), 0);
+        if len % 64 != 0 {
+            if let Some(last) = words.last_mut() {
+                *last &= (1u64 << (len % 64)) - 1;
+            }
+        }
+        BitSet { words, len }
+    }
+
     /// The size of the universe.
     pub fn len(&self) -> usize {
         self.len

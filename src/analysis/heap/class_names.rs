@@ -136,6 +136,10 @@ pub fn class_names(
     let code = added.class_index("(compiled code)");
     let function = added.class_index("Function");
     let regexp = added.class_index("RegExp");
+    // The class of an object or native node depends only on its (possibly renamed) name, and
+    // that of any other type only on the type: both are looked up once each.
+    let mut by_name: Vec<u32> = Vec::new();
+    let mut by_type: Vec<u32> = Vec::new();
     let mut class_of = Vec::with_capacity(g.node_count());
     for o in 0..g.node_count() {
         let ty = g.node_type(NodeOrdinal(o as u32)) as u16;
@@ -143,14 +147,21 @@ pub fn class_names(
             hidden
         } else if ty == t.object || ty == t.native {
             let name_id = node_name(o, &mut added, &mut detached_names);
-            let name = added.get(g, name_id);
-            if name.starts_with('<') {
-                added.class_index(&collapse_tag(&name, 0))
-            } else if name.starts_with("Detached <") {
-                added.class_index(&collapse_tag(&name, 10))
-            } else {
-                name_id
+            let at = name_id as usize;
+            if at >= by_name.len() {
+                by_name.resize((at + 1).max(base as usize), u32::MAX);
             }
+            if by_name[at] == u32::MAX {
+                let name = added.get(g, name_id);
+                by_name[at] = if name.starts_with('<') {
+                    added.class_index(&collapse_tag(&name, 0))
+                } else if name.starts_with("Detached <") {
+                    added.class_index(&collapse_tag(&name, 10))
+                } else {
+                    name_id
+                };
+            }
+            by_name[at]
         } else if ty == t.code {
             code
         } else if ty == t.closure {
@@ -158,7 +169,15 @@ pub fn class_names(
         } else if ty == t.regexp {
             regexp
         } else {
-            added.class_index(&format!("({})", g.node_type_name(NodeOrdinal(o as u32))))
+            let at = ty as usize;
+            if at >= by_type.len() {
+                by_type.resize(at + 1, u32::MAX);
+            }
+            if by_type[at] == u32::MAX {
+                by_type[at] =
+                    added.class_index(&format!("({})", g.node_type_name(NodeOrdinal(o as u32))));
+            }
+            by_type[at]
         };
         class_of.push(class);
     }

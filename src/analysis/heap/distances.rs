@@ -5,7 +5,7 @@
 
 use std::collections::HashSet;
 
-use super::type_ids::TypeIds;
+use super::type_ids::{NameIs, TypeIds};
 use super::weak_map::WeakMapEdges;
 use crate::model::{HeapGraph, NodeOrdinal};
 
@@ -43,6 +43,9 @@ struct Filter<'g> {
     weak_maps: WeakMapEdges,
     /// Ephemeron pairs whose first edge was skipped, by their shared name part.
     pending: HashSet<&'g str>,
+    /// Node names that make a node's edges special.
+    native_context: NameIs<'static>,
+    descriptors: NameIs<'static>,
 }
 
 impl<'g> Filter<'g> {
@@ -92,8 +95,9 @@ impl<'g> Filter<'g> {
             head += 1;
             let d = distances[o.index()] + 1;
             let ty = g.node_type(o) as u16;
-            let native_context = ty == self.t.hidden && g.node_name(o) == "system / NativeContext";
-            let descriptors = ty == self.t.array && g.node_name(o) == "(map descriptors)";
+            let name = g.node_name_index(o);
+            let native_context = ty == self.t.hidden && self.native_context.test(g, name);
+            let descriptors = ty == self.t.array && self.descriptors.test(g, name);
             for e in g.edges(o) {
                 if g.edge_kind(e) as u16 == self.t.e_weak {
                     continue;
@@ -120,6 +124,8 @@ pub fn distances(g: &HeapGraph) -> Vec<i32> {
         t,
         weak_maps: WeakMapEdges::of(g, &t),
         pending: HashSet::new(),
+        native_context: NameIs::new(g, "system / NativeContext"),
+        descriptors: NameIs::new(g, "(map descriptors)"),
     };
     let mut distances = vec![NO_DISTANCE; g.node_count()];
     let mut queue: Vec<u32> = Vec::with_capacity(g.node_count());

@@ -37,15 +37,7 @@ pub const EXTRA_NATIVE_FRAME: &str = "(extra native bytes)";
 /// size, as Summary counts them) and `self_size/bytes` (DevTools' shallow sizes; the default).
 /// The self sizes add up to DevTools' total size.
 pub fn heap_profile(g: &HeapGraph, a: &HeapAnalysis, opts: &HeapProfileOptions) -> Profile {
-    let mut p = Profile::new(vec![
-        SampleType::new("objects", "count"),
-        SampleType::new("self_size", "bytes"),
-    ]);
-    p.meta = ProfileMeta {
-        kind: ProfileKind::Other("heap snapshot".to_owned()),
-        format: "V8 heap snapshot".to_owned(),
-        ..ProfileMeta::default()
-    };
+    let mut p = empty_heap_profile();
     let n = g.node_count();
     let root = g.root().index();
     let idom = &a.dominators.idom;
@@ -122,6 +114,30 @@ pub fn heap_profile(g: &HeapGraph, a: &HeapAnalysis, opts: &HeapProfileOptions) 
     p
 }
 
+/// A heap profile with `heap_profile`'s sample types and metadata but no samples: what a list
+/// of profiles shows before the (slower) dominator-path aggregation runs.
+pub fn empty_heap_profile() -> Profile {
+    let mut p = Profile::new(vec![
+        SampleType::new("objects", "count"),
+        SampleType::new("self_size", "bytes"),
+    ]);
+    p.meta = ProfileMeta {
+        kind: ProfileKind::Other("heap snapshot".to_owned()),
+        format: "V8 heap snapshot".to_owned(),
+        ..ProfileMeta::default()
+    };
+    p
+}
+
+/// The totals of `heap_profile`'s two sample types without building it: objects with a
+/// non-zero shallow size, and the shallow sizes plus the header's extra native bytes.
+pub fn heap_profile_totals(g: &HeapGraph, a: &HeapAnalysis) -> [i64; 2] {
+    let (objects, bytes) = a.shallow_sizes.iter().fold((0i64, 0i64), |(o, b), &s| {
+        (o + (s != 0) as i64, b + s as i64)
+    });
+    [objects, bytes + g.extra_native_bytes() as i64]
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -158,6 +174,7 @@ mod tests {
             ]
         );
         assert_eq!(p.total(1) as u64, a.dominators.retained_size[0]);
+        assert_eq!(heap_profile_totals(&g, &a), [p.total(0), p.total(1)]);
         let opts = HeapProfileOptions {
             collapse_repeats: false,
             max_depth: 2,

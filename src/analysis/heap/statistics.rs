@@ -5,7 +5,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::heap_summary::HeapAnalysis;
-use super::type_ids::TypeIds;
+use super::type_ids::{NameIs, TypeIds};
 use crate::model::{HeapGraph, NodeOrdinal};
 
 /// Native (embedder) memory: DOM nodes, array buffer backing stores.
@@ -82,6 +82,7 @@ pub fn statistics(g: &HeapGraph, a: &HeapAnalysis) -> HeapStatistics {
     );
     let size = |o: usize| a.shallow_sizes.get(o).copied().unwrap_or(0) as u64;
     let mut retainers: Option<Vec<u32>> = None;
+    let mut is_array = NameIs::new(g, "Array");
     let mut native = g.extra_native_bytes();
     let (mut typed_arrays, mut code, mut strings, mut js_arrays, mut system) = (0, 0, 0, 0, 0);
     for o in 0..g.node_count() {
@@ -99,7 +100,7 @@ pub fn statistics(g: &HeapGraph, a: &HeapAnalysis) -> HeapStatistics {
             code += s;
         } else if ty == string || ty == cons || ty == sliced {
             strings += s;
-        } else if g.node_name(n) == "Array" {
+        } else if is_array.test(g, g.node_name_index(n)) {
             // calculateArraySize: the first internal `elements` edge's target counts when the
             // array is its only retainer.
             js_arrays += s;

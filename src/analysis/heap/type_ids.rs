@@ -1,6 +1,7 @@
 //! `TypeIds`: the node and edge type indices DevTools looks up by name in `snapshot.meta`
 //! (`HeapSnapshot.initialize`), resolved once. A type the snapshot lacks never matches.
 
+use super::bit_set::BitSet;
 use crate::model::{HeapGraph, NodeOrdinal};
 
 /// Sentinel for a type the snapshot does not list.
@@ -62,5 +63,33 @@ impl TypeIds {
     pub fn has_user_roots(&self, g: &HeapGraph) -> bool {
         g.edges(g.root())
             .any(|e| self.is_user_root(g, g.edge_to(e)))
+    }
+}
+/// Whether a string id's text is `target`, each distinct id compared once (node names repeat
+/// millions of times; comparing their text each time reads the string blob at random).
+pub(crate) struct NameIs<'t> {
+    target: &'t str,
+    checked: BitSet,
+    yes: BitSet,
+}
+
+impl<'t> NameIs<'t> {
+    pub(crate) fn new(g: &HeapGraph, target: &'t str) -> Self {
+        NameIs {
+            target,
+            checked: BitSet::new(g.strings().len()),
+            yes: BitSet::new(g.strings().len()),
+        }
+    }
+
+    pub(crate) fn test(&mut self, g: &HeapGraph, id: u32) -> bool {
+        let i = id as usize;
+        if !self.checked.get(i) {
+            self.checked.set(i);
+            if g.strings().get(id) == self.target {
+                self.yes.set(i);
+            }
+        }
+        self.yes.get(i)
     }
 }

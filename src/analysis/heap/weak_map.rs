@@ -23,6 +23,9 @@ pub(crate) struct WeakMapName {
 #[derive(Debug, Default)]
 pub(crate) struct WeakMapEdges {
     names: HashMap<u32, WeakMapName>,
+    /// The keys of `names`, one bit per string: most internal edges are not ephemerons, and
+    /// a bit test answers them without hashing.
+    is_name: BitSet,
 }
 
 impl WeakMapEdges {
@@ -62,13 +65,22 @@ impl WeakMapEdges {
                 );
             }
         }
-        WeakMapEdges { names }
+        let mut is_name = BitSet::new(g.strings().len());
+        for &s in names.keys() {
+            is_name.set(s as usize);
+        }
+        WeakMapEdges { names, is_name }
+    }
+
+    /// True when the graph has no ephemeron edge names.
+    pub fn is_empty(&self) -> bool {
+        self.names.is_empty()
     }
 
     /// The parsed name if string `name` is an ephemeron edge name.
     #[inline]
     pub fn get(&self, name: u32) -> Option<WeakMapName> {
-        if self.names.is_empty() {
+        if !self.is_name.get(name as usize) {
             return None;
         }
         self.names.get(&name).copied()

@@ -5,12 +5,15 @@
 use std::collections::HashMap;
 
 mod filtered;
+mod load;
+
+pub use load::HeapLoad;
 
 use crate::analysis::heap::{
-    heap_analysis, heap_profile, retainers_with, statistics, summarize, BitSet, HeapAnalysis,
-    HeapProfileOptions, HeapSummaryOptions, RetainerIndex, RetainerOptions, RetainerPath,
+    empty_heap_profile, heap_analysis_with, heap_profile, heap_profile_totals, retainers_with,
+    statistics, summarize, BitSet, HeapAnalysis, HeapProfileOptions, HeapSummaryOptions,
+    RetainerIndex, RetainerOptions, RetainerPath,
 };
-use crate::formats::heapsnapshot::HeapSnapshotDecoder;
 use crate::model::Profile;
 use crate::model::{HeapGraph, NodeOrdinal};
 
@@ -22,11 +25,12 @@ use super::super::protocol::{
 /// does not matter, small enough that only this much of the file is in memory at once.
 pub const SLICE_BYTES: u64 = 4 << 20;
 
+/// Profiles other than heap snapshots are read whole, then inflated and decoded: a tab cannot
+/// hold all three for a file bigger than this.
+pub const MAX_WHOLE_FILE_BYTES: u64 = 3 << 29;
+
 /// How many head bytes `is_heap_snapshot` wants (after inflating, when gzipped).
 pub const HEAD_BYTES: u64 = 4096;
-
-/// Progress messages are posted at most this often (ms).
-const PROGRESS_EVERY_MS: f64 = 100.0;
 
 /// Object names longer than this are cut (a string node's name is its whole text).
 const MAX_NAME_CHARS: usize = 200;
@@ -41,6 +45,8 @@ struct HeapEntry {
     retainers: Option<RetainerIndex>,
     /// The objects each cutting Summary filter lets through, computed on first use.
     filters: HashMap<HeapFilter, BitSet>,
+    /// The heap by dominator path, built when a Top or Flame graph view first asks for it.
+    profile: Option<Profile>,
 }
 
 /// The heap snapshots of a session, and the last class listed (so paging does not sort again).
@@ -64,10 +70,9 @@ impl Heaps {
         }
     }
 
-    /// Decodes a file of `total` bytes as snapshot `id`, returning the answer and, on success,
-    /// the heap as a profile by dominator path (for the pprof views); reading it with `read(offset, len)`
-    /// reads it slice by slice, posting `Progress` through `post` at most every 100 ms (`now` is
-    /// a clock in ms), then analyses it. The answer is `HeapLoaded` or `LoadFailed`.
+    /// Decodes a file of `total` bytes as snapshot `id`, reading it synchronously with
+    /// `read(offset, len)` slice by slice, then analyses it (see `finish_load`); `now` is a
+    /// clock in ms. The worker drives a `HeapLoad` itself, to read ahead while it decodes.
     pub fn load(
         &mut self,
         id: u32,
@@ -75,52 +80,61 @@ impl Heaps {
         mut read: impl FnMut(u64, u64) -> Result<Vec<u8>, String>,
         mut post: impl FnMut(Response),
         now: impl Fn() -> f64,
-    ) -> (Response, Option<Profile>) {
-        let failed = |message: String| (Response::LoadFailed { id, message }, None);
-        let mut last = f64::NEG_INFINITY;
-        let mut progress = |done: u64, phase: &str, force: bool| {
-            let t = now();
-            if force || t - last >= PROGRESS_EVERY_MS {
-                last = t;
-                post(Response::Progress {
-                    id,
-                    done,
-                    total,
-                    phase: phase.to_owned(),
-                });
-            }
-        };
-        let mut decoder = HeapSnapshotDecoder::with_size_hint(total);
-        let mut offset = 0;
-        while offset < total {
-            let len = SLICE_BYTES.min(total - offset);
-            let chunk = match read(offset, len) {
-                Ok(c) if !c.is_empty() => c,
-                Ok(_) => return failed(format!("the file ended at byte {offset} while reading")),
-                Err(e) => return failed(format!("could not read the file: {e}")),
+    ) -> Response {
+        let mut load = HeapLoad::new(id, total, now());
+        while !load.read_all() {
+            let offset = load.offset();
+            let started = now();
+            let chunk = match read(offset, SLICE_BYTES.min(total - offset)) {
+                Ok(c) => c,
+                Err(e) => return load.failed(format!("could not read the file: {e}")),
             };
-            offset += chunk.len() as u64;
-            if let Err(e) = decoder.push(&chunk) {
-                return failed(format!("not a valid heap snapshot: {e}"));
+            load.waited(now() - started);
+            match load.push(&chunk, now()) {
+                Ok(Some(progress)) => post(progress),
+                Ok(None) => {}
+                Err(message) => return load.failed(message),
             }
-            progress(offset, "reading", false);
         }
-        let (graph, warnings) = match decoder.finish() {
+        self.finish_load(load, post, now)
+    }
+
+    /// Analyses a snapshot whose bytes were all pushed, posting `Progress` at each phase, and
+    /// keeps it. The answer is `HeapLoaded` (with how long each phase took) or `LoadFailed`.
+    /// The heap as a profile by dominator path, which only the Top and Flame graph views need,
+    /// is built later by `profile`.
+    pub fn finish_load(
+        &mut self,
+        load: HeapLoad,
+        mut post: impl FnMut(Response),
+        now: impl Fn() -> f64,
+    ) -> Response {
+        let (id, total) = (load.id(), load.total());
+        let (graph, warnings, mut timings) = match load.finish_decoding() {
             Ok(r) => r,
-            Err(e) => return failed(format!("not a valid heap snapshot: {e}")),
+            Err(message) => return Response::LoadFailed { id, message },
         };
-        progress(
+        let progress = |phase: &str| Response::Progress {
+            id,
+            done: total,
             total,
-            "computing distances, dominators, retained sizes and class names",
-            true,
-        );
-        let analysis = heap_analysis(&graph, &HeapSummaryOptions::default());
-        progress(total, "summarizing by constructor", true);
+            phase: phase.to_owned(),
+        };
+        let analysis = heap_analysis_with(&graph, &HeapSummaryOptions::default(), |phase| {
+            timings.start(phase, now());
+            post(progress(&format!("computing {phase}")));
+        });
+        timings.start("summary by constructor", now());
+        post(progress("summarizing by constructor"));
         let summary = summarize(&graph, &analysis);
+        timings.start("statistics", now());
         let statistics = statistics(&graph, &analysis);
-        progress(total, "building the dominator-path profile", true);
-        let profile = heap_profile(&graph, &analysis, &HeapProfileOptions::default());
         let locations = object_locations(&graph);
+        let totals = heap_profile_totals(&graph, &analysis);
+        let profile = ProfileSummary {
+            totals: totals.to_vec(),
+            ..ProfileSummary::of(&empty_heap_profile())
+        };
         self.forget(id);
         self.entries.insert(
             id,
@@ -130,18 +144,31 @@ impl Heaps {
                 locations,
                 retainers: None,
                 filters: HashMap::new(),
+                profile: None,
             },
         );
-        let response = Response::HeapLoaded {
+        Response::HeapLoaded {
             id,
             info: HeapInfo {
                 summary,
                 statistics,
-                profile: ProfileSummary::of(&profile),
+                profile,
+                timings: timings.finish(now()),
             },
             warnings,
-        };
-        (response, Some(profile))
+        }
+    }
+
+    /// Snapshot `id` as a profile by dominator path (for the pprof views), built on first use;
+    /// `None` when the snapshot is not held.
+    pub fn profile(&mut self, id: u32) -> Option<&Profile> {
+        let entry = self.entries.get_mut(&id)?;
+        let (g, a) = (&entry.graph, &entry.analysis);
+        Some(
+            entry
+                .profile
+                .get_or_insert_with(|| heap_profile(g, a, &HeapProfileOptions::default())),
+        )
     }
 
     /// The retaining paths of object `ordinal` (DevTools' Retainers, shortest first); `None`
@@ -270,18 +297,9 @@ mod tests {
     }
 
     fn load(heaps: &mut Heaps, id: u32, bytes: &[u8]) -> (Response, Vec<Response>) {
-        let (r, posted, _) = load_profile(heaps, id, bytes);
-        (r, posted)
-    }
-
-    fn load_profile(
-        heaps: &mut Heaps,
-        id: u32,
-        bytes: &[u8],
-    ) -> (Response, Vec<Response>, Option<Profile>) {
         let mut posted = Vec::new();
         let clock = std::cell::Cell::new(0.0);
-        let (r, profile) = heaps.load(
+        let r = heaps.load(
             id,
             bytes.len() as u64,
             |off, len| Ok(bytes[off as usize..(off + len) as usize].to_vec()),
@@ -291,7 +309,7 @@ mod tests {
                 clock.get()
             },
         );
-        (r, posted, profile)
+        (r, posted)
     }
 
     #[test]
@@ -311,9 +329,27 @@ mod tests {
         let Response::HeapLoaded { info, .. } = r else {
             panic!("not loaded: {r:?}")
         };
-        assert!(posted.iter().any(
-            |p| matches!(p, Response::Progress { phase, .. } if phase.starts_with("computing"))
-        ));
+        // Each analysis phase is announced by name and timed, in order.
+        let announced: Vec<&str> = posted
+            .iter()
+            .filter_map(|p| match p {
+                Response::Progress { phase, .. } => phase.strip_prefix("computing "),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(announced, crate::analysis::heap::ANALYSIS_PHASES);
+        let timed: Vec<&str> = info.timings.iter().map(|t| t.phase.as_str()).collect();
+        assert_eq!(timed[..2], ["reading the file", "decoding"]);
+        assert_eq!(timed[2..7], crate::analysis::heap::ANALYSIS_PHASES);
+        assert!(
+            info.timings.iter().all(|t| t.ms > 0.0),
+            "{:?}",
+            info.timings
+        );
+        // The profile list's totals equal those of the profile built later for the views.
+        let profile = heaps.profile(3).expect("held");
+        assert_eq!(info.profile.totals, [profile.total(0), profile.total(1)]);
+        assert_eq!(info.profile.totals[1] as u64, info.summary.total_size);
         let class = &info.summary.classes[0];
         let req = HeapObjectsRequest {
             id: 3,

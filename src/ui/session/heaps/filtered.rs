@@ -96,7 +96,7 @@ mod tests {
         );
         let bytes = std::fs::read(path).expect("heap snapshot fixture");
         let mut heaps = Heaps::default();
-        let (r, _) = heaps.load(
+        let r = heaps.load(
             1,
             bytes.len() as u64,
             |off, len| Ok(bytes[off as usize..(off + len) as usize].to_vec()),

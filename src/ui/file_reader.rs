@@ -1,0 +1,249 @@
+//! `SliceReader`: the slices of a `Blob`, read ahead of the worker that decodes them. The
+//! reads run in `file-reader.js`, a small worker of their own (the browser cannot serve a
+//! worker's reads while that worker decodes), which transfers each slice's buffer; if that
+//! worker cannot start, `Blob.arrayBuffer()` reads one slice ahead instead.
+
+use std::cell::{Cell, RefCell};
+use std::collections::VecDeque;
+use std::rc::Rc;
+
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use web_sys::{Blob, MessageEvent};
+
+/// Slices sent by the reader worker and not yet taken: bounds the memory read ahead.
+const READ_AHEAD: u32 = 4;
+
+/// The reader worker, its messages not yet taken, and the task waiting for one.
+struct ReaderThread {
+    worker: web_sys::Worker,
+    inbox: RefCell<VecDeque<JsValue>>,
+    waiter: RefCell<Option<js_sys::Function>>,
+    /// Set when the reader worker failed (its script did not load, or it crashed).
+    broken: Cell<bool>,
+    next_job: Cell<u32>,
+}
+
+thread_local! {
+    static THREAD: RefCell<Option<Rc<ReaderThread>>> = const { RefCell::new(None) };
+}
+
+impl ReaderThread {
+    /// The reader worker, started on first use; `None` when workers cannot start workers.
+    fn get() -> Option<Rc<ReaderThread>> {
+        if let Some(t) = THREAD.with(|t| t.borrow().clone()) {
+            if !t.broken.get() {
+                return Some(t);
+            }
+            t.worker.terminate();
+        }
+        let worker = web_sys::Worker::new("file-reader.js").ok()?;
+        let thread = Rc::new(ReaderThread {
+            worker,
+            inbox: RefCell::new(VecDeque::new()),
+            waiter: RefCell::new(None),
+            broken: Cell::new(false),
+            next_job: Cell::new(1),
+        });
+        let weak = Rc::downgrade(&thread);
+        let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |ev: MessageEvent| {
+            if let Some(t) = weak.upgrade() {
+                t.deliver(ev.data());
+            }
+        });
+        let weak = Rc::downgrade(&thread);
+        let on_error = Closure::<dyn FnMut(web_sys::Event)>::new(move |_: web_sys::Event| {
+            if let Some(t) = weak.upgrade() {
+                t.broken.set(true);
+                t.deliver(JsValue::NULL);
+            }
+        });
+        thread
+            .worker
+            .set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+        thread
+            .worker
+            .set_onerror(Some(on_error.as_ref().unchecked_ref()));
+        // Both live as long as the worker, which lives as long as this one.
+        on_message.forget();
+        on_error.forget();
+        THREAD.with(|t| *t.borrow_mut() = Some(Rc::clone(&thread)));
+        Some(thread)
+    }
+
+    fn deliver(&self, message: JsValue) {
+        self.inbox.borrow_mut().push_back(message);
+        if let Some(wake) = self.waiter.borrow_mut().take() {
+            let _ = wake.call0(&JsValue::NULL);
+        }
+    }
+
+    /// The next message from the reader worker (`null` when it failed).
+    async fn recv(&self) -> JsValue {
+        loop {
+            if let Some(m) = self.inbox.borrow_mut().pop_front() {
+                return m;
+            }
+            let wait = js_sys::Promise::new(&mut |resolve, _| {
+                *self.waiter.borrow_mut() = Some(resolve);
+            });
+            let _ = wasm_bindgen_futures::JsFuture::from(wait).await;
+        }
+    }
+
+    fn send(&self, fields: &[(&str, JsValue)]) {
+        let message = js_sys::Object::new();
+        for (key, value) in fields {
+            let _ = js_sys::Reflect::set(&message, &JsValue::from_str(key), value);
+        }
+        if self.worker.post_message(&message).is_err() {
+            self.broken.set(true);
+        }
+    }
+}
+
+/// Where the slices come from.
+enum Source {
+    /// The reader worker, job number `job`.
+    Thread { thread: Rc<ReaderThread>, job: u32 },
+    /// `Blob.arrayBuffer()` on this thread, the next slice already asked for.
+    Direct { next: Option<js_sys::Promise> },
+}
+
+/// The slices of one blob, in order.
+pub struct SliceReader {
+    blob: Blob,
+    size: u64,
+    slice: u64,
+    /// Bytes handed out so far.
+    offset: u64,
+    source: Source,
+}
+
+impl SliceReader {
+    /// Starts reading `blob` (`size` bytes) in slices of `slice` bytes.
+    pub fn start(blob: &Blob, size: u64, slice: u64) -> Self {
+        let mut reader = SliceReader {
+            blob: blob.clone(),
+            size,
+            slice: slice.max(1),
+            offset: 0,
+            source: Source::Direct { next: None },
+        };
+        match ReaderThread::get() {
+            Some(thread) => {
+                let job = thread.next_job.get();
+                thread.next_job.set(job.wrapping_add(1));
+                thread.send(&[
+                    ("job", job.into()),
+                    ("blob", blob.into()),
+                    ("slice", (reader.slice as f64).into()),
+                    ("ahead", READ_AHEAD.into()),
+                ]);
+                reader.source = Source::Thread { thread, job };
+            }
+            None => reader.read_directly(),
+        }
+        reader
+    }
+
+    /// Falls back to reading on this thread, from the next byte not handed out.
+    fn read_directly(&mut self) {
+        let next = self.request(self.offset);
+        self.source = Source::Direct { next };
+    }
+
+    /// Asks the browser for the slice at `offset` (`None` past the end or on failure, which
+    /// `next` then reports).
+    fn request(&self, offset: u64) -> Option<js_sys::Promise> {
+        if offset >= self.size {
+            return None;
+        }
+        let end = (offset + self.slice).min(self.size);
+        self.blob
+            .slice_with_f64_and_f64(offset as f64, end as f64)
+            .ok()
+            .map(|part| part.array_buffer())
+    }
+
+    /// The next slice, `Ok(None)` after the last; `Err` says why reading failed.
+    pub async fn next(&mut self) -> Result<Option<js_sys::Uint8Array>, String> {
+        if self.offset >= self.size {
+            return Ok(None);
+        }
+        loop {
+            let slice = match &mut self.source {
+                Source::Thread { thread, job } => {
+                    let (thread, job) = (Rc::clone(thread), *job);
+                    match next_from_thread(&thread, job).await {
+                        Some(r) => r?,
+                        None => {
+                            // The reader worker failed: read the rest here.
+                            self.read_directly();
+                            continue;
+                        }
+                    }
+                }
+                Source::Direct { next } => {
+                    let pending = next
+                        .take()
+                        .ok_or_else(|| "the browser refused to read the file".to_owned())?;
+                    let buffer = wasm_bindgen_futures::JsFuture::from(pending)
+                        .await
+                        .map_err(js_message)?;
+                    let ahead = self.request(self.offset + self.slice);
+                    if let Source::Direct { next } = &mut self.source {
+                        *next = ahead;
+                    }
+                    js_sys::Uint8Array::new(&buffer)
+                }
+            };
+            self.offset += slice.length() as u64;
+            return Ok(Some(slice));
+        }
+    }
+}
+
+/// The next slice of job `job` from the reader worker; `None` when the worker failed.
+async fn next_from_thread(
+    thread: &ReaderThread,
+    job: u32,
+) -> Option<Result<js_sys::Uint8Array, String>> {
+    loop {
+        if thread.broken.get() {
+            return None;
+        }
+        let message = thread.recv().await;
+        if message.is_null() {
+            continue; // `broken` is set: checked above.
+        }
+        let field = |key: &str| js_sys::Reflect::get(&message, &JsValue::from_str(key)).ok();
+        if field("job").and_then(|j| j.as_f64()) != Some(job as f64) {
+            continue; // A slice of an earlier job that stopped early.
+        }
+        if let Some(error) = field("error").and_then(|e| e.as_string()) {
+            return Some(Err(error));
+        }
+        let buffer = field("buffer").unwrap_or(JsValue::UNDEFINED);
+        thread.send(&[("job", job.into()), ("ack", true.into())]);
+        return Some(Ok(js_sys::Uint8Array::new(&buffer)));
+    }
+}
+
+impl Drop for SliceReader {
+    fn drop(&mut self) {
+        if let Source::Thread { thread, .. } = &self.source {
+            if self.offset < self.size {
+                thread.send(&[("stop", true.into())]);
+            }
+        }
+    }
+}
+
+/// The message of a thrown JS value.
+fn js_message(value: JsValue) -> String {
+    match value.dyn_ref::<js_sys::Error>() {
+        Some(e) => String::from(e.message()),
+        None => value.as_string().unwrap_or_else(|| format!("{value:?}")),
+    }
+}
