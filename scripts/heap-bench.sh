@@ -11,7 +11,10 @@
 # A step whose tool is missing prints "skipped" and why. The generated file is deleted at the
 # end unless --keep (it is reused when present).
 #
-# Usage: bash scripts/heap-bench.sh [--nodes N] [--edges-per-node R] [--keep] [--only LIST]
+# Usage: bash scripts/heap-bench.sh [--file F | --nodes N] [--edges-per-node R] [--keep] [--only LIST]
+#   --file: measure this snapshot instead of a synthetic one (e.g. a real Node snapshot made by
+#           `node --max-old-space-size=16000 scripts/make-big-snapshot.mjs OUT [--scale S]`:
+#           scale 1 ≈ 890 MB / 10 M nodes, 2.3 ≈ 2.08 GB)
 #   --only: comma-separated steps among cli,browser,devtools,memlab,jsonparse (default: all)
 # Needs: the release site in dist/ for the browser step (`trunk build --release --offline`),
 # `bash tests/devtools/build.sh` for DevTools, and for memlab (outside the repo):
@@ -22,6 +25,7 @@ export PATH="$HOME/.cargo/bin:$PATH"
 
 NODES=10000000
 EPN=3.26
+GIVEN=""
 KEEP=0
 ONLY="cli,browser,devtools,memlab,jsonparse"
 while [ $# -gt 0 ]; do
@@ -30,7 +34,8 @@ while [ $# -gt 0 ]; do
     --edges-per-node) EPN="$2"; shift 2 ;;
     --keep) KEEP=1; shift ;;
     --only) ONLY="$2"; shift 2 ;;
-    *) echo "usage: bash scripts/heap-bench.sh [--nodes N] [--edges-per-node R] [--keep] [--only LIST]" >&2; exit 2 ;;
+    --file) GIVEN="$2"; shift 2 ;;
+    *) echo "usage: bash scripts/heap-bench.sh [--file F | --nodes N] [--edges-per-node R] [--keep] [--only LIST]" >&2; exit 2 ;;
   esac
 done
 MEMLAB_DIR="${MEMLAB_DIR:-/tmp/memlab}"
@@ -39,9 +44,12 @@ want() { [[ ",$ONLY," == *",$1,"* ]]; }
 
 DATA="target/bench-data"
 mkdir -p "$DATA"
-FILE="$DATA/synth-${NODES}n-e${EPN}.heapsnapshot"
+FILE="${GIVEN:-$DATA/synth-${NODES}n-e${EPN}.heapsnapshot}"
 cargo build --quiet --profile cli --bin leakscope --example synth_heapsnapshot
 made=0
+if [ -n "$GIVEN" ] && [ ! -s "$FILE" ]; then
+  echo "no such file: $FILE" >&2; exit 2
+fi
 if [ ! -s "$FILE" ]; then
   echo "== generating $FILE ($NODES nodes, $EPN edges/node)"
   target/cli/examples/synth_heapsnapshot "$FILE" "$NODES" --edges-per-node "$EPN"

@@ -15,7 +15,7 @@ use crate::analysis::heap::{
     RetainerIndex, RetainerOptions, RetainerPath,
 };
 use crate::model::Profile;
-use crate::model::{HeapGraph, NodeOrdinal};
+use crate::model::{HeapGraph, IdMap, NodeOrdinal};
 
 use super::super::protocol::{
     HeapFilter, HeapInfo, HeapObjectRow, HeapObjects, HeapObjectsRequest, ProfileSummary, Response,
@@ -40,7 +40,7 @@ struct HeapEntry {
     graph: HeapGraph,
     analysis: HeapAnalysis,
     /// Allocation site of located `object` nodes (part of the class key, as in `summarize`).
-    locations: HashMap<u32, (u32, u32, u32)>,
+    locations: IdMap<u32, (u32, u32, u32)>,
     /// Who points at whom, built on the first Retainers question.
     retainers: Option<RetainerIndex>,
     /// The objects each cutting Summary filter lets through, computed on first use.
@@ -275,7 +275,7 @@ fn parse_key(key: &str) -> (Option<(u32, u32, u32)>, &str) {
 }
 
 /// Allocation sites of `object` nodes, the last record winning, as `summarize` keys them.
-fn object_locations(g: &HeapGraph) -> HashMap<u32, (u32, u32, u32)> {
+fn object_locations(g: &HeapGraph) -> IdMap<u32, (u32, u32, u32)> {
     let object = g.node_type_index("object");
     g.locations()
         .iter()
