@@ -2,6 +2,7 @@
 //! caller pushes the file in chunks and the decoder never holds its text (FORMATS-AND-LIMITS §2.1,
 //! §3.1). It does not compute anything DevTools shows (distances, sizes, names): see `analysis`.
 
+mod fast_records;
 mod header;
 mod scanner;
 

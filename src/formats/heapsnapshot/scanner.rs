@@ -6,8 +6,13 @@
 use crate::formats::DecodeError;
 use crate::model::{HeapGraph, HeapGraphBuilder, HeapLocation, HeapStrings, NodeOrdinal};
 
+use super::fast_records::{field, scan_records, ExactDiv, Record, MAX_FIELDS};
 use super::header::{EdgeField, Header, NodeField};
 use super::DecodePhase;
+
+mod finish;
+mod numbers;
+mod strings;
 
 /// The largest `snapshot` header accepted (real ones are about 1 KB).
 const MAX_HEADER_BYTES: usize = 1 << 20;
@@ -75,6 +80,8 @@ struct Layout {
     e_name: usize,
     e_to: usize,
     node_types: usize,
+    /// Divides `to_node` by `nf` for the fast record loop.
+    to_div: Option<ExactDiv>,
 }
 
 /// Plain-JSON scanner state. `push` may be called with chunks of any size, even 1 byte.
@@ -108,6 +115,10 @@ pub(super) struct Scanner {
     trailing_garbage: bool,
     unlisted_types: u64,
     max_type: u8,
+    /// Whether `scan_numbers` may use the whole-record fast loop (tests turn it off to compare).
+    fast: bool,
+    /// Records the fast path took, for tests that check it is not silently bypassed.
+    fast_taken: u64,
     pub warnings: Vec<String>,
 }
 
@@ -151,8 +162,24 @@ impl Scanner {
             trailing_garbage: false,
             unlisted_types: 0,
             max_type: 0,
+            fast: true,
+            fast_taken: 0,
             warnings: Vec::new(),
         }
+    }
+
+    /// The same scanner with only the byte-at-a-time path, the reference the fast path is
+    /// tested against.
+    #[cfg(test)]
+    pub fn without_fast_path(mut self) -> Self {
+        self.fast = false;
+        self
+    }
+
+    /// Node and edge records read by the fast path so far.
+    #[cfg(test)]
+    pub fn fast_records_taken(&self) -> u64 {
+        self.fast_taken
     }
 
     /// Plain bytes scanned so far.
@@ -207,7 +234,7 @@ impl Scanner {
     }
 
     /// One structural byte outside the bulk sections. Returns whether it was consumed.
-    fn step(&mut self, b: u8) -> Result<bool, DecodeError> {
+    pub(super) fn step(&mut self, b: u8) -> Result<bool, DecodeError> {
         match self.state {
             State::Start if is_ws(b) => {}
             State::Start if b == b'{' => self.state = State::Key,
@@ -274,7 +301,7 @@ impl Scanner {
         Ok(true)
     }
 
-    fn unexpected(&self, b: u8) -> DecodeError {
+    pub(super) fn unexpected(&self, b: u8) -> DecodeError {
         let where_ = match self.state {
             State::Value(sec) | State::Numbers(sec) => sec.what(),
             State::Strings | State::InString => Section::Strings.what(),
@@ -353,6 +380,9 @@ impl Scanner {
             e_name: epos(EdgeField::NameOrIndex),
             e_to: epos(EdgeField::ToNode),
             node_types: h.node_types.len(),
+            to_div: u32::try_from(h.node_fields.len())
+                .ok()
+                .and_then(ExactDiv::new),
         };
         let mut b =
             HeapGraphBuilder::new(h.node_types.clone(), h.edge_types.clone()).map_err(err)?;
@@ -374,435 +404,6 @@ impl Scanner {
         self.builder = Some(b);
         self.header = Some(h);
         Ok(())
-    }
-
-    fn start_numbers(&mut self, sec: Section) -> Result<(), DecodeError> {
-        match sec {
-            Section::Nodes if self.seen_nodes => {
-                return Err(err("the snapshot has two nodes arrays"))
-            }
-            Section::Edges if self.seen_edges => {
-                return Err(err("the snapshot has two edges arrays"))
-            }
-            Section::Edges if !self.seen_nodes => {
-                return Err(err("the edges array comes before the nodes array"))
-            }
-            Section::Nodes => self.seen_nodes = true,
-            Section::Edges => self.seen_edges = true,
-            _ => {}
-        }
-        self.field = 0;
-        self.cur = 0;
-        self.in_num = false;
-        self.state = State::Numbers(sec);
-        Ok(())
-    }
-
-    /// The hot loop: decimal digits straight into the record, a carry (`cur`, `in_num`) across
-    /// chunk boundaries.
-    fn scan_numbers(
-        &mut self,
-        sec: Section,
-        buf: &[u8],
-        mut i: usize,
-    ) -> Result<usize, DecodeError> {
-        while i < buf.len() {
-            let b = buf[i];
-            let d = b.wrapping_sub(b'0');
-            if d < 10 {
-                // Saturate far above u32 so a runaway digit string cannot wrap around.
-                self.cur = (self.cur * 10 + d as u64).min(1 << 40);
-                self.in_num = true;
-                i += 1;
-                continue;
-            }
-            if self.in_num {
-                let v = self.cur;
-                self.cur = 0;
-                self.in_num = false;
-                self.emit(sec, v)?;
-            }
-            match b {
-                b',' | b' ' | b'\n' | b'\r' | b'\t' => {}
-                b']' => {
-                    self.end_numbers(sec)?;
-                    self.state = State::AfterValue;
-                    return Ok(i + 1);
-                }
-                _ => return Err(self.unexpected(b)),
-            }
-            i += 1;
-        }
-        Ok(i)
-    }
-
-    fn emit(&mut self, sec: Section, v: u64) -> Result<(), DecodeError> {
-        let Ok(v) = u32::try_from(v) else {
-            return Err(err(format!(
-                "{} holds the number {v}, larger than the 4294967295 leakscope (and DevTools) can store",
-                sec.what()
-            )));
-        };
-        match sec {
-            Section::Locations => {
-                self.locations.push(v);
-                return Ok(());
-            }
-            Section::Nodes | Section::Edges => {}
-            _ => return Ok(()),
-        }
-        let (Some(l), Some(b)) = (self.layout.as_ref(), self.builder.as_mut()) else {
-            return Err(err("the nodes array comes before the snapshot header"));
-        };
-        let width = if sec == Section::Nodes { l.nf } else { l.ef };
-        if let Some(slot) = self.rec.get_mut(self.field) {
-            *slot = v;
-        }
-        self.field += 1;
-        if self.field < width {
-            return Ok(());
-        }
-        self.field = 0;
-        let r = &self.rec;
-        let h = self.header.as_ref();
-        if sec == Section::Nodes {
-            let kind = r[l.n_type];
-            if kind > u8::MAX as u32 {
-                return Err(err(format!(
-                    "node {} has type {kind}, but the snapshot lists only {} node types",
-                    self.nodes_read, l.node_types
-                )));
-            }
-            if kind as usize >= l.node_types {
-                // Old V8 (alinode, Chrome 2017) wrote `symbol` nodes (12) with a meta list of 12
-                // names; DevTools then shows them as `(undefined)`. Keep them the same way.
-                self.unlisted_types += 1;
-                self.max_type = self.max_type.max(kind as u8);
-            }
-            let det = l.n_detached.map_or(0, |at| (r[at] & 3) as u8);
-            b.push_node_raw(
-                kind as u8,
-                r[l.n_name],
-                r[l.n_id],
-                r[l.n_size],
-                r[l.n_edges],
-                det,
-            );
-            self.nodes_read += 1;
-            if let Some(expected) = h
-                .and_then(|h| h.node_count)
-                .filter(|&c| self.nodes_read > c)
-            {
-                return Err(err(format!(
-                    "the snapshot says {expected} nodes but the nodes array holds more than that"
-                )));
-            }
-        } else {
-            let to = r[l.e_to];
-            if to as usize % l.nf != 0 {
-                return Err(err(format!(
-                    "edge {} points to node index {to}, which is not a multiple of the {} node fields",
-                    self.edges_read, l.nf
-                )));
-            }
-            let kind = u8::try_from(r[l.e_type]).unwrap_or(u8::MAX);
-            b.push_edge_raw(kind, r[l.e_name], to / l.nf as u32)
-                .map_err(err)?;
-            self.edges_read += 1;
-            if let Some(expected) = h
-                .and_then(|h| h.edge_count)
-                .filter(|&c| self.edges_read > c)
-            {
-                return Err(err(format!(
-                    "the snapshot says {expected} edges but the edges array holds more than that"
-                )));
-            }
-        }
-        Ok(())
-    }
-
-    fn end_numbers(&mut self, sec: Section) -> Result<(), DecodeError> {
-        let Some(l) = self.layout.as_ref() else {
-            return Ok(());
-        };
-        if self.field != 0 {
-            let (width, what) = if sec == Section::Nodes {
-                (l.nf, "node")
-            } else {
-                (l.ef, "edge")
-            };
-            return Err(err(format!(
-                "{} ends in the middle of a record: its length is not a multiple of the {width} {what} fields",
-                sec.what()
-            )));
-        }
-        Ok(())
-    }
-
-    /// Steps the string state over byte `b` of a JSON string (escapes included); true when
-    /// `b` is the closing quote.
-    fn string_byte(&mut self, b: u8) -> bool {
-        if self.esc {
-            self.esc = false;
-        } else if b == b'\\' {
-            self.esc = true;
-        } else if b == b'"' {
-            self.in_str = false;
-            return true;
-        }
-        false
-    }
-
-    fn scan_skip(&mut self, buf: &[u8], mut i: usize) -> usize {
-        while i < buf.len() {
-            let b = buf[i];
-            if self.in_str {
-                if self.string_byte(b) && self.depth == 0 {
-                    self.state = State::AfterValue;
-                    return i + 1;
-                }
-                i += 1;
-                continue;
-            }
-            match b {
-                b'"' => self.in_str = true,
-                b'[' | b'{' => self.depth += 1,
-                b']' | b'}' if self.depth == 0 => {
-                    self.state = State::AfterValue;
-                    return i;
-                }
-                b']' | b'}' => {
-                    self.depth -= 1;
-                    if self.depth == 0 {
-                        self.state = State::AfterValue;
-                        return i + 1;
-                    }
-                }
-                b',' if self.depth == 0 => {
-                    self.state = State::AfterValue;
-                    return i;
-                }
-                _ => {}
-            }
-            i += 1;
-        }
-        i
-    }
-
-    fn flush_high_surrogate(&mut self) {
-        if self.high.take().is_some() {
-            self.sbuf.extend_from_slice("\u{FFFD}".as_bytes());
-        }
-    }
-
-    fn push_char(&mut self, c: char) {
-        let mut tmp = [0u8; 4];
-        self.sbuf
-            .extend_from_slice(c.encode_utf8(&mut tmp).as_bytes());
-    }
-
-    /// One JSON string of the `strings` array, escapes decoded (V8 writes pure ASCII with
-    /// `\uXXXX`; lone surrogates, which Rust strings cannot hold, become U+FFFD).
-    fn scan_string(&mut self, buf: &[u8], mut i: usize) -> Result<usize, DecodeError> {
-        while i < buf.len() {
-            match self.sesc {
-                Escape::None => {
-                    let rest = &buf[i..];
-                    let run = rest
-                        .iter()
-                        .position(|&b| b == b'"' || b == b'\\')
-                        .unwrap_or(rest.len());
-                    if run > 0 {
-                        self.flush_high_surrogate();
-                        self.sbuf.extend_from_slice(&rest[..run]);
-                        i += run;
-                        continue;
-                    }
-                    i += 1;
-                    if rest[0] == b'\\' {
-                        self.sesc = Escape::Backslash;
-                    } else {
-                        self.flush_high_surrogate();
-                        self.end_string()?;
-                        self.state = State::Strings;
-                        return Ok(i);
-                    }
-                }
-                Escape::Backslash => {
-                    let b = buf[i];
-                    i += 1;
-                    let c = match b {
-                        b'u' => {
-                            self.sesc = Escape::Hex(0);
-                            self.hex = 0;
-                            continue;
-                        }
-                        b'n' => '\n',
-                        b't' => '\t',
-                        b'r' => '\r',
-                        b'b' => '\u{8}',
-                        b'f' => '\u{c}',
-                        b'"' => '"',
-                        b'\\' => '\\',
-                        b'/' => '/',
-                        _ => {
-                            return Err(err(format!(
-                                "the strings array holds a bad escape \\{}",
-                                b as char
-                            )))
-                        }
-                    };
-                    self.flush_high_surrogate();
-                    self.push_char(c);
-                    self.sesc = Escape::None;
-                }
-                Escape::Hex(n) => {
-                    let b = buf[i];
-                    i += 1;
-                    let Some(d) = (b as char).to_digit(16) else {
-                        return Err(err("the strings array holds a bad \\u escape"));
-                    };
-                    self.hex = self.hex * 16 + d;
-                    if n < 3 {
-                        self.sesc = Escape::Hex(n + 1);
-                        continue;
-                    }
-                    self.sesc = Escape::None;
-                    let u = self.hex;
-                    match u {
-                        0xD800..=0xDBFF => {
-                            self.flush_high_surrogate();
-                            self.high = Some(u);
-                        }
-                        0xDC00..=0xDFFF => match self.high.take() {
-                            Some(h) => {
-                                let c = 0x10000 + ((h - 0xD800) << 10) + (u - 0xDC00);
-                                self.push_char(char::from_u32(c).unwrap_or('\u{FFFD}'));
-                            }
-                            None => self.push_char('\u{FFFD}'),
-                        },
-                        _ => {
-                            self.flush_high_surrogate();
-                            self.push_char(char::from_u32(u).unwrap_or('\u{FFFD}'));
-                        }
-                    }
-                }
-            }
-        }
-        Ok(i)
-    }
-
-    fn end_string(&mut self) -> Result<(), DecodeError> {
-        let pushed = match std::str::from_utf8(&self.sbuf) {
-            Ok(s) => self.strings.push(s),
-            Err(_) => self.strings.push(&String::from_utf8_lossy(&self.sbuf)),
-        };
-        self.sbuf.clear();
-        pushed
-            .map(|_| ())
-            .ok_or_else(|| err("the strings array is over 4 GiB"))
-    }
-
-    /// Checks that the file was complete and consistent and returns the graph.
-    pub fn finish(mut self) -> Result<(HeapGraph, Vec<String>), DecodeError> {
-        match self.state {
-            State::Done => {}
-            State::Start if self.bytes == 0 => return Err(err("the file is empty")),
-            State::Start => {
-                return Err(err(
-                    "this is not a V8 heap snapshot: it holds only whitespace",
-                ))
-            }
-            State::Numbers(sec) | State::Value(sec) => return Err(cut_off(sec.what())),
-            State::Strings | State::InString => return Err(cut_off(Section::Strings.what())),
-            State::Capture => return Err(cut_off(Section::Snapshot.what())),
-            State::Skip => return Err(cut_off(Section::Other.what())),
-            _ => {
-                return Err(err(
-                    "the file ends before the snapshot's JSON object closes: it was cut off",
-                ))
-            }
-        }
-        let (Some(h), Some(l), Some(mut b)) =
-            (self.header.take(), self.layout.take(), self.builder.take())
-        else {
-            return Err(err(
-                "this JSON is not a V8 heap snapshot: it has no \"snapshot\" header",
-            ));
-        };
-        for (seen, what) in [
-            (self.seen_nodes, "nodes"),
-            (self.seen_edges, "edges"),
-            (self.seen_strings, "strings"),
-        ] {
-            if !seen {
-                return Err(err(format!(
-                    "the snapshot has no {what} array (an unsupported, very old format?)"
-                )));
-            }
-        }
-        if let Some(expected) = h.node_count.filter(|&c| c != self.nodes_read) {
-            return Err(err(format!(
-                "the snapshot says {expected} nodes but the nodes array holds {}",
-                self.nodes_read
-            )));
-        }
-        if let Some(expected) = h.edge_count.filter(|&c| c != self.edges_read) {
-            return Err(err(format!(
-                "the snapshot says {expected} edges but the edges array holds {}",
-                self.edges_read
-            )));
-        }
-        if h.root_index % l.nf as u64 != 0 || h.root_index / l.nf as u64 >= self.nodes_read {
-            return Err(err(format!(
-                "the snapshot's root_index {} is not a node",
-                h.root_index
-            )));
-        }
-        b.set_extra_native_bytes(h.extra_native_bytes);
-        b.set_root(NodeOrdinal((h.root_index / l.nf as u64) as u32));
-        std::mem::swap(b.strings_mut(), &mut self.strings);
-        if self.unlisted_types > 0 {
-            b.pad_node_types(self.max_type as usize + 1, "undefined");
-            self.warnings.push(format!(
-                "{} nodes have a type number that snapshot.meta does not name; they are shown as \"(undefined)\", as DevTools does",
-                self.unlisted_types
-            ));
-        }
-        self.add_locations(&h, &l, &mut b);
-        let g = b.finish().map_err(err)?;
-        Ok((g, self.warnings))
-    }
-
-    fn add_locations(&mut self, h: &Header, l: &Layout, b: &mut HeapGraphBuilder) {
-        if self.locations.is_empty() {
-            return;
-        }
-        let Some(([oi, si, li, ci], width)) = h.location_layout else {
-            self.warnings
-                .push("the locations array has no location_fields in meta; it was ignored".into());
-            return;
-        };
-        let mut bad = 0usize;
-        for rec in self.locations.chunks_exact(width.max(1)) {
-            let idx = rec[oi] as usize;
-            if idx % l.nf != 0 || (idx / l.nf) as u64 >= self.nodes_read {
-                bad += 1;
-                continue;
-            }
-            b.push_location(HeapLocation {
-                node: NodeOrdinal((idx / l.nf) as u32),
-                script_id: rec[si],
-                line: rec[li],
-                column: rec[ci],
-            });
-        }
-        if bad > 0 {
-            self.warnings.push(format!(
-                "{bad} locations point at no node; they were ignored"
-            ));
-        }
-        self.locations = Vec::new();
     }
 }
 

@@ -1,0 +1,151 @@
+//! The fast path of the `nodes`/`edges`/`locations` scan: whole records parsed into locals, digits
+//! found and converted eight bytes at a time (SWAR, plain u64 math, fast on wasm32 too). It never
+//! reports errors: anything unusual or cut by the chunk end is left to the byte-at-a-time scanner.
+
+/// The widest record the fast path parses (V8 writes 6 or 7 node fields and 3 edge fields).
+pub(super) const MAX_FIELDS: usize = 16;
+
+const ONES: u64 = 0x0101_0101_0101_0101;
+
+/// A record's numbers; positions are masked with `MAX_FIELDS - 1`, so reads never panic.
+pub(super) type Record = [u32; MAX_FIELDS];
+
+/// Reads field `at` of a record (`at < MAX_FIELDS` by construction; the mask only keeps the
+/// compiler from emitting a bounds check).
+#[inline(always)]
+pub(super) fn field(rec: &Record, at: usize) -> u32 {
+    rec[at & (MAX_FIELDS - 1)]
+}
+
+/// Value of the ASCII digits (already minus `'0'`) in the top `len` bytes of `x`, `1..=8`,
+/// first digit most significant: the classic three-multiply SWAR conversion.
+#[inline(always)]
+fn swar_value(x: u64) -> u64 {
+    let x = (x & 0x0F0F_0F0F_0F0F_0F0F).wrapping_mul(10 * 256 + 1) >> 8;
+    let x = (x & 0x00FF_00FF_00FF_00FF).wrapping_mul(100 * 65536 + 1) >> 16;
+    (x & 0x0000_FFFF_0000_FFFF).wrapping_mul((10000 << 32) + 1) >> 32
+}
+
+/// Parses the unsigned decimal number starting at `buf[i]`: its value and the index just past
+/// its last digit. `None` when `buf[i]` is not a digit, when the run has more than 10 digits or
+/// a value above `u32::MAX`, or when the chunk ends before a non-digit byte proves the number
+/// complete (it may continue in the next chunk).
+#[inline(always)]
+pub(super) fn parse_u32(buf: &[u8], i: usize) -> Option<(u32, usize)> {
+    let w: [u8; 8] = buf.get(i..i.wrapping_add(8))?.try_into().ok()?;
+    let x = u64::from_le_bytes(w) ^ (b'0' as u64 * ONES);
+    // A byte is a digit iff x <= 9. x + 0x76 sets its top bit for 10..=0x7F, `| x` for the
+    // rest; a carry out of a non-digit byte only disturbs the bytes after the first non-digit.
+    let non_digit = (x.wrapping_add(0x76 * ONES) | x) & (0x80 * ONES);
+    let len = (non_digit.trailing_zeros() / 8) as usize;
+    match len {
+        0 => None,
+        1..=7 => Some((swar_value(x << (64 - 8 * len)) as u32, i + len)),
+        _ => {
+            // Eight digits or more: at most two more fit a u32.
+            let mut v = swar_value(x);
+            let mut j = i + 8;
+            loop {
+                let d = buf.get(j)?.wrapping_sub(b'0');
+                if d >= 10 {
+                    break;
+                }
+                if j - i == 10 {
+                    return None;
+                }
+                v = v * 10 + d as u64;
+                j += 1;
+            }
+            u32::try_from(v).ok().map(|v| (v, j))
+        }
+    }
+}
+
+/// Skips separators (`,` and JSON whitespace); `None` when the chunk ends first.
+#[inline(always)]
+fn skip_separators(buf: &[u8], mut i: usize) -> Option<usize> {
+    loop {
+        match *buf.get(i)? {
+            b',' | b' ' | b'\n' | b'\r' | b'\t' => i += 1,
+            _ => return Some(i),
+        }
+    }
+}
+
+/// Parses one record of `width` numbers (separators before each, none required after the
+/// last) into `rec`; returns the index just past its last digit, or `None` to fall back.
+#[inline(always)]
+pub(super) fn parse_record(
+    buf: &[u8],
+    mut i: usize,
+    width: usize,
+    rec: &mut Record,
+) -> Option<usize> {
+    for slot in rec.iter_mut().take(width) {
+        i = skip_separators(buf, i)?;
+        let (v, next) = parse_u32(buf, i)?;
+        *slot = v;
+        i = next;
+    }
+    Some(i)
+}
+
+/// Scans whole records with `parse_record` (any separators, up to the chunk end) while
+/// `commit` accepts them; returns the index just past the last committed record.
+#[inline(always)]
+pub(super) fn scan_records(
+    buf: &[u8],
+    mut i: usize,
+    width: usize,
+    mut commit: impl FnMut(&Record) -> bool,
+) -> usize {
+    let mut rec: Record = [0; MAX_FIELDS];
+    while let Some(next) = parse_record(buf, i, width, &mut rec) {
+        if !commit(&rec) {
+            break;
+        }
+        i = next;
+    }
+    i
+}
+
+/// Exact division by the node field count without a hardware divide: `to_node` must be a
+/// multiple of it, and multiplying by the inverse modulo 2^32 both tests that and yields the
+/// quotient (Granlund and Montgomery 1994, §9).
+#[derive(Clone, Copy, Debug)]
+pub(super) struct ExactDiv {
+    inverse: u32,
+    shift: u32,
+    max_quotient: u32,
+}
+
+impl ExactDiv {
+    /// A divider by `d`; `None` for 0.
+    pub fn new(d: u32) -> Option<Self> {
+        if d == 0 {
+            return None;
+        }
+        let shift = d.trailing_zeros();
+        let odd = d >> shift;
+        // Newton's iteration doubles the correct low bits each step: 3 → 6 → 12 → 24 → 48.
+        let mut inverse = odd;
+        for _ in 0..4 {
+            inverse = inverse.wrapping_mul(2u32.wrapping_sub(odd.wrapping_mul(inverse)));
+        }
+        Some(ExactDiv {
+            inverse,
+            shift,
+            max_quotient: u32::MAX / d,
+        })
+    }
+
+    /// `n / d` when `d` divides `n`, else `None`.
+    #[inline(always)]
+    pub fn div(self, n: u32) -> Option<u32> {
+        let q = n.wrapping_mul(self.inverse).rotate_right(self.shift);
+        (q <= self.max_quotient).then_some(q)
+    }
+}
+
+#[cfg(test)]
+mod tests;

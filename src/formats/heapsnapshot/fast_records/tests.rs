@@ -1,0 +1,293 @@
+//! Tests of the fast record path: SWAR numbers against `str::parse`, records, exact division,
+//! and the whole scanner with the fast path on and off over chunkings and damaged inputs.
+
+use super::*;
+
+#[test]
+fn parse_u32_matches_str_parse() {
+    let mut cases: Vec<String> = Vec::new();
+    for v in [
+        0u64,
+        7,
+        42,
+        100,
+        1234567,
+        12345678,
+        99999999,
+        100000000,
+        123456789,
+        1000000000,
+        4294967295,
+        4294967296,
+        9999999999,
+        10000000000,
+    ] {
+        cases.push(v.to_string());
+    }
+    let mut x = 0x2545_F491_4F6C_DD1Du64;
+    for _ in 0..20000 {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        let digits = 1 + (x % 12) as usize;
+        cases.push((x >> 8).to_string().chars().take(digits).collect());
+    }
+    cases.push("0000000000042".into());
+    cases.push("00000000042".into());
+    for s in &cases {
+        for tail in [",", "\n", "]", "x", ",1,2,3,4,5,6,7,8"] {
+            let text = format!("{s}{tail}        ");
+            let want = if s.len() > 10 {
+                None
+            } else {
+                s.parse::<u32>().ok().map(|v| (v, s.len()))
+            };
+            assert_eq!(parse_u32(text.as_bytes(), 0), want, "{text:?}");
+        }
+        // Without 8 bytes to load, or with the digits running into the end: fall back.
+        assert_eq!(parse_u32(s.as_bytes(), 0), None, "{s:?} at the chunk end");
+    }
+    for s in ["", ",1234567", "-1234567", " 1234567", "]1234567"] {
+        assert_eq!(parse_u32(s.as_bytes(), 0), None, "{s:?}");
+    }
+    // Every non-digit byte ends a number; every byte value outside '0'..='9' is one.
+    for b in 0..=255u8 {
+        let mut text = b"12".to_vec();
+        text.push(b);
+        text.extend_from_slice(b"3456,,,,,,,,");
+        let got = parse_u32(&text, 0);
+        if b.is_ascii_digit() {
+            let want: u32 = format!("12{}3456", b - b'0').parse().unwrap();
+            assert_eq!(got, Some((want, 7)));
+        } else {
+            assert_eq!(got, Some((12, 2)), "byte {b}");
+        }
+    }
+}
+
+#[test]
+fn parse_record_reads_v8_layout_and_falls_back_at_the_end() {
+    let text = b"9,1,1,0,7,0,0\n,9,2,3,0,28,0,0\n]          ";
+    let mut rec = [0; MAX_FIELDS];
+    let end = parse_record(text, 0, 7, &mut rec).unwrap();
+    assert_eq!(&rec[..7], &[9, 1, 1, 0, 7, 0, 0]);
+    assert_eq!(end, 13);
+    let end = parse_record(text, end, 7, &mut rec).unwrap();
+    assert_eq!(&rec[..7], &[9, 2, 3, 0, 28, 0, 0]);
+    assert_eq!(
+        parse_record(text, end, 7, &mut rec),
+        None,
+        "`]` is not a number"
+    );
+    // Cut anywhere, a record is either refused or read whole: never a number cut short.
+    let text = b"12,345,67890123
+,1,2,3,4,5,6,7,8,9";
+    for cut in 0..=text.len() {
+        if let Some(end) = parse_record(&text[..cut], 0, 3, &mut rec) {
+            assert_eq!(
+                (end, &rec[..3]),
+                (15, &[12, 345, 67890123][..]),
+                "cut {cut}"
+            );
+            assert!(cut > end, "cut {cut}");
+        }
+    }
+    assert_eq!(parse_record(text, 0, 3, &mut rec), Some(15));
+    // Odd but valid spacing is read; anything else is refused.
+    let spaced = b"[ 1 ,\r\n\t 2,,3 ]                ";
+    assert_eq!(parse_record(spaced, 1, 3, &mut rec), Some(13));
+    assert_eq!(&rec[..3], &[1, 2, 3]);
+    assert_eq!(parse_record(b"1,-2,3,4,5,6,7,8,9,10", 0, 3, &mut rec), None);
+}
+
+#[test]
+fn exact_div_agrees_with_division() {
+    let mut x = 0x9E37_79B9_7F4A_7C15u64;
+    for d in 1..=40u32 {
+        let div = ExactDiv::new(d).unwrap();
+        let check = |n: u32| {
+            let want = (n % d == 0).then_some(n / d);
+            assert_eq!(div.div(n), want, "{n} / {d}");
+        };
+        for n in 0..5000 {
+            check(n);
+        }
+        for n in u32::MAX - 5000..=u32::MAX {
+            check(n);
+        }
+        for _ in 0..5000 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            check(x as u32);
+            check((x as u32 / d) * d);
+        }
+    }
+    assert!(ExactDiv::new(0).is_none());
+}
+
+use crate::formats::heapsnapshot::scanner::Scanner;
+
+/// A V8-shaped snapshot (7 node fields, `\n,` between records) with 10-digit numbers, an
+/// unlisted node type, detachedness, numeric and string edge names, and locations.
+fn snapshot(nodes: usize) -> String {
+    let mut out = String::from(
+        r#"{"snapshot":{"meta":{"node_fields":["type","name","id","self_size","edge_count","trace_node_id","detachedness"],"node_types":[["hidden","array","string","object","code","closure","regexp","number","native","synthetic","concatenated string","sliced string","symbol","bigint","object shape"],"string","number","number","number","number","number"],"edge_fields":["type","name_or_index","to_node"],"edge_types":[["context","element","property","internal","hidden","shortcut","weak"],"string_or_number","node"],"location_fields":["object_index","script_id","line","column"]},"#,
+    );
+    let edges: usize = (0..nodes).map(|i| i % 4).sum();
+    out += &format!("\"node_count\":{nodes},\"edge_count\":{edges}}},\n\"nodes\":[");
+    for i in 0..nodes {
+        let kind = if i == 5 { 20 } else { (i * 7) % 14 };
+        let size: u32 = [0, 16, 123456789, 4294967295, 1000000000, 99999999][i % 6];
+        let sep = if i == 0 { "" } else { "\n," };
+        out += &format!(
+            "{sep}{kind},{},{},{size},{},0,{}",
+            i % 40,
+            2 * i + 1,
+            i % 4,
+            i % 3
+        );
+    }
+    out += "],\n\"edges\":[";
+    let mut first = true;
+    for i in 0..nodes {
+        for k in 0..i % 4 {
+            let kind = (i + k) % 7;
+            let name = if kind == 1 || kind == 4 {
+                i * 1000 + k
+            } else {
+                (i + k) % 40
+            };
+            let to = ((i * 31 + k * 17) % nodes) * 7;
+            let sep = if first { "" } else { "\n," };
+            first = false;
+            out += &format!("{sep}{kind},{name},{to}");
+        }
+    }
+    out += "],\n\"trace_function_infos\":[],\"samples\":[],\n\"locations\":[";
+    for i in (0..nodes).step_by(3) {
+        let sep = if i == 0 { "" } else { "\n," };
+        out += &format!("{sep}{},{},{},{}", i * 7, i % 5, 1000 + i, 12345678 + i);
+    }
+    out += "],\n\"strings\":[";
+    for i in 0..40 {
+        out += &format!("{}\"s{i}\\u00e9\\n\"", if i == 0 { "" } else { "," });
+    }
+    out + "]}"
+}
+
+type Outcome = Result<(String, String, Vec<String>), String>;
+
+/// Decodes `text` pushed in `chunk`-byte chunks (`fast`: with the fast path), and how many
+/// records the fast path took.
+fn run(text: &[u8], chunk: usize, fast: bool) -> (Outcome, u64) {
+    let mut s = Scanner::new(Some(text.len() as u64));
+    if !fast {
+        s = s.without_fast_path();
+    }
+    let mut out = Ok(());
+    for c in text.chunks(chunk.max(1)) {
+        out = s.push(c);
+        if out.is_err() {
+            break;
+        }
+    }
+    let taken = s.fast_records_taken();
+    let out = out.and_then(|()| s.finish()).map_err(|e| e.message);
+    let out = out.map(|(g, w)| (g.to_text(), format!("{:?}", g.locations()), w));
+    (out, taken)
+}
+
+#[test]
+fn fast_path_decodes_like_the_byte_path_in_any_chunk_size() {
+    let text = snapshot(300);
+    let (want, _) = run(text.as_bytes(), text.len(), false);
+    let (graph, locations, warnings) = want.clone().unwrap();
+    assert!(
+        graph.contains("#5 undefined") && graph.contains("self=4294967295"),
+        "{graph}"
+    );
+    assert!(graph.contains("detached=2") && locations.contains("column: 12345777"));
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
+    let (whole, taken) = run(text.as_bytes(), text.len(), true);
+    assert_eq!(whole, want);
+    assert!(taken > 500, "the fast path took only {taken} records");
+    for chunk in [1, 2, 3, 7, 13, 64, 200, 4096] {
+        assert_eq!(
+            run(text.as_bytes(), chunk, true).0,
+            want,
+            "{chunk}-byte chunks"
+        );
+    }
+    // One boundary at every offset of a smaller file.
+    let text = snapshot(40);
+    let (want, _) = run(text.as_bytes(), text.len(), false);
+    for cut in 0..=text.len() {
+        let mut s = Scanner::new(None);
+        let (a, b) = text.as_bytes().split_at(cut);
+        let out = s.push(a).and_then(|()| s.push(b)).and_then(|()| s.finish());
+        let out = out.map(|(g, w)| (g.to_text(), format!("{:?}", g.locations()), w));
+        assert_eq!(out.map_err(|e| e.message), want, "cut at {cut}");
+    }
+}
+
+#[test]
+fn fast_path_fails_like_the_byte_path_on_damaged_input() {
+    let text = snapshot(120).into_bytes();
+    let start = text.windows(8).position(|w| w == b"\"nodes\":").unwrap();
+    let end = text
+        .windows(11)
+        .position(|w| w == b"\"locations\"")
+        .unwrap()
+        + 200;
+    let mut seed = 0x2545_F491_4F6C_DD1Du64;
+    let mut next = |n: usize| {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        (seed % n as u64) as usize
+    };
+    let mut errors = 0;
+    for round in 0..3000 {
+        let mut bytes = text.clone();
+        for _ in 0..1 + next(3) {
+            let at = start + next(end - start);
+            let set = b"0123456789,]\n x-9999999999";
+            if round % 5 == 4 {
+                // Duplicate a run of bytes: extra records past the header's counts.
+                let from = start + next(end - start);
+                let run: Vec<u8> = bytes[from..(from + next(40)).min(bytes.len())].to_vec();
+                bytes.splice(at..at, run);
+            } else if round % 3 == 0 {
+                bytes.insert(at, set[next(set.len())]);
+            } else if round % 3 == 1 {
+                bytes[at] = set[next(set.len())];
+            } else {
+                bytes.remove(at);
+            }
+        }
+        if round % 7 == 0 {
+            bytes.truncate(start + next(bytes.len() - start));
+        }
+        let chunk = [1, 3, 64, 509, bytes.len()][next(5)];
+        let (slow, _) = run(&bytes, chunk, false);
+        let (fast, _) = run(&bytes, chunk, true);
+        assert_eq!(fast, slow, "round {round}, {chunk}-byte chunks");
+        errors += slow.is_err() as usize;
+    }
+    assert!(errors > 1000, "only {errors} damaged inputs failed");
+    // Counts that disagree with the arrays, both ways.
+    let text = String::from_utf8(text).unwrap();
+    for (from, to) in [
+        ("\"node_count\":120", "\"node_count\":119"),
+        ("\"node_count\":120", "\"node_count\":121"),
+        ("\"edge_count\":180", "\"edge_count\":179"),
+        ("\"edge_count\":180", "\"edge_count\":181"),
+    ] {
+        let bytes = text.replace(from, to);
+        assert_ne!(bytes, text);
+        let (slow, _) = run(bytes.as_bytes(), bytes.len(), false);
+        assert!(slow.is_err());
+        assert_eq!(run(bytes.as_bytes(), bytes.len(), true).0, slow, "{to}");
+    }
+}
