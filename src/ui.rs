@@ -9,6 +9,7 @@ pub mod file_reader;
 pub mod flame_graph;
 pub mod heap_details;
 pub mod heap_filters;
+pub mod heap_object_list;
 pub mod heap_summary;
 pub mod profile_list;
 pub mod protocol;

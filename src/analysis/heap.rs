@@ -15,6 +15,7 @@ mod filters;
 mod heap_profile;
 mod heap_summary;
 mod page_owned;
+mod retainer_edges;
 mod retainers;
 mod shallow_sizes;
 mod statistics;
@@ -40,6 +41,9 @@ pub use heap_summary::{
     summarize_filtered, ClassRow, HeapAnalysis, HeapSummary, HeapSummaryOptions, ANALYSIS_PHASES,
 };
 pub use page_owned::page_owned;
+pub use retainer_edges::{
+    edge_label, retainer_edges, RetainerEdge, RetainerEdgeOptions, RetainerEdges,
+};
 pub use retainers::{
     dominator_chain, retainers, retainers_with, RetainerIndex, RetainerOptions, RetainerPath,
     RetainerStep,

@@ -1,41 +1,37 @@
-//! The heap snapshot panels beside the Summary: `<Retainers/>` (paths from a selected object to
-//! the GC roots, each step an edge kind and name and the object holding it, then its dominator
-//! chain) and `<HeapStatisticsView/>` (DevTools' Statistics). They format the worker's answers.
+//! The heap snapshot panels beside the Summary: `<Retainers/>` (DevTools' Retainers tree of a
+//! selected object — each row an edge and the object holding it, expandable to its own
+//! retainers — then its dominator chain) and `<HeapStatisticsView/>` (DevTools' Statistics).
+//! They draw what `RetainerTree` and the worker hold; they compute nothing.
 
 use leptos::prelude::*;
 
-use crate::analysis::heap::{HeapStatistics, RetainerPath, BASE_SYSTEM_DISTANCE};
+use crate::analysis::heap::HeapStatistics;
 use crate::model::format_value;
 
+use super::heap_summary::distance_text;
 use super::protocol::HeapObjectRow;
-use super::state::AppState;
+use super::state::{AppState, TreeLine};
 
-/// The retaining paths of the selected heap object of snapshot `id`.
+/// The Retainers tree of the selected heap object of snapshot `id`, then its dominator chain.
 #[component]
 pub fn Retainers(id: u32) -> impl IntoView {
     let state = expect_context::<AppState>();
     let body = move || {
         let (sid, ordinal) = state.heap_selected.get().filter(|(s, _)| *s == id)?;
-        let answer = state
-            .retainers
-            .get()
-            .filter(|r| r.0 == sid && r.1 == ordinal);
-        let content = match &answer {
-            None => view! { <p class="muted">"Finding retainers…"</p> }.into_any(),
-            Some(r) if r.2.is_empty() => {
-                view! { <p class="muted" data-testid="no-retainers">"Nothing retains this object (or it is a root)."</p> }
-                    .into_any()
-            }
-            Some(r) => r.2.iter().map(path_view).collect_view().into_any(),
+        let chain = move || {
+            state
+                .retainers
+                .get()
+                .filter(|r| r.0 == sid && r.1 == ordinal && !r.3.is_empty())
+                .map(|r| chain_view(&r.3))
         };
-        let chain = answer
-            .as_ref()
-            .filter(|r| !r.3.is_empty())
-            .map(|r| chain_view(&r.3));
         Some(view! {
             <section class="retainers" data-testid="retainers">
-                <h3>"Retainers " <span class="muted">"(paths to the GC roots, nearest retainer first)"</span></h3>
-                {content}
+                <h3>
+                    "Retainers "
+                    <span class="muted">"(what holds this object, nearest to a GC root first; references that cannot retain are greyed)"</span>
+                </h3>
+                {move || tree_view(sid, ordinal)}
                 {chain}
             </section>
         })
@@ -43,48 +39,134 @@ pub fn Retainers(id: u32) -> impl IntoView {
     view! { {body} }
 }
 
-fn path_view(p: &RetainerPath) -> impl IntoView + use<> {
-    let steps = p
-        .steps
-        .iter()
-        .map(|s| {
-            let distance = if (0..BASE_SYSTEM_DISTANCE).contains(&s.distance) {
-                s.distance.to_string()
-            } else {
-                "−".to_owned()
-            };
-            view! {
-                <li data-testid="retainer-step" data-edge-kind=s.edge_kind.clone()>
-                    <span class="edge-kind muted">{s.edge_kind.clone()}</span>
-                    " "
-                    <span class="edge-name fn-name">{s.edge_name.clone()}</span>
-                    " in "
-                    <span class="fn-name">{s.class_name.clone()}</span>
-                    <span class="muted">{format!(" @{}", s.id)}</span>
-                    <span class="muted step-sizes">
-                        {format!(
-                            " · distance {distance} · shallow {} · retained {}",
-                            format_value(s.self_size as i64, "bytes"),
-                            format_value(s.retained_size as i64, "bytes")
-                        )}
-                    </span>
-                </li>
+fn bytes(v: u64) -> String {
+    format_value(v as i64, "bytes")
+}
+
+/// The tree of object `ordinal` of snapshot `id` as the state holds it.
+fn tree_view(id: u32, ordinal: u32) -> AnyView {
+    let state = expect_context::<AppState>();
+    state.retainer_tree.with(|t| {
+        let top = (t.id == id && t.top == Some(ordinal))
+            .then(|| t.answer(ordinal))
+            .flatten();
+        let Some(page) = top else {
+            return view! { <p class="muted">"Finding retainers…"</p> }.into_any();
+        };
+        let o = &page.object;
+        let name = if o.name.is_empty() { "(root)".to_owned() } else { o.name.clone() };
+        let head = view! {
+            <div class="retainer-row retainer-top" data-testid="retainer-top" data-ordinal=o.ordinal.to_string() data-node-id=o.node_id.to_string() data-distance=o.distance.to_string()>
+                <span class="name"><span class="fn-name">{name}</span><span class="muted">{format!(" @{}", o.node_id)}</span></span>
+                <span class="num">{distance_text(o.distance)}</span>
+                <span class="num">{bytes(o.shallow_size)}</span>
+                <span class="num">{bytes(o.retained_size)}</span>
+            </div>
+        };
+        let lines = if page.total == 0 {
+            view! { <p class="muted" data-testid="no-retainers">"Nothing retains this object (or it is a root)."</p> }
+                .into_any()
+        } else {
+            t.lines().into_iter().map(line_view).collect_view().into_any()
+        };
+        view! {
+            <div class="retainer-tree" role="tree" data-testid="retainer-tree">
+                <div class="retainer-row retainer-columns muted">
+                    <span class="name">"Object"</span>
+                    <span class="num">"Distance"</span>
+                    <span class="num">"Shallow size"</span>
+                    <span class="num">"Retained size"</span>
+                </div>
+                {head}
+                {lines}
+            </div>
+        }
+        .into_any()
+    })
+}
+
+fn indent(depth: usize) -> String {
+    format!("padding-left: {}px", 8 + 16 * depth)
+}
+
+fn line_view(line: TreeLine) -> AnyView {
+    let state = expect_context::<AppState>();
+    let r = match line {
+        TreeLine::Row(r) => r,
+        TreeLine::Loading { depth } => {
+            return view! { <div class="retainer-row muted" data-testid="retainer-loading"><span class="name" style=indent(depth)>"…"</span></div> }
+                .into_any();
+        }
+        TreeLine::More { depth, hidden } => {
+            return view! {
+                <div class="retainer-row retainer-more muted" data-testid="retainer-more" data-hidden=hidden.to_string()>
+                    <span class="name" style=indent(depth)>{format!("{hidden} more retainers not listed")}</span>
+                </div>
             }
-        })
-        .collect_view();
-    let end = if p.reaches_root {
-        "→ GC root"
-    } else if p.truncated {
-        "… (cut)"
+            .into_any();
+        }
+    };
+    let e = &r.edge;
+    let root = e.node.0 == 0 && e.name.is_empty();
+    let class = if root {
+        "(root)".to_owned()
+    } else if e.class_name.is_empty() {
+        e.name.clone()
     } else {
-        "(no way to the root)"
+        e.class_name.clone()
+    };
+    let detail = (!root && !e.name.is_empty() && e.name != class).then(|| {
+        let cut: String = e.name.chars().take(60).collect();
+        view! { <span class="muted retainer-value">{format!(" {cut}")}</span> }
+    });
+    let twisty = match (r.cycle, r.expandable, r.expanded) {
+        (true, _, _) => "↻ ",
+        (_, false, _) => "  ",
+        (_, true, true) => "▾ ",
+        (_, true, false) => "▸ ",
+    };
+    let (key, ordinal, expandable) = (r.key.clone(), e.node.0, r.expandable);
+    let toggle = move |_| {
+        if expandable {
+            state.toggle_retainer(&key, ordinal);
+        }
     };
     view! {
-        <ol class="retainer-path" data-testid="retainer-path" data-reaches-root=p.reaches_root.to_string()>
-            {steps}
-            <li class="muted">{end}</li>
-        </ol>
+        <div
+            class="retainer-row"
+            class:weak=e.weak
+            class:cycle=r.cycle
+            class:expandable=r.expandable
+            role="treeitem"
+            data-testid="retainer-row"
+            data-key=r.key.clone()
+            data-depth=r.depth.to_string()
+            data-ordinal=ordinal.to_string()
+            data-node-id=e.id.to_string()
+            data-edge-kind=e.edge_kind.clone()
+            data-weak=e.weak.to_string()
+            data-cycle=r.cycle.to_string()
+            data-expanded=r.expanded.to_string()
+            data-distance=e.distance.to_string()
+            title=format!("{} {} in {class} @{}", e.edge_kind, e.edge_name, e.id)
+            on:click=toggle
+        >
+            <span class="name" style=indent(r.depth)>
+                <span class="twisty">{twisty}</span>
+                <span class="edge-label fn-name">{e.label.clone()}</span>
+                <span class="muted">" in "</span>
+                <span class="fn-name">{class.clone()}</span>
+                {detail}
+                <span class="muted">{format!(" @{}", e.id)}</span>
+                {e.weak.then(|| view! { <span class="tag weak-tag" data-testid="weak-tag">"weak"</span> })}
+                {r.cycle.then(|| view! { <span class="tag cycle-tag">"cycle"</span> })}
+            </span>
+            <span class="num">{distance_text(e.distance)}</span>
+            <span class="num">{bytes(e.self_size)}</span>
+            <span class="num">{bytes(e.retained_size)}</span>
+        </div>
     }
+    .into_any()
 }
 
 /// The dominator chain: the object, the object that dominates it (every path from the root to

@@ -1,7 +1,8 @@
 //! `<HeapSummaryView/>`: DevTools' "Summary by constructor" for a heap snapshot — constructor,
 //! distance, count, shallow and retained size with their shares of the total, sortable, filtered
-//! by name and by DevTools' filter dropdown, `PAGE` rows at a time; a click lists a class's
-//! objects (paged by the worker). Numbers come from the worker; this only formats and orders.
+//! by name and by DevTools' filter dropdown, `PAGE` rows at a time; a click opens a class's
+//! objects as a virtualized list (`HeapObjectList`). Numbers come from the worker; this only
+//! formats and orders.
 
 use std::sync::Arc;
 
@@ -12,14 +13,12 @@ use crate::analysis::{percentage, HeapSummary};
 use crate::model::format_value;
 
 use super::heap_filters::{filter_select, ClosuresTable, DuplicateStringsTable};
-use super::protocol::{FilteredHeap, HeapFilter, HeapObjectRow};
+use super::heap_object_list::HeapObjectList;
+use super::protocol::{FilteredHeap, HeapFilter};
 use super::state::AppState;
 
 /// Class rows rendered per "show more" step.
 const PAGE: usize = 300;
-
-/// Objects asked of the worker per "show more" step.
-const OBJECT_PAGE: usize = 100;
 
 /// Which column orders the rows.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -32,7 +31,7 @@ enum SortBy {
 }
 
 /// DevTools prints unreachable and system distances as a dash.
-fn distance_text(d: i32) -> String {
+pub(super) fn distance_text(d: i32) -> String {
     if !(0..BASE_SYSTEM_DISTANCE).contains(&d) {
         "−".to_owned()
     } else {
@@ -40,7 +39,8 @@ fn distance_text(d: i32) -> String {
     }
 }
 
-fn share(v: u64, total: u64) -> String {
+/// `v` as a percentage of `total`, as the Summary's `%` columns print it.
+pub(super) fn share(v: u64, total: u64) -> String {
     percentage(v as i64, total as i64).trim().to_owned()
 }
 
@@ -136,12 +136,14 @@ pub fn HeapSummaryView(id: u32, summary: Arc<HeapSummary>) -> impl IntoView {
                     let key = row.key.clone();
                     let is_open = open.as_deref() == Some(key.as_str());
                     let toggle_key = key.clone();
+                    let count = row.count as usize;
                     let toggle = move |_| {
                         if expanded.get_untracked().as_deref() == Some(toggle_key.as_str()) {
                             set_expanded.set(None);
+                            state.close_heap_class();
                         } else {
+                            state.open_heap_class(id, toggle_key.clone(), f, count);
                             set_expanded.set(Some(toggle_key.clone()));
-                            state.request_heap_objects(id, toggle_key.clone(), f, 0, OBJECT_PAGE);
                         }
                     };
                     let bar = if total > 0 {
@@ -149,7 +151,15 @@ pub fn HeapSummaryView(id: u32, summary: Arc<HeapSummary>) -> impl IntoView {
                     } else {
                         0.0
                     };
-                    let objects = is_open.then(|| view! { <HeapObjectRows id class_key=key.clone() filter=f total /> });
+                    let objects = is_open.then(|| {
+                        view! {
+                            <tr class="heap-objects-row">
+                                <td colspan="7" class="heap-objects-cell">
+                                    <HeapObjectList id class_key=key.clone() filter=f total />
+                                </td>
+                            </tr>
+                        }
+                    });
                     view! {
                         <tr
                             class="heap-class"
@@ -217,6 +227,15 @@ pub fn HeapSummaryView(id: u32, summary: Arc<HeapSummary>) -> impl IntoView {
                     data-filter=format!("{:?}", chosen.get())
                     data-total=total.to_string()
                 >
+                    <colgroup>
+                        <col class="c-name" />
+                        <col class="c-distance" />
+                        <col class="c-count" />
+                        <col class="c-size" />
+                        <col class="c-share" />
+                        <col class="c-size" />
+                        <col class="c-share" />
+                    </colgroup>
                     <thead>
                         <tr>
                             {header("Constructor", SortBy::Name, false)}
@@ -262,79 +281,4 @@ fn is_class_view(f: HeapFilter) -> bool {
         f,
         HeapFilter::All | HeapFilter::DetachedDom | HeapFilter::EventHandlers
     )
-}
-
-/// The objects of an expanded class (as table rows under it), with "show more".
-#[component]
-fn HeapObjectRows(id: u32, class_key: String, filter: HeapFilter, total: u64) -> impl IntoView {
-    let state = expect_context::<AppState>();
-    let key = class_key.clone();
-    let page = move || {
-        state.heap_objects.with(|p| {
-            p.as_ref()
-                .filter(|p| p.id == id && p.class_key == key && p.filter == filter)
-                .cloned()
-        })
-    };
-    let body = move || {
-        let Some(p) = page() else {
-            return view! { <tr class="heap-object"><td colspan="7" class="muted">"Listing objects…"</td></tr> }
-                .into_any();
-        };
-        let rows = p
-            .objects
-            .iter()
-            .map(|o| object_row(id, o, total))
-            .collect_view();
-        let shown = p.offset + p.objects.len();
-        let key = class_key.clone();
-        let more = (shown < p.total).then(|| {
-            view! {
-                <tr class="heap-object">
-                    <td colspan="7">
-                        <button
-                            class="button"
-                            data-testid="heap-objects-more"
-                            on:click=move |ev| {
-                                ev.stop_propagation();
-                                state.request_heap_objects(id, key.clone(), filter, shown, OBJECT_PAGE);
-                            }
-                        >
-                            {format!("Show more objects ({shown} of {})", p.total)}
-                        </button>
-                    </td>
-                </tr>
-            }
-        });
-        view! { {rows} {more} }.into_any()
-    };
-    view! { {body} }
-}
-
-fn object_row(id: u32, o: &HeapObjectRow, total: u64) -> impl IntoView + use<> {
-    let state = expect_context::<AppState>();
-    let ordinal = o.ordinal;
-    let selected = move || state.heap_selected.get() == Some((id, ordinal));
-    view! {
-        <tr
-            class="heap-object"
-            class:selected=selected
-            title="Show what retains this object"
-            on:click=move |_| state.select_heap_object(id, ordinal)
-            data-testid="heap-object"
-            data-node-id=o.node_id.to_string()
-            data-retained=o.retained_size.to_string()
-        >
-            <td class="name object-name" title=o.name.clone()>
-                <span class="fn-name">{o.name.clone()}</span>
-                <span class="muted">{format!(" @{}", o.node_id)}</span>
-            </td>
-            <td class="num">{distance_text(o.distance)}</td>
-            <td class="num"></td>
-            <td class="num">{format_value(o.shallow_size as i64, "bytes")}</td>
-            <td class="num muted">{share(o.shallow_size, total)}</td>
-            <td class="num">{format_value(o.retained_size as i64, "bytes")}</td>
-            <td class="num muted">{share(o.retained_size, total)}</td>
-        </tr>
-    }
 }

@@ -4,7 +4,9 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::analysis::heap::{ClosureContext, DuplicateString, HeapStatistics, RetainerPath};
+use crate::analysis::heap::{
+    ClosureContext, DuplicateString, HeapStatistics, RetainerEdge, RetainerPath,
+};
 use crate::analysis::{CallTree, Granularity, HeapSummary, RefineOptions, StackRow, TopTable};
 use crate::model::{Profile, SampleType};
 
@@ -39,6 +41,13 @@ pub enum Request {
         /// The heap snapshot.
         id: u32,
         /// The object (`HeapObjectRow::ordinal`).
+        ordinal: u32,
+    },
+    /// The edges retaining one object of heap snapshot `id` (one level of the Retainers tree).
+    RetainerEdges {
+        /// The heap snapshot.
+        id: u32,
+        /// The object (`HeapObjectRow::ordinal`, `RetainerEdge::node`).
         ordinal: u32,
     },
     /// Panic on purpose, so the browser tests can check that the page survives a dead worker
@@ -152,6 +161,21 @@ pub struct HeapObjects {
     pub total: usize,
     /// The objects, largest retained size first.
     pub objects: Vec<HeapObjectRow>,
+}
+
+/// The edges retaining one heap object: one level of the Retainers tree.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RetainerEdgesPage {
+    /// The heap snapshot.
+    pub id: u32,
+    /// The retained object.
+    pub ordinal: u32,
+    /// The object itself (the tree's top row when it is the selected one).
+    pub object: HeapObjectRow,
+    /// The first edges, strong before weak, nearest to a GC root first.
+    pub edges: Vec<RetainerEdge>,
+    /// How many edges retain the object in all.
+    pub total: usize,
 }
 
 /// What the page shows of a decoded heap snapshot.
@@ -279,6 +303,8 @@ pub enum Response {
         #[serde(default)]
         chain: Vec<HeapObjectRow>,
     },
+    /// The answer to `Request::RetainerEdges`.
+    RetainerEdges(RetainerEdgesPage),
     /// The answer to `Request::HeapFilter`.
     HeapFiltered {
         /// The heap snapshot.

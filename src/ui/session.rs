@@ -111,6 +111,18 @@ impl Session {
         }
     }
 
+    /// The edges retaining one heap object (one level of the Retainers tree).
+    pub fn retainer_edges(&mut self, id: u32, ordinal: u32) -> Response {
+        match self.heaps.retainer_edges(id, ordinal) {
+            Some(page) => Response::RetainerEdges(page),
+            None => Response::ViewFailed {
+                seq: 0,
+                message: "this heap snapshot is no longer loaded".to_owned(),
+                refine: false,
+            },
+        }
+    }
+
     /// What DevTools' Summary filter `filter` shows for heap snapshot `id`.
     pub fn heap_filter(&mut self, id: u32, filter: HeapFilter) -> Response {
         match self.heaps.filtered(id, filter) {

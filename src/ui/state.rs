@@ -11,13 +11,18 @@ use crate::analysis::heap::RetainerPath;
 use crate::analysis::{CallTree, Granularity, RefineOptions};
 
 use super::protocol::{
-    FilteredHeap, HeapFilter, HeapInfo, HeapObjectRow, HeapObjects, ProfileSummary, Request,
-    TopView, ViewRequest,
+    FilteredHeap, HeapFilter, HeapInfo, HeapObjectRow, ProfileSummary, Request, TopView,
+    ViewRequest,
 };
 use super::worker_client::WorkerClient;
 
 mod heap_actions;
+mod object_pages;
+mod retainer_tree;
 mod worker_events;
+
+pub use object_pages::{ObjectPages, OBJECT_PAGE};
+pub use retainer_tree::{RetainerTree, TreeLine, TreeRow};
 
 /// Files larger than this are refused before reading: nothing bigger fits in a tab's 4 GiB of
 /// WebAssembly memory. The worker applies the finer limits once it knows what a file is
@@ -159,14 +164,16 @@ pub struct AppState {
     pub errors: RwSignal<Vec<String>>,
     /// The worker's latest progress report on the file it is decoding.
     pub progress: RwSignal<Option<LoadProgress>>,
-    /// The objects listed under the expanded heap class (pages appended in order).
-    pub heap_objects: RwSignal<Option<Arc<HeapObjects>>>,
+    /// The pages of objects held for the expanded heap class's virtualized list.
+    pub heap_objects: RwSignal<Option<ObjectPages>>,
     /// The heap object whose retainers are shown: (snapshot, ordinal).
     pub heap_selected: RwSignal<Option<(u32, u32)>>,
     /// The worker's retaining paths: (snapshot, ordinal, paths).
     pub retainers: RwSignal<Option<Arc<RetainerAnswer>>>,
     /// The latest Summary filter answer.
     pub heap_filtered: RwSignal<Option<Arc<FilterAnswer>>>,
+    /// The Retainers tree of the selected heap object.
+    pub retainer_tree: RwSignal<RetainerTree>,
     next_id: StoredValue<u32>,
     seq: StoredValue<u64>,
     pending_view: StoredValue<Option<ViewKey>>,
@@ -196,6 +203,7 @@ impl AppState {
             heap_selected: RwSignal::new(None),
             retainers: RwSignal::new(None),
             heap_filtered: RwSignal::new(None),
+            retainer_tree: RwSignal::new(RetainerTree::default()),
             next_id: StoredValue::new(1),
             seq: StoredValue::new(0),
             pending_view: StoredValue::new(None),

@@ -6,6 +6,7 @@ use std::collections::HashMap;
 
 mod filtered;
 mod load;
+mod retainer_tree;
 
 pub use load::HeapLoad;
 
@@ -43,6 +44,8 @@ struct HeapEntry {
     locations: IdMap<u32, (u32, u32, u32)>,
     /// Who points at whom, built on the first Retainers question.
     retainers: Option<RetainerIndex>,
+    /// What `is_essential_edge` needs, built on the first Retainers tree question.
+    essential: Option<crate::analysis::heap::EssentialEdgeContext>,
     /// The objects each cutting Summary filter lets through, computed on first use.
     filters: HashMap<HeapFilter, BitSet>,
     /// The heap by dominator path, built when a Top or Flame graph view first asks for it.
@@ -143,6 +146,7 @@ impl Heaps {
                 analysis,
                 locations,
                 retainers: None,
+                essential: None,
                 filters: HashMap::new(),
                 profile: None,
             },

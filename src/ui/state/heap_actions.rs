@@ -1,13 +1,14 @@
-//! `AppState`'s heap snapshot actions: the selected snapshot, pages of a class's objects, the
-//! retainers of a selected object, and cancelling a decode (terminate the worker, start a new
-//! one, send the other files again). They post requests; answers arrive in `worker_events.rs`.
+//! `AppState`'s heap snapshot actions: the selected snapshot, the pages a class's virtualized
+//! object list needs, the Retainers tree of a selected object, and cancelling a decode
+//! (terminate the worker, start a new one, send the other files again). They post requests;
+//! answers arrive in `worker_events.rs`.
 
 use std::sync::Arc;
 
 use leptos::prelude::*;
 
 use super::super::protocol::{HeapFilter, HeapInfo, HeapObjectsRequest, Request};
-use super::{AppState, LoadStatus};
+use super::{AppState, LoadStatus, ObjectPages, OBJECT_PAGE};
 
 impl AppState {
     /// The selected heap snapshot's Summary and Statistics (tracks `selected` and `profiles`).
@@ -20,27 +21,38 @@ impl AppState {
         })
     }
 
-    /// Asks the worker for `limit` objects of heap class `class_key` that pass `filter`, from
-    /// `offset` on; offset 0 starts a new list.
-    pub fn request_heap_objects(
-        &self,
-        id: u32,
-        class_key: String,
-        filter: HeapFilter,
-        offset: usize,
-        limit: usize,
-    ) {
-        if offset == 0 {
-            self.heap_objects.set(None);
-        }
-        let request = Request::HeapObjects(HeapObjectsRequest {
-            id,
-            class_key,
-            offset,
-            limit,
-            filter,
+    /// Shows class `class_key` of snapshot `id` (objects passing `filter`; the Summary counts
+    /// `count`) as a virtualized list; nothing is asked until rows are wanted.
+    pub fn open_heap_class(&self, id: u32, class_key: String, filter: HeapFilter, count: usize) {
+        self.heap_objects
+            .set(Some(ObjectPages::new(id, class_key, filter, count)));
+    }
+
+    /// Closes the expanded class's list.
+    pub fn close_heap_class(&self) {
+        self.heap_objects.set(None);
+    }
+
+    /// Asks the worker for the pages of the open class that rows `start..end` need and that
+    /// are neither held nor asked for already.
+    pub fn want_heap_objects(&self, start: usize, end: usize) {
+        // Untracked: marking pages as asked changes nothing shown.
+        let wanted = self.heap_objects.try_update_untracked(|p| {
+            p.as_mut()
+                .map(|p| (p.id, p.class_key.clone(), p.filter, p.want(start, end)))
         });
-        if let Some(client) = self.client() {
+        let Some(Some((id, class_key, filter, offsets))) = wanted else {
+            return;
+        };
+        let Some(client) = self.client() else { return };
+        for offset in offsets {
+            let request = Request::HeapObjects(HeapObjectsRequest {
+                id,
+                class_key: class_key.clone(),
+                offset,
+                limit: OBJECT_PAGE,
+                filter,
+            });
             client.post(&request, None);
         }
     }
@@ -58,12 +70,34 @@ impl AppState {
         }
     }
 
-    /// Selects object `ordinal` of heap snapshot `id` and asks for its retainers.
+    /// Selects object `ordinal` of heap snapshot `id`: asks for its dominator chain and the
+    /// first level of its Retainers tree (which then expands itself along the nearest path).
     pub fn select_heap_object(&self, id: u32, ordinal: u32) {
         self.heap_selected.set(Some((id, ordinal)));
         self.retainers.set(None);
         if let Some(client) = self.client() {
             client.post(&Request::Retainers { id, ordinal }, None);
+        }
+        let ask = self.retainer_tree.try_update(|t| t.select(id, ordinal));
+        self.ask_retainer_edges(ask.unwrap_or_default());
+    }
+
+    /// Expands or collapses row `key` of the Retainers tree (its retainer is `ordinal`).
+    pub fn toggle_retainer(&self, key: &str, ordinal: u32) {
+        let ask = self.retainer_tree.try_update(|t| t.toggle(key, ordinal));
+        self.ask_retainer_edges(ask.unwrap_or_default());
+    }
+
+    /// Asks the worker for the retaining edges of objects of the tree's snapshot.
+    pub(super) fn ask_retainer_edges(&self, ordinals: Vec<u32>) {
+        if ordinals.is_empty() {
+            return;
+        }
+        let id = self.retainer_tree.with_untracked(|t| t.id);
+        if let Some(client) = self.client() {
+            for ordinal in ordinals {
+                client.post(&Request::RetainerEdges { id, ordinal }, None);
+            }
         }
     }
 

@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use leptos::prelude::*;
 
-use super::super::protocol::{HeapObjects, Response};
+use super::super::protocol::Response;
 use super::super::worker_client::WorkerEvent;
 use super::{AppState, LoadProgress, LoadStatus};
 
@@ -50,7 +50,13 @@ impl AppState {
                     }));
                 }
             }
-            Response::HeapObjects(page) => self.heap_objects.update(|c| append_page(c, page)),
+            Response::HeapObjects(page) => self
+                .heap_objects
+                .maybe_update(|c| c.as_mut().is_some_and(|c| c.accept(page))),
+            Response::RetainerEdges(page) => {
+                let ask = self.retainer_tree.try_update(|t| t.accept(page));
+                self.ask_retainer_edges(ask.unwrap_or_default());
+            }
             Response::Retainers {
                 id,
                 ordinal,
@@ -158,6 +164,7 @@ impl AppState {
         });
         self.heap_objects.set(None);
         self.heap_selected.set(None);
+        self.retainer_tree.update(|t| t.reset());
         self.heap_filtered.set(None);
         for id in resend {
             self.set_status(id, LoadStatus::Decoding, Vec::new());
@@ -166,21 +173,4 @@ impl AppState {
             }
         }
     }
-}
-
-/// Appends a page that continues the listed objects, or else starts the list with it.
-fn append_page(current: &mut Option<Arc<HeapObjects>>, page: HeapObjects) {
-    if let Some(c) = current {
-        let continues = page.offset > 0
-            && c.id == page.id
-            && c.class_key == page.class_key
-            && c.offset + c.objects.len() == page.offset;
-        if continues {
-            let list = Arc::make_mut(c);
-            list.objects.extend(page.objects);
-            list.total = page.total;
-            return;
-        }
-    }
-    *current = Some(Arc::new(page));
 }

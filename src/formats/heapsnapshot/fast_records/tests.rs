@@ -291,3 +291,21 @@ fn fast_path_fails_like_the_byte_path_on_damaged_input() {
         assert_eq!(run(bytes.as_bytes(), bytes.len(), true).0, slow, "{to}");
     }
 }
+
+#[test]
+fn long_separator_runs_are_scanned_once() {
+    // Whitespace padding inside each array, longer than a chunk: each byte must be looked at
+    // a bounded number of times (a fast path retried from every byte was quadratic and never
+    // finished on a 512 MiB padded file).
+    let text = snapshot(60);
+    let (want, _) = run(text.as_bytes(), text.len(), false);
+    let pad = " ".repeat(3 << 20);
+    let mut padded = text.clone();
+    for key in ["\"locations\":[", "\"edges\":[", "\"nodes\":["] {
+        let at = padded.find(key).expect("array") + key.len();
+        padded.insert_str(at, &pad);
+    }
+    let (got, taken) = run(padded.as_bytes(), 1 << 20, true);
+    assert_eq!(got, want);
+    assert!(taken > 50, "the fast path took only {taken} records");
+}

@@ -38,6 +38,12 @@ impl Scanner {
     ) -> Result<usize, DecodeError> {
         while i < buf.len() {
             if self.fast && self.field == 0 && !self.in_num {
+                // Separators between records mean nothing: skip them here, so that the fast
+                // path starts at a digit and a long whitespace run is not rescanned from each
+                // of its bytes (which made padded files quadratic).
+                while let Some(b',' | b' ' | b'\n' | b'\r' | b'\t') = buf.get(i) {
+                    i += 1;
+                }
                 i = match sec {
                     Section::Nodes => self.fast_nodes(buf, i),
                     Section::Edges => self.fast_edges(buf, i),
