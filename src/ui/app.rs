@@ -114,7 +114,18 @@ fn HeapMain() -> impl IntoView {
                 view! { <HeapSummaryView id summary /> <Retainers id /> }.into_any()
             }
             HeapTab::Statistics => {
-                view! { <HeapStatisticsView statistics=info.statistics.clone() /> }.into_any()
+                let statistics = move || {
+                    state
+                        .heap_statistics
+                        .with(|s| s.iter().find(|(i, _)| *i == id).map(|(_, s)| s.clone()))
+                };
+                view! {
+                    {move || match statistics() {
+                        Some(s) => view! { <HeapStatisticsView statistics=(*s).clone() /> }.into_any(),
+                        None => view! { <p class="muted" data-testid="statistics-pending">"Computing statistics…"</p> }.into_any(),
+                    }}
+                }
+                .into_any()
             }
             HeapTab::Top => view! { <ViewControls /> <TopTable view=state.top /> }.into_any(),
             HeapTab::Flame => view! { <ViewControls /> <FlameGraph tree=state.tree /> }.into_any(),

@@ -181,10 +181,9 @@ pub struct RetainerEdgesPage {
 /// What the page shows of a decoded heap snapshot.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct HeapInfo {
-    /// DevTools' Summary (its counts are what the profile list shows).
+    /// DevTools' Summary (its counts are what the profile list shows). The Statistics follow
+    /// in their own message (`Response::HeapStatistics`), so the Summary shows first.
     pub summary: HeapSummary,
-    /// DevTools' Statistics.
-    pub statistics: HeapStatistics,
     /// The heap as a profile by dominator path (the Top and Flame graph tabs show it); its
     /// `n_samples` is 0, since the worker aggregates the paths only when a view asks.
     pub profile: ProfileSummary,
@@ -273,10 +272,17 @@ pub enum Response {
     HeapLoaded {
         /// The page's id for this file.
         id: u32,
-        /// Summary and statistics.
+        /// Summary, totals and timings.
         info: HeapInfo,
         /// Recoverable oddities the decoder reported.
         warnings: Vec<String>,
+    },
+    /// DevTools' Statistics of heap snapshot `id`, right after its `HeapLoaded`.
+    HeapStatistics {
+        /// The page's id for this file.
+        id: u32,
+        /// The totals by category.
+        statistics: HeapStatistics,
     },
     /// How far decoding file `id` has got (posted at most every ~100 ms).
     Progress {

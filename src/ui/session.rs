@@ -295,9 +295,11 @@ mod tests {
         let bytes = std::fs::read(path).expect("heap snapshot fixture");
         let mut s = Session::new();
         let read = |off: u64, len: u64| Ok(bytes[off as usize..(off + len) as usize].to_vec());
-        let r = s.load_heap(5, bytes.len() as u64, read, |_| {}, || 0.0);
-        let Response::HeapLoaded { info, .. } = r else {
-            panic!("not loaded: {r:?}")
+        let mut posted = Vec::new();
+        let r = s.load_heap(5, bytes.len() as u64, read, |p| posted.push(p), || 0.0);
+        assert!(matches!(r, Response::HeapStatistics { id: 5, .. }), "{r:?}");
+        let Some(Response::HeapLoaded { info, .. }) = posted.pop() else {
+            panic!("not loaded: {posted:?}")
         };
         let req = ViewRequest {
             seq: 1,

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use leptos::prelude::*;
 use web_sys::Blob;
 
-use crate::analysis::heap::RetainerPath;
+use crate::analysis::heap::{HeapStatistics, RetainerPath};
 use crate::analysis::{CallTree, Granularity, RefineOptions};
 
 use super::protocol::{
@@ -174,6 +174,8 @@ pub struct AppState {
     pub heap_filtered: RwSignal<Option<Arc<FilterAnswer>>>,
     /// The Retainers tree of the selected heap object.
     pub retainer_tree: RwSignal<RetainerTree>,
+    /// DevTools' Statistics of each heap snapshot, which arrive just after its Summary.
+    pub heap_statistics: RwSignal<Vec<(u32, Arc<HeapStatistics>)>>,
     next_id: StoredValue<u32>,
     seq: StoredValue<u64>,
     pending_view: StoredValue<Option<ViewKey>>,
@@ -204,6 +206,7 @@ impl AppState {
             retainers: RwSignal::new(None),
             heap_filtered: RwSignal::new(None),
             retainer_tree: RwSignal::new(RetainerTree::default()),
+            heap_statistics: RwSignal::new(Vec::new()),
             next_id: StoredValue::new(1),
             seq: StoredValue::new(0),
             pending_view: StoredValue::new(None),
@@ -259,6 +262,7 @@ impl AppState {
     /// Removes a profile from the list and the worker.
     pub fn remove(&self, id: u32) {
         self.profiles.update(|p| p.retain(|e| e.id != id));
+        self.heap_statistics.update(|s| s.retain(|(i, _)| *i != id));
         if let Some(client) = self.client() {
             client.remove(id);
         }

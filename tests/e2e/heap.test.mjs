@@ -60,6 +60,12 @@ test('dropped heap snapshots show the Summary exactly as DevTools computes it', 
       return got.length === 20;
     }, { what: `${name} rows` });
     assert.deepEqual(got, expected, `${name}: page = DevTools`);
+    // The worker says how long each phase took: reading, decoding, then the analysis in order.
+    const timings = JSON.parse(await page.locator('[data-testid=heap-load-time]').getAttribute('data-timings'));
+    assert.deepEqual(timings.map((t) => t.phase), ['reading the file', 'decoding', 'distances', 'shallow sizes',
+      'essential edges', 'dominators and retained sizes', 'class names', 'summary by constructor'], name);
+    assert.ok(timings.every((t) => t.ms >= 0), JSON.stringify(timings));
+    assert.match(await page.locator('[data-testid=heap-load-time]').textContent(), /^loaded in [\d.]+ s$/);
   }
   assert.deepEqual(errors, []);
   await page.close();

@@ -57,6 +57,14 @@ impl BitSet {
         }
     }
 
+    /// Removes `i` (out of range: ignored).
+    #[inline]
+    pub fn clear(&mut self, i: usize) {
+        if let Some(w) = self.words.get_mut(i >> 6) {
+            *w &= !(1 << (i & 63));
+        }
+    }
+
     /// How many indices are in the set.
     pub fn count(&self) -> usize {
         self.words.iter().map(|w| w.count_ones() as usize).sum()

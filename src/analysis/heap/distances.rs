@@ -3,11 +3,10 @@
 //! §2.6). Weak edges, `sloppy_function_map`, most `(map descriptors)` slots and the first of each
 //! WeakMap ephemeron pair are not followed.
 
-use std::collections::HashSet;
-
+use super::bit_set::BitSet;
 use super::type_ids::{NameIs, TypeIds};
 use super::weak_map::WeakMapEdges;
-use crate::model::{HeapGraph, NodeOrdinal};
+use crate::model::{HeapGraph, NodeOrdinal, EDGE_NAME_BITS};
 
 /// Distance of a node no BFS reaches (DevTools' `noDistance`).
 pub const NO_DISTANCE: i32 = -5;
@@ -40,9 +39,9 @@ fn js_parse_int(s: &str) -> Option<i64> {
 struct Filter<'g> {
     g: &'g HeapGraph,
     t: TypeIds,
-    weak_maps: WeakMapEdges,
-    /// Ephemeron pairs whose first edge was skipped, by their shared name part.
-    pending: HashSet<&'g str>,
+    weak_maps: &'g WeakMapEdges,
+    /// Ephemeron pairs whose first edge was skipped (`WeakMapName::pair`).
+    pending: BitSet,
     /// Node names that make a node's edges special.
     native_context: NameIs<'static>,
     descriptors: NameIs<'static>,
@@ -77,11 +76,11 @@ impl<'g> Filter<'g> {
             let name = g.edge_name_or_index(e);
             if let Some(w) = self.weak_maps.get(name) {
                 // crbug.com/1290800: a WeakMap value's distance is max(table, key) + 1.
-                let dup = g.strings().get(name).get(w.duplicated_from..).unwrap_or("");
-                if !self.pending.remove(dup) {
-                    self.pending.insert(dup);
+                if !self.pending.get(w.pair as usize) {
+                    self.pending.set(w.pair as usize);
                     return false;
                 }
+                self.pending.clear(w.pair as usize);
             }
         }
         true
@@ -98,12 +97,17 @@ impl<'g> Filter<'g> {
             let name = g.node_name_index(o);
             let native_context = ty == self.t.hidden && self.native_context.test(g, name);
             let descriptors = ty == self.t.array && self.descriptors.test(g, name);
-            for e in g.edges(o) {
-                if g.edge_kind(e) as u16 == self.t.e_weak {
+            // The raw columns, so the common case (weak, or already reached) costs no lookups.
+            let edges = g.edges(o);
+            let first = edges.start;
+            let kinds = &g.edge_kind_names()[edges.clone()];
+            let targets = &g.edge_targets()[edges];
+            for (i, (&kn, &to)) in kinds.iter().zip(targets).enumerate() {
+                if (kn >> EDGE_NAME_BITS) as u16 == self.t.e_weak {
                     continue;
                 }
-                let to = g.edge_to(e).index();
-                if distances[to] != NO_DISTANCE {
+                let (e, to) = (first + i, to as usize);
+                if distances.get(to) != Some(&NO_DISTANCE) {
                     continue;
                 }
                 if !self.follows(native_context, descriptors, e) {
@@ -118,12 +122,18 @@ impl<'g> Filter<'g> {
 
 /// Each node's distance from the user roots (`NO_DISTANCE` when unreachable).
 pub fn distances(g: &HeapGraph) -> Vec<i32> {
+    distances_with(g, &WeakMapEdges::of(g, &TypeIds::of(g)))
+}
+
+/// `distances` with the graph's WeakMap edge names already parsed (`heap_analysis` parses
+/// them once for this and the essential edges).
+pub(crate) fn distances_with(g: &HeapGraph, weak_maps: &WeakMapEdges) -> Vec<i32> {
     let t = TypeIds::of(g);
     let mut f = Filter {
         g,
         t,
-        weak_maps: WeakMapEdges::of(g, &t),
-        pending: HashSet::new(),
+        weak_maps,
+        pending: BitSet::new(weak_maps.pair_count()),
         native_context: NameIs::new(g, "system / NativeContext"),
         descriptors: NameIs::new(g, "(map descriptors)"),
     };

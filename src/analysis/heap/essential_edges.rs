@@ -17,11 +17,15 @@ pub struct EssentialEdgeContext {
 impl EssentialEdgeContext {
     /// Resolves type ids, parses WeakMap edge names and marks page-owned nodes.
     pub fn new(g: &HeapGraph) -> Self {
-        let types = TypeIds::of(g);
+        Self::with_weak_maps(g, WeakMapEdges::of(g, &TypeIds::of(g)))
+    }
+
+    /// `new` with the WeakMap edge names already parsed.
+    pub(crate) fn with_weak_maps(g: &HeapGraph, weak_maps: WeakMapEdges) -> Self {
         EssentialEdgeContext {
-            weak_maps: WeakMapEdges::of(g, &types),
+            weak_maps,
             page_owned: super::page_owned(g),
-            types,
+            types: TypeIds::of(g),
         }
     }
 }

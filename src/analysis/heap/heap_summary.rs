@@ -6,12 +6,13 @@ use serde::{Deserialize, Serialize};
 
 use super::bit_set::BitSet;
 use super::class_names::{class_names, ClassNameOptions, ClassNames};
-use super::distances::distances;
+use super::distances::distances_with;
 use super::dom_state::dom_states;
 use super::dominators::{dominator_tree, DominatorTree};
 use super::essential_edges::{essential_edges, EssentialEdgeContext};
 use super::shallow_sizes::shallow_sizes;
 use super::type_ids::TypeIds;
+use super::weak_map::WeakMapEdges;
 use crate::model::{HeapGraph, IdMap};
 
 /// Options for `heap_summary` / `heap_analysis`.
@@ -110,12 +111,13 @@ pub fn heap_analysis_with(
     let [p_distances, p_shallow, p_essential, p_dominators, p_names] = ANALYSIS_PHASES;
     phase(p_distances);
     let states = dom_states(g);
-    let distances = distances(g);
+    let weak_maps = WeakMapEdges::of(g, &TypeIds::of(g));
+    let distances = distances_with(g, &weak_maps);
     phase(p_shallow);
     let shallow_sizes = shallow_sizes(g);
     let dominators = {
         phase(p_essential);
-        let cx = EssentialEdgeContext::new(g);
+        let cx = EssentialEdgeContext::with_weak_maps(g, weak_maps);
         let essential = essential_edges(g, &cx);
         drop(cx);
         phase(p_dominators);

@@ -4,7 +4,7 @@
 
 use super::bit_set::BitSet;
 use super::type_ids::TypeIds;
-use crate::model::HeapGraph;
+use crate::model::{HeapGraph, EDGE_NAME_BITS};
 
 /// The page-owned nodes (empty in Node.js snapshots, whose root has no shortcut edges).
 pub fn page_owned(g: &HeapGraph) -> BitSet {
@@ -24,14 +24,18 @@ pub fn page_owned(g: &HeapGraph) -> BitSet {
             flags.set(to.index());
         }
     }
+    // Over the raw columns: this walks most of the heap when the root has shortcut edges.
+    let (fe, kind_names, targets) = (g.first_edge(), g.edge_kind_names(), g.edge_targets());
     while let Some(o) = stack.pop() {
-        for e in g.edges(crate::model::NodeOrdinal(o)) {
-            let to = g.edge_to(e).index();
-            if flags.get(to) || g.edge_kind(e) as u16 == t.e_weak {
+        let o = o as usize;
+        let (from, to) = (fe[o] as usize, fe[o + 1] as usize);
+        for (&kn, &target) in kind_names[from..to].iter().zip(&targets[from..to]) {
+            let target = target as usize;
+            if flags.get(target) || (kn >> EDGE_NAME_BITS) as u16 == t.e_weak {
                 continue;
             }
-            flags.set(to);
-            stack.push(to as u32);
+            flags.set(target);
+            stack.push(target as u32);
         }
     }
     flags

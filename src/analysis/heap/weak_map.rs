@@ -8,7 +8,7 @@ use regex::Regex;
 
 use super::bit_set::BitSet;
 use super::type_ids::TypeIds;
-use crate::model::HeapGraph;
+use crate::model::{HeapGraph, EDGE_NAME_BITS, MAX_EDGE_NAME};
 
 /// A parsed ephemeron edge name.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -17,6 +17,9 @@ pub(crate) struct WeakMapName {
     pub duplicated_from: usize,
     /// The WeakMap table's node id (saturated if absurdly long).
     pub table_id: u64,
+    /// Names with the same part from `duplicated_from` on (the key → value and table → value
+    /// edges of one ephemeron) share this number.
+    pub pair: u32,
 }
 
 /// The ephemeron names among a graph's internal edge names, by string index.
@@ -26,6 +29,8 @@ pub(crate) struct WeakMapEdges {
     /// The keys of `names`, one bit per string: most internal edges are not ephemerons, and
     /// a bit test answers them without hashing.
     is_name: BitSet,
+    /// How many distinct ephemeron pairs the names describe (`WeakMapName::pair` is below).
+    pair_count: usize,
 }
 
 impl WeakMapEdges {
@@ -33,16 +38,18 @@ impl WeakMapEdges {
     pub fn of(g: &HeapGraph, t: &TypeIds) -> Self {
         let mut checked = BitSet::new(g.strings().len());
         let mut names = HashMap::new();
+        let mut pairs: HashMap<&str, u32> = HashMap::new();
         // DevTools' pattern, with JS's ASCII `\d` and its `.` (which excludes line terminators).
         let re = Regex::new(
             r"^[0-9]+(?P<dup> / part of key \([^\n\r\x{2028}\x{2029}]*? @[0-9]+\) -> value \([^\n\r\x{2028}\x{2029}]*? @[0-9]+\) pair in WeakMap \(table @(?P<table>[0-9]+)\))$",
         )
         .expect("valid regex");
-        for e in 0..g.edge_count() {
-            if g.edge_kind(e) as u16 != t.e_internal {
+        // One pass over the packed kind|name column.
+        for &kn in g.edge_kind_names() {
+            if (kn >> EDGE_NAME_BITS) as u16 != t.e_internal {
                 continue;
             }
-            let s = g.edge_name_or_index(e);
+            let s = kn & (MAX_EDGE_NAME - 1);
             if checked.get(s as usize) {
                 continue;
             }
@@ -56,11 +63,14 @@ impl WeakMapEdges {
                     continue;
                 };
                 let table_id = table.as_str().parse::<u64>().unwrap_or(u64::MAX);
+                let next = pairs.len() as u32;
+                let pair = *pairs.entry(dup.as_str()).or_insert(next);
                 names.insert(
                     s,
                     WeakMapName {
                         duplicated_from: dup.start(),
                         table_id,
+                        pair,
                     },
                 );
             }
@@ -69,7 +79,17 @@ impl WeakMapEdges {
         for &s in names.keys() {
             is_name.set(s as usize);
         }
-        WeakMapEdges { names, is_name }
+        let pair_count = pairs.len();
+        WeakMapEdges {
+            names,
+            is_name,
+            pair_count,
+        }
+    }
+
+    /// How many distinct ephemeron pairs there are.
+    pub fn pair_count(&self) -> usize {
+        self.pair_count
     }
 
     /// True when the graph has no ephemeron edge names.

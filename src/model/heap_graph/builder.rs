@@ -40,6 +40,16 @@ pub struct HeapGraphBuilder {
     edge_counts: Vec<u32>,
     interned: HashMap<String, u32>,
     last_from: u32,
+    /// The largest values pushed so far, so that `finish` scans a column for the offending
+    /// entry only when one is out of range.
+    max_node_type: u8,
+    max_node_name: u32,
+    max_edge_to: u32,
+    /// The largest string `name_or_index` of an edge whose kind names it by string (`None`
+    /// before the first such edge).
+    max_edge_string: Option<u32>,
+    /// Whether each edge kind's `name_or_index` is a number (`HeapGraph::kind_has_numeric_name`).
+    numeric_kind: [bool; MAX_EDGE_KINDS],
 }
 
 impl HeapGraphBuilder {
@@ -63,8 +73,13 @@ impl HeapGraphBuilder {
             edge_type_names,
             ..HeapGraph::default()
         };
+        let mut numeric_kind = [false; MAX_EDGE_KINDS];
+        for (k, numeric) in numeric_kind.iter_mut().enumerate() {
+            *numeric = g.kind_has_numeric_name(k as u8);
+        }
         Ok(HeapGraphBuilder {
             g,
+            numeric_kind,
             ..Self::default()
         })
     }
@@ -139,6 +154,7 @@ impl HeapGraphBuilder {
     }
 
     /// Appends a node from raw file values. `edge_count` of its edges follow in the edge arrays.
+    #[inline]
     pub fn push_node_raw(
         &mut self,
         kind: u8,
@@ -148,6 +164,8 @@ impl HeapGraphBuilder {
         edge_count: u32,
         detachedness: u8,
     ) {
+        self.max_node_type = self.max_node_type.max(kind);
+        self.max_node_name = self.max_node_name.max(name);
         let g = &mut self.g;
         g.node_type.push(kind);
         g.node_name.push(name);
@@ -161,6 +179,7 @@ impl HeapGraphBuilder {
 
     /// Appends an edge from raw values; `to` is the target ORDINAL. Fails when the kind is not in
     /// the type list or `name_or_index` does not fit in 28 bits.
+    #[inline]
     pub fn push_edge_raw(&mut self, kind: u8, name_or_index: u32, to: u32) -> Result<(), String> {
         if kind as usize >= self.g.edge_type_names.len() {
             return Err(format!(
@@ -175,6 +194,10 @@ impl HeapGraphBuilder {
                 self.g.edge_to.len(),
                 MAX_EDGE_NAME - 1
             ));
+        }
+        self.max_edge_to = self.max_edge_to.max(to);
+        if !self.numeric_kind[kind as usize % MAX_EDGE_KINDS] {
+            self.max_edge_string = Some(self.max_edge_string.unwrap_or(0).max(name_or_index));
         }
         self.g
             .edge_kind_name
@@ -250,6 +273,10 @@ impl HeapGraphBuilder {
         let HeapGraphBuilder {
             mut g,
             mut edge_counts,
+            max_node_type,
+            max_node_name,
+            max_edge_to,
+            max_edge_string,
             ..
         } = self;
         let n = g.node_type.len();
@@ -277,21 +304,35 @@ impl HeapGraphBuilder {
         }
         edge_counts.push(sum as u32);
         g.first_edge = edge_counts;
+        // Each column is scanned only when its largest value is out of range, to name the
+        // first offender.
         let n_types = g.node_type_names.len();
-        if let Some(bad) = g.node_type.iter().position(|&t| t as usize >= n_types) {
+        let n_strings = g.strings.len();
+        let bad_type = max_node_type as usize >= n_types;
+        if let Some(bad) = bad_type
+            .then(|| g.node_type.iter().position(|&t| t as usize >= n_types))
+            .flatten()
+        {
             return Err(format!(
                 "node {bad} has type {}, but the snapshot lists only {n_types} node types",
                 g.node_type[bad]
             ));
         }
-        let n_strings = g.strings.len();
-        if let Some(bad) = g.node_name.iter().position(|&s| s as usize >= n_strings) {
+        let bad_name = max_node_name as usize >= n_strings;
+        if let Some(bad) = bad_name
+            .then(|| g.node_name.iter().position(|&s| s as usize >= n_strings))
+            .flatten()
+        {
             return Err(format!(
                 "node {bad}'s name is string {}, but there are only {n_strings} strings",
                 g.node_name[bad]
             ));
         }
-        if let Some(bad) = g.edge_to.iter().position(|&t| t as usize >= n) {
+        let bad_to = max_edge_to as usize >= n && !g.edge_to.is_empty();
+        if let Some(bad) = bad_to
+            .then(|| g.edge_to.iter().position(|&t| t as usize >= n))
+            .flatten()
+        {
             return Err(format!(
                 "edge {bad} points to node ordinal {}, past the last of the {n} nodes",
                 g.edge_to[bad]
@@ -300,12 +341,15 @@ impl HeapGraphBuilder {
         let numeric: Vec<bool> = (0..g.edge_type_names.len())
             .map(|k| g.kind_has_numeric_name(k as u8))
             .collect();
-        for e in 0..g.edge_to.len() {
-            let (k, s) = (g.edge_kind(e) as usize, g.edge_name_or_index(e));
-            if !numeric[k] && s as usize >= n_strings {
-                return Err(format!(
-                    "edge {e}'s name is string {s}, but there are only {n_strings} strings"
-                ));
+        let bad_edge_names = max_edge_string.is_some_and(|m| m as usize >= n_strings);
+        if bad_edge_names {
+            for e in 0..g.edge_to.len() {
+                let (k, s) = (g.edge_kind(e) as usize, g.edge_name_or_index(e));
+                if !numeric[k] && s as usize >= n_strings {
+                    return Err(format!(
+                        "edge {e}'s name is string {s}, but there are only {n_strings} strings"
+                    ));
+                }
             }
         }
         g.strings.shrink_to_fit();

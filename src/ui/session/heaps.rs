@@ -103,9 +103,10 @@ impl Heaps {
     }
 
     /// Analyses a snapshot whose bytes were all pushed, posting `Progress` at each phase, and
-    /// keeps it. The answer is `HeapLoaded` (with how long each phase took) or `LoadFailed`.
-    /// The heap as a profile by dominator path, which only the Top and Flame graph views need,
-    /// is built later by `profile`.
+    /// keeps it. It posts `HeapLoaded` (with how long each phase took) as soon as the Summary
+    /// is ready, then answers `HeapStatistics`; or it answers `LoadFailed`. The heap as a
+    /// profile by dominator path, which only the Top and Flame graph views need, is built later
+    /// by `profile`.
     pub fn finish_load(
         &mut self,
         load: HeapLoad,
@@ -130,8 +131,6 @@ impl Heaps {
         timings.start("summary by constructor", now());
         post(progress("summarizing by constructor"));
         let summary = summarize(&graph, &analysis);
-        timings.start("statistics", now());
-        let statistics = statistics(&graph, &analysis);
         let locations = object_locations(&graph);
         let totals = heap_profile_totals(&graph, &analysis);
         let profile = ProfileSummary {
@@ -151,15 +150,19 @@ impl Heaps {
                 profile: None,
             },
         );
-        Response::HeapLoaded {
+        post(Response::HeapLoaded {
             id,
             info: HeapInfo {
                 summary,
-                statistics,
                 profile,
                 timings: timings.finish(now()),
             },
             warnings,
+        });
+        let entry = &self.entries[&id];
+        Response::HeapStatistics {
+            id,
+            statistics: statistics(&entry.graph, &entry.analysis),
         }
     }
 
@@ -288,6 +291,35 @@ fn object_locations(g: &HeapGraph) -> IdMap<u32, (u32, u32, u32)> {
         .collect()
 }
 
+/// Loads `bytes` as snapshot `id` synchronously for tests: the `HeapLoaded` info posted on
+/// the way and the final `HeapStatistics`.
+#[cfg(test)]
+pub(crate) fn load_for_test(
+    heaps: &mut Heaps,
+    id: u32,
+    bytes: &[u8],
+) -> (HeapInfo, crate::analysis::heap::HeapStatistics) {
+    let mut info = None;
+    let r = heaps.load(
+        id,
+        bytes.len() as u64,
+        |off, len| Ok(bytes[off as usize..(off + len) as usize].to_vec()),
+        |p| {
+            if let Response::HeapLoaded { info: i, .. } = p {
+                info = Some(i);
+            }
+        },
+        || 0.0,
+    );
+    let Response::HeapStatistics { statistics, .. } = r else {
+        panic!("not loaded: {r:?}")
+    };
+    (
+        info.expect("HeapLoaded posted before the statistics"),
+        statistics,
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -300,6 +332,7 @@ mod tests {
         std::fs::read(path).expect("heap snapshot fixture")
     }
 
+    /// The final answer (`HeapStatistics` or `LoadFailed`) and everything posted before it.
     fn load(heaps: &mut Heaps, id: u32, bytes: &[u8]) -> (Response, Vec<Response>) {
         let mut posted = Vec::new();
         let clock = std::cell::Cell::new(0.0);
@@ -330,9 +363,14 @@ mod tests {
     fn loads_in_slices_and_lists_a_class_largest_retained_first() {
         let mut heaps = Heaps::default();
         let (r, posted) = load(&mut heaps, 3, &fixture("node-leak-3.heapsnapshot.gz"));
-        let Response::HeapLoaded { info, .. } = r else {
-            panic!("not loaded: {r:?}")
+        let Some(Response::HeapLoaded { info, .. }) = posted.last() else {
+            panic!("not loaded: {posted:?}")
         };
+        // The Statistics follow the Summary, for the same heap.
+        let Response::HeapStatistics { id: 3, statistics } = r else {
+            panic!("no statistics: {r:?}")
+        };
+        assert_eq!(statistics.total, info.summary.total_size);
         // Each analysis phase is announced by name and timed, in order.
         let announced: Vec<&str> = posted
             .iter()

@@ -31,6 +31,12 @@ impl AppState {
                 self.set_status(id, LoadStatus::Heap(Arc::new(info), profile), warnings);
                 self.loaded(id);
             }
+            Response::HeapStatistics { id, statistics } => {
+                self.heap_statistics.update(|s| {
+                    s.retain(|(i, _)| *i != id);
+                    s.push((id, Arc::new(statistics)));
+                });
+            }
             Response::Progress {
                 id,
                 done,

@@ -86,7 +86,7 @@ impl HeapEntry {
 
 #[cfg(test)]
 mod tests {
-    use super::super::super::super::protocol::{HeapObjectsRequest, Response};
+    use super::super::super::super::protocol::HeapObjectsRequest;
     use super::*;
 
     fn load_detached_dom() -> Heaps {
@@ -96,14 +96,7 @@ mod tests {
         );
         let bytes = std::fs::read(path).expect("heap snapshot fixture");
         let mut heaps = Heaps::default();
-        let r = heaps.load(
-            1,
-            bytes.len() as u64,
-            |off, len| Ok(bytes[off as usize..(off + len) as usize].to_vec()),
-            |_| {},
-            || 0.0,
-        );
-        assert!(matches!(r, Response::HeapLoaded { .. }), "{r:?}");
+        super::super::load_for_test(&mut heaps, 1, &bytes);
         heaps
     }
 

@@ -44,7 +44,7 @@ impl Heaps {
 
 #[cfg(test)]
 mod tests {
-    use super::super::super::super::protocol::{HeapFilter, HeapObjectsRequest, Response};
+    use super::super::super::super::protocol::{HeapFilter, HeapObjectsRequest};
     use super::*;
 
     fn load(name: &str) -> (Heaps, crate::analysis::HeapSummary) {
@@ -54,16 +54,7 @@ mod tests {
         );
         let bytes = std::fs::read(path).expect("heap snapshot fixture");
         let mut heaps = Heaps::default();
-        let r = heaps.load(
-            1,
-            bytes.len() as u64,
-            |off, len| Ok(bytes[off as usize..(off + len) as usize].to_vec()),
-            |_| {},
-            || 0.0,
-        );
-        let Response::HeapLoaded { info, .. } = r else {
-            panic!("not loaded: {r:?}")
-        };
+        let (info, _) = super::super::load_for_test(&mut heaps, 1, &bytes);
         (heaps, info.summary)
     }
 
