@@ -20,10 +20,10 @@ pub fn Retainers(id: u32) -> impl IntoView {
         let (sid, ordinal) = state.heap_selected.get().filter(|(s, _)| *s == id)?;
         let chain = move || {
             state
-                .retainers
+                .dominator_chain
                 .get()
-                .filter(|r| r.0 == sid && r.1 == ordinal && !r.3.is_empty())
-                .map(|r| chain_view(&r.3))
+                .filter(|r| r.0 == sid && r.1 == ordinal && !r.2.is_empty())
+                .map(|r| chain_view(&r.2))
         };
         Some(view! {
             <section class="retainers" data-testid="retainers">

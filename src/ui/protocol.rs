@@ -4,9 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::analysis::heap::{
-    ClosureContext, DuplicateString, HeapStatistics, RetainerEdge, RetainerPath,
-};
+use crate::analysis::heap::{ClosureContext, DuplicateString, HeapStatistics, RetainerEdge};
 use crate::analysis::{CallTree, Granularity, HeapSummary, RefineOptions, StackRow, TopTable};
 use crate::model::{Profile, SampleType};
 
@@ -36,8 +34,8 @@ pub enum Request {
         /// Which filter.
         filter: HeapFilter,
     },
-    /// The retaining paths and dominator chain of one object of heap snapshot `id`.
-    Retainers {
+    /// The dominator chain of one object of heap snapshot `id`.
+    DominatorChain {
         /// The heap snapshot.
         id: u32,
         /// The object (`HeapObjectRow::ordinal`).
@@ -297,16 +295,13 @@ pub enum Response {
     },
     /// A page of a heap class's objects.
     HeapObjects(HeapObjects),
-    /// Retaining paths and dominator chain of one object.
-    Retainers {
+    /// The dominator chain of one object (its retainers come as `RetainerEdges`).
+    DominatorChain {
         /// The heap snapshot.
         id: u32,
         /// The object.
         ordinal: u32,
-        /// Paths towards the GC roots, shortest first.
-        paths: Vec<RetainerPath>,
         /// The object, its immediate dominator, …, the root.
-        #[serde(default)]
         chain: Vec<HeapObjectRow>,
     },
     /// The answer to `Request::RetainerEdges`.

@@ -99,16 +99,10 @@ impl Session {
         }
     }
 
-    /// The retaining paths and dominator chain of one heap object.
-    pub fn retainers(&mut self, id: u32, ordinal: u32) -> Response {
-        let paths = self.heaps.retainers(id, ordinal).unwrap_or_default();
+    /// The dominator chain of one heap object.
+    pub fn dominator_chain(&mut self, id: u32, ordinal: u32) -> Response {
         let chain = self.heaps.dominator_chain(id, ordinal).unwrap_or_default();
-        Response::Retainers {
-            id,
-            ordinal,
-            paths,
-            chain,
-        }
+        Response::DominatorChain { id, ordinal, chain }
     }
 
     /// The edges retaining one heap object (one level of the Retainers tree).

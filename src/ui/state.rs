@@ -7,7 +7,7 @@ use std::sync::Arc;
 use leptos::prelude::*;
 use web_sys::Blob;
 
-use crate::analysis::heap::{HeapStatistics, RetainerPath};
+use crate::analysis::heap::HeapStatistics;
 use crate::analysis::{CallTree, Granularity, RefineOptions};
 
 use super::protocol::{
@@ -88,8 +88,8 @@ impl LoadedProfile {
     }
 }
 
-/// The worker's retaining paths of one object: (snapshot, ordinal, paths, dominator chain).
-pub type RetainerAnswer = (u32, u32, Vec<RetainerPath>, Vec<HeapObjectRow>);
+/// The worker's dominator chain of one object: (snapshot, ordinal, chain).
+pub type ChainAnswer = (u32, u32, Vec<HeapObjectRow>);
 
 /// The worker's answer to a Summary filter: (snapshot, filter, view).
 pub type FilterAnswer = (u32, HeapFilter, FilteredHeap);
@@ -168,8 +168,8 @@ pub struct AppState {
     pub heap_objects: RwSignal<Option<ObjectPages>>,
     /// The heap object whose retainers are shown: (snapshot, ordinal).
     pub heap_selected: RwSignal<Option<(u32, u32)>>,
-    /// The worker's retaining paths: (snapshot, ordinal, paths).
-    pub retainers: RwSignal<Option<Arc<RetainerAnswer>>>,
+    /// The selected object's dominator chain.
+    pub dominator_chain: RwSignal<Option<Arc<ChainAnswer>>>,
     /// The latest Summary filter answer.
     pub heap_filtered: RwSignal<Option<Arc<FilterAnswer>>>,
     /// The Retainers tree of the selected heap object.
@@ -203,7 +203,7 @@ impl AppState {
             progress: RwSignal::new(None),
             heap_objects: RwSignal::new(None),
             heap_selected: RwSignal::new(None),
-            retainers: RwSignal::new(None),
+            dominator_chain: RwSignal::new(None),
             heap_filtered: RwSignal::new(None),
             retainer_tree: RwSignal::new(RetainerTree::default()),
             heap_statistics: RwSignal::new(Vec::new()),

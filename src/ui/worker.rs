@@ -136,7 +136,7 @@ fn handle(session: &mut Session, data: JsValue) -> Option<(u32, Blob, u64)> {
             post(&response);
         }
         Request::HeapObjects(req) => post(&session.heap_objects(&req)),
-        Request::Retainers { id, ordinal } => post(&session.retainers(id, ordinal)),
+        Request::DominatorChain { id, ordinal } => post(&session.dominator_chain(id, ordinal)),
         Request::RetainerEdges { id, ordinal } => post(&session.retainer_edges(id, ordinal)),
         Request::HeapFilter { id, filter } => post(&session.heap_filter(id, filter)),
         Request::Remove { id } => session.forget(id),

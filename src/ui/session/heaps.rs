@@ -11,9 +11,8 @@ mod retainer_tree;
 pub use load::HeapLoad;
 
 use crate::analysis::heap::{
-    empty_heap_profile, heap_analysis_with, heap_profile, heap_profile_totals, retainers_with,
-    statistics, summarize, BitSet, HeapAnalysis, HeapProfileOptions, HeapSummaryOptions,
-    RetainerIndex, RetainerOptions, RetainerPath,
+    empty_heap_profile, heap_analysis_with, heap_profile, heap_profile_totals, statistics,
+    summarize, BitSet, HeapAnalysis, HeapProfileOptions, HeapSummaryOptions, RetainerIndex,
 };
 use crate::model::Profile;
 use crate::model::{HeapGraph, IdMap, NodeOrdinal};
@@ -176,21 +175,6 @@ impl Heaps {
                 .profile
                 .get_or_insert_with(|| heap_profile(g, a, &HeapProfileOptions::default())),
         )
-    }
-
-    /// The retaining paths of object `ordinal` (DevTools' Retainers, shortest first); `None`
-    /// when the snapshot is not held.
-    pub fn retainers(&mut self, id: u32, ordinal: u32) -> Option<Vec<RetainerPath>> {
-        let entry = self.entries.get_mut(&id)?;
-        let g = &entry.graph;
-        let index = entry.retainers.get_or_insert_with(|| RetainerIndex::new(g));
-        Some(retainers_with(
-            g,
-            &entry.analysis,
-            index,
-            NodeOrdinal(ordinal),
-            &RetainerOptions::default(),
-        ))
     }
 
     /// A page of the objects of class `req.class_key` that pass `req.filter`, largest retained
@@ -417,9 +401,6 @@ mod tests {
             .map(|o| o.shallow_size)
             .sum();
         assert_eq!(shallow, class.shallow_size);
-        // The biggest object is held by something that leads back to the root.
-        let paths = heaps.retainers(3, page.objects[0].ordinal).expect("held");
-        assert!(paths.iter().any(|p| p.reaches_root), "{paths:?}");
         heaps.forget(3);
         assert!(!heaps.contains(3));
     }

@@ -74,9 +74,9 @@ impl AppState {
     /// first level of its Retainers tree (which then expands itself along the nearest path).
     pub fn select_heap_object(&self, id: u32, ordinal: u32) {
         self.heap_selected.set(Some((id, ordinal)));
-        self.retainers.set(None);
+        self.dominator_chain.set(None);
         if let Some(client) = self.client() {
-            client.post(&Request::Retainers { id, ordinal }, None);
+            client.post(&Request::DominatorChain { id, ordinal }, None);
         }
         let ask = self.retainer_tree.try_update(|t| t.select(id, ordinal));
         self.ask_retainer_edges(ask.unwrap_or_default());

@@ -63,14 +63,11 @@ impl AppState {
                 let ask = self.retainer_tree.try_update(|t| t.accept(page));
                 self.ask_retainer_edges(ask.unwrap_or_default());
             }
-            Response::Retainers {
-                id,
-                ordinal,
-                paths,
-                chain,
-            } if self.heap_selected.get_untracked() == Some((id, ordinal)) => {
-                self.retainers
-                    .set(Some(Arc::new((id, ordinal, paths, chain))));
+            Response::DominatorChain { id, ordinal, chain }
+                if self.heap_selected.get_untracked() == Some((id, ordinal)) =>
+            {
+                self.dominator_chain
+                    .set(Some(Arc::new((id, ordinal, chain))));
             }
             Response::HeapFiltered { id, filter, view } => {
                 self.heap_filtered.set(Some(Arc::new((id, filter, view))));
