@@ -1,61 +1,41 @@
-//! Times each phase of loading a V8 heap snapshot natively (decode, DOM state, distances,
-//! shallow sizes, essential edges, dominators, class names, summary, statistics, heap profile)
-//! and prints one line per phase; a benchmark aid, not part of the app.
+//! Times each phase of loading a V8 heap snapshot natively, as the page's worker runs them
+//! (decode, then `heap_analysis_with`'s phases, the Summary, the statistics and the heap
+//! profile), one line per phase; a benchmark aid, not part of the app.
+//! Usage: `cargo run --profile cli --example heap_phases -- FILE`.
 
+use std::cell::RefCell;
 use std::time::Instant;
 
 use leakscope::analysis::heap::{
-    class_names, distances, dom_states, dominator_tree, essential_edges, heap_profile,
-    shallow_sizes, statistics, summarize, ClassNameOptions, EssentialEdgeContext, HeapAnalysis,
-    HeapProfileOptions,
+    heap_analysis_with, heap_profile, statistics, summarize, HeapProfileOptions, HeapSummaryOptions,
 };
 use leakscope::formats::heapsnapshot::HeapSnapshotDecoder;
 
 fn main() {
     let path = std::env::args().nth(1).expect("usage: heap_phases FILE");
     let total = Instant::now();
-    let mut t = Instant::now();
-    let mut lap = |name: &str| {
-        println!("{name:<22} {:>8.3} s", t.elapsed().as_secs_f64());
-        t = Instant::now();
+    // The running phase and when it started.
+    let clock = RefCell::new(("read file".to_owned(), Instant::now()));
+    let lap = |next: &str| {
+        let (name, started) = clock.replace((next.to_owned(), Instant::now()));
+        println!("{name:<30} {:>8.3} s", started.elapsed().as_secs_f64());
     };
     let bytes = std::fs::read(&path).expect("read");
-    lap("read file");
+    lap("decode");
     let mut d = HeapSnapshotDecoder::with_size_hint(bytes.len() as u64);
     for chunk in bytes.chunks(4 << 20) {
         d.push(chunk).expect("decode");
     }
     drop(bytes);
     let (g, _) = d.finish().expect("finish");
-    lap("decode");
-    let states = dom_states(&g);
-    lap("dom states");
-    let dist = distances(&g);
-    lap("distances");
-    let shallow = shallow_sizes(&g);
-    lap("shallow sizes");
-    let cx = EssentialEdgeContext::new(&g);
-    lap("essential context");
-    let essential = essential_edges(&g, &cx);
-    drop(cx);
-    lap("essential edges");
-    let dominators = dominator_tree(&g, &essential, &shallow);
-    drop(essential);
-    lap("dominators");
-    let names = class_names(&g, states.as_deref(), &ClassNameOptions::default());
-    lap("class names");
-    let a = HeapAnalysis {
-        distances: dist,
-        shallow_sizes: shallow,
-        dominators,
-        class_names: names,
-    };
+    let a = heap_analysis_with(&g, &HeapSummaryOptions::default(), lap);
+    lap("summary by constructor");
     let s = summarize(&g, &a);
-    lap("summarize");
-    let st = statistics(&g, &a);
     lap("statistics");
-    let p = heap_profile(&g, &a, &HeapProfileOptions::default());
+    let st = statistics(&g, &a);
     lap("heap profile");
+    let p = heap_profile(&g, &a, &HeapProfileOptions::default());
+    lap("");
     println!(
         "total {:.3} s; {} nodes, {} classes, total size {}, {} stat bytes, {} profile stacks",
         total.elapsed().as_secs_f64(),
