@@ -107,16 +107,16 @@ fn line_view(line: TreeLine) -> AnyView {
         }
     };
     let e = &r.edge;
-    let root = e.node.0 == 0 && e.name.is_empty();
+    let root = e.step.node.0 == 0 && e.step.name.is_empty();
     let class = if root {
         "(root)".to_owned()
-    } else if e.class_name.is_empty() {
-        e.name.clone()
+    } else if e.step.class_name.is_empty() {
+        e.step.name.clone()
     } else {
-        e.class_name.clone()
+        e.step.class_name.clone()
     };
-    let detail = (!root && !e.name.is_empty() && e.name != class).then(|| {
-        let cut: String = e.name.chars().take(60).collect();
+    let detail = (!root && !e.step.name.is_empty() && e.step.name != class).then(|| {
+        let cut: String = e.step.name.chars().take(60).collect();
         view! { <span class="muted retainer-value">{format!(" {cut}")}</span> }
     });
     let twisty = match (r.cycle, r.expandable, r.expanded) {
@@ -125,7 +125,7 @@ fn line_view(line: TreeLine) -> AnyView {
         (_, true, true) => "▾ ",
         (_, true, false) => "▸ ",
     };
-    let (key, ordinal, expandable) = (r.key.clone(), e.node.0, r.expandable);
+    let (key, ordinal, expandable) = (r.key.clone(), e.step.node.0, r.expandable);
     let toggle = move |_| {
         if expandable {
             state.toggle_retainer(&key, ordinal);
@@ -142,13 +142,13 @@ fn line_view(line: TreeLine) -> AnyView {
             data-key=r.key.clone()
             data-depth=r.depth.to_string()
             data-ordinal=ordinal.to_string()
-            data-node-id=e.id.to_string()
-            data-edge-kind=e.edge_kind.clone()
+            data-node-id=e.step.id.to_string()
+            data-edge-kind=e.step.edge_kind.clone()
             data-weak=e.weak.to_string()
             data-cycle=r.cycle.to_string()
             data-expanded=r.expanded.to_string()
-            data-distance=e.distance.to_string()
-            title=format!("{} {} in {class} @{}", e.edge_kind, e.edge_name, e.id)
+            data-distance=e.step.distance.to_string()
+            title=format!("{} {} in {class} @{}", e.step.edge_kind, e.step.edge_name, e.step.id)
             on:click=toggle
         >
             <span class="name" style=indent(r.depth)>
@@ -157,13 +157,13 @@ fn line_view(line: TreeLine) -> AnyView {
                 <span class="muted">" in "</span>
                 <span class="fn-name">{class.clone()}</span>
                 {detail}
-                <span class="muted">{format!(" @{}", e.id)}</span>
+                <span class="muted">{format!(" @{}", e.step.id)}</span>
                 {e.weak.then(|| view! { <span class="tag weak-tag" data-testid="weak-tag">"weak"</span> })}
                 {r.cycle.then(|| view! { <span class="tag cycle-tag">"cycle"</span> })}
             </span>
-            <span class="num">{distance_text(e.distance)}</span>
-            <span class="num">{bytes(e.self_size)}</span>
-            <span class="num">{bytes(e.retained_size)}</span>
+            <span class="num">{distance_text(e.step.distance)}</span>
+            <span class="num">{bytes(e.step.self_size)}</span>
+            <span class="num">{bytes(e.step.retained_size)}</span>
         </div>
     }
     .into_any()

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use super::distances::NO_DISTANCE;
 use super::essential_edges::{is_essential_edge, EssentialEdgeContext};
 use super::heap_summary::HeapAnalysis;
-use super::retainers::RetainerIndex;
+use super::retainers::{step, RetainerIndex, RetainerStep};
 use crate::model::{HeapGraph, NodeOrdinal};
 
 /// Options for `retainer_edges`.
@@ -35,26 +35,11 @@ impl Default for RetainerEdgeOptions {
 pub struct RetainerEdge {
     /// The edge's index in the graph (stable: a key for the tree row).
     pub edge: u32,
-    /// The retaining object.
-    pub node: NodeOrdinal,
-    /// Its V8 id (`@123` in DevTools).
-    pub id: u32,
-    /// Its name (a string's value, a constructor's name, …), cut.
-    pub name: String,
-    /// Its Summary class.
-    pub class_name: String,
-    /// The edge kind (`property`, `element`, `context`, `internal`, `hidden`, `weak`, …).
-    pub edge_kind: String,
-    /// The edge name or index.
-    pub edge_name: String,
+    /// The retaining object and the edge, as a path step shows them (names cut).
+    #[serde(flatten)]
+    pub step: RetainerStep,
     /// How the edge reads: `.items`, `[12]`, `context var x`, `internal map`.
     pub label: String,
-    /// The retainer's distance from the roots (`NO_DISTANCE` when unreachable).
-    pub distance: i32,
-    /// Its shallow size.
-    pub self_size: u64,
-    /// Its retained size.
-    pub retained_size: u64,
     /// True when the edge cannot retain (`is_essential_edge` is false: weak, a shortcut, a
     /// WeakMap table's value slot, a self edge, console → page): DevTools greys these.
     pub weak: bool,
@@ -143,27 +128,11 @@ fn describe(
     opts: &RetainerEdgeOptions,
 ) -> RetainerEdge {
     let from = index.source(e);
-    let o = from.index();
-    let class = a.class_names.class_of.get(o).copied().unwrap_or(0);
-    let cut = |s: &str| s.chars().take(opts.max_name_chars).collect::<String>();
-    let edge_kind = g
-        .edge_type_names()
-        .get(g.edge_kind(e) as usize)
-        .cloned()
-        .unwrap_or_default();
-    let edge_name = cut(&g.edge_name(e));
+    let step = step(g, a, from, e, opts.max_name_chars);
     RetainerEdge {
         edge: e as u32,
-        node: from,
-        id: g.node_id(from),
-        name: cut(g.node_name(from)),
-        class_name: cut(a.class_names.name(g, class)),
-        label: edge_label(&edge_kind, &edge_name),
-        edge_kind,
-        edge_name,
-        distance: a.distances.get(o).copied().unwrap_or(NO_DISTANCE),
-        self_size: a.shallow_sizes.get(o).copied().unwrap_or(0) as u64,
-        retained_size: a.dominators.retained_size.get(o).copied().unwrap_or(0),
+        label: edge_label(&step.edge_kind, &step.edge_name),
+        step,
         weak,
         retainers: index.retaining_edges(from).len() as u32,
     }
@@ -206,7 +175,7 @@ mod tests {
         let rows: Vec<(&str, &str, bool)> = got
             .edges
             .iter()
-            .map(|e| (e.name.as_str(), e.label.as_str(), e.weak))
+            .map(|e| (e.step.name.as_str(), e.label.as_str(), e.weak))
             .collect();
         // A (distance 2) before C (distance 3); the weak edge and the self edge last, by
         // distance (D is at 2, Leak itself at 3).
@@ -219,14 +188,14 @@ mod tests {
                 ("Leak", ".me", true),
             ]
         );
-        let dist: Vec<i32> = got.edges.iter().map(|e| e.distance).collect();
+        let dist: Vec<i32> = got.edges.iter().map(|e| e.step.distance).collect();
         assert_eq!(dist, [2, 3, 2, 3]);
         // Each row says whether it can be expanded: A is held by global, global by the root.
         assert_eq!(got.edges[0].retainers, 1);
-        assert_eq!(got.edges[0].node, a);
+        assert_eq!(got.edges[0].step.node, a);
         let up = retainer_edges(&g, &an, &index, &cx, global, &opts);
         assert_eq!(up.edges.len(), 1);
-        assert_eq!((up.edges[0].node, up.edges[0].retainers), (r, 0));
+        assert_eq!((up.edges[0].step.node, up.edges[0].retainers), (r, 0));
         assert_eq!(up.edges[0].label, "shortcut global");
         assert!(!up.edges[0].weak, "a shortcut from the root retains");
         // The root has no retainers; a cap keeps the best ones and still counts all.

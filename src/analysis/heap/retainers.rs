@@ -135,20 +135,28 @@ fn rank(g: &HeapGraph, a: &HeapAnalysis, n: NodeOrdinal) -> i64 {
     }
 }
 
-fn step(g: &HeapGraph, a: &HeapAnalysis, from: NodeOrdinal, e: usize) -> RetainerStep {
+/// The step of `from` retaining through edge `e`, its names cut to `max_chars` characters.
+pub(crate) fn step(
+    g: &HeapGraph,
+    a: &HeapAnalysis,
+    from: NodeOrdinal,
+    e: usize,
+    max_chars: usize,
+) -> RetainerStep {
     let o = from.index();
     let class = a.class_names.class_of.get(o).copied().unwrap_or(0);
+    let cut = |s: &str| s.chars().take(max_chars).collect::<String>();
     RetainerStep {
         node: from,
         id: g.node_id(from),
-        name: g.node_name(from).to_owned(),
-        class_name: a.class_names.name(g, class).to_owned(),
+        name: cut(g.node_name(from)),
+        class_name: cut(a.class_names.name(g, class)),
         edge_kind: g
             .edge_type_names()
             .get(g.edge_kind(e) as usize)
             .cloned()
             .unwrap_or_default(),
-        edge_name: g.edge_name(e).into_owned(),
+        edge_name: cut(&g.edge_name(e)),
         distance: a.distances.get(o).copied().unwrap_or(NO_DISTANCE),
         self_size: a.shallow_sizes.get(o).copied().unwrap_or(0) as u64,
         retained_size: a.dominators.retained_size.get(o).copied().unwrap_or(0),
@@ -191,7 +199,7 @@ pub fn retainers_with(
     let mut paths = Vec::new();
     for e in first.into_iter().take(opts.max_paths) {
         let mut at = index.source(e);
-        let mut steps = vec![step(g, a, at, e)];
+        let mut steps = vec![step(g, a, at, e, usize::MAX)];
         let mut truncated = false;
         while at != g.root() {
             if steps.len() >= opts.max_depth {
@@ -208,7 +216,7 @@ pub fn retainers_with(
             match best {
                 Some(e) if rank(g, a, index.source(e)) < here => {
                     at = index.source(e);
-                    steps.push(step(g, a, at, e));
+                    steps.push(step(g, a, at, e, usize::MAX));
                 }
                 _ => break,
             }

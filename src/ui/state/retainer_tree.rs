@@ -150,7 +150,7 @@ impl RetainerTree {
         };
         for edge in &page.edges {
             let key = format!("{prefix}/{}", edge.edge);
-            let cycle = path.contains(&edge.node.0);
+            let cycle = path.contains(&edge.step.node.0);
             let expandable = !cycle && edge.retainers > 0;
             let expanded = expandable && self.expanded.contains(&key);
             out.push(TreeLine::Row(TreeRow {
@@ -162,8 +162,8 @@ impl RetainerTree {
                 expanded,
             }));
             if expanded {
-                path.push(edge.node.0);
-                self.walk(edge.node.0, &key, depth + 1, path, out);
+                path.push(edge.step.node.0);
+                self.walk(edge.step.node.0, &key, depth + 1, path, out);
                 path.pop();
             }
         }
@@ -194,7 +194,7 @@ impl RetainerTree {
             let Some(next) = page.edges.iter().find(|e| !e.weak) else {
                 return Vec::new();
             };
-            let ordinal = next.node.0;
+            let ordinal = next.step.node.0;
             if next.retainers == 0 || tip.ancestors.contains(&ordinal) || tip.levels == 0 {
                 return Vec::new();
             }
@@ -220,6 +220,7 @@ impl RetainerTree {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::analysis::heap::RetainerStep;
     use crate::model::NodeOrdinal;
 
     fn object(ordinal: u32) -> HeapObjectRow {
@@ -237,16 +238,18 @@ mod tests {
     fn edge(edge: u32, from: u32, weak: bool, retainers: u32) -> RetainerEdge {
         RetainerEdge {
             edge,
-            node: NodeOrdinal(from),
-            id: from * 2 + 1,
-            name: format!("N{from}"),
-            class_name: format!("N{from}"),
-            edge_kind: if weak { "weak" } else { "property" }.into(),
-            edge_name: format!("p{edge}"),
+            step: RetainerStep {
+                node: NodeOrdinal(from),
+                id: from * 2 + 1,
+                name: format!("N{from}"),
+                class_name: format!("N{from}"),
+                edge_kind: if weak { "weak" } else { "property" }.into(),
+                edge_name: format!("p{edge}"),
+                distance: from as i32,
+                self_size: 8,
+                retained_size: 8,
+            },
             label: format!(".p{edge}"),
-            distance: from as i32,
-            self_size: 8,
-            retained_size: 8,
             weak,
             retainers,
         }

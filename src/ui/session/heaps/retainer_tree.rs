@@ -67,10 +67,10 @@ mod tests {
             let Some(next) = page.edges.iter().find(|e| !e.weak) else {
                 break;
             };
-            if path.contains(&next.node.0) {
+            if path.contains(&next.step.node.0) {
                 break;
             }
-            path.push(next.node.0);
+            path.push(next.step.node.0);
         }
         path
     }
@@ -95,7 +95,16 @@ mod tests {
                 let keys: Vec<(bool, i64)> = page
                     .edges
                     .iter()
-                    .map(|e| (e.weak, if e.node.0 == 0 { -1 } else { e.distance as i64 }))
+                    .map(|e| {
+                        (
+                            e.weak,
+                            if e.step.node.0 == 0 {
+                                -1
+                            } else {
+                                e.step.distance as i64
+                            },
+                        )
+                    })
                     .collect();
                 assert!(keys.windows(2).all(|w| w[0] <= w[1]), "{keys:?}");
                 weak_seen += page.edges.iter().filter(|e| e.weak).count();
