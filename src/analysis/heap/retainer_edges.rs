@@ -5,10 +5,9 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::distances::NO_DISTANCE;
 use super::essential_edges::{is_essential_edge, EssentialEdgeContext};
 use super::heap_summary::HeapAnalysis;
-use super::retainers::{step, RetainerIndex, RetainerStep};
+use super::retainers::{rank, step, RetainerIndex, RetainerStep};
 use crate::model::{HeapGraph, NodeOrdinal};
 
 /// Options for `retainer_edges`.
@@ -64,18 +63,6 @@ pub fn edge_label(kind: &str, name: &str) -> String {
         "context" => format!("context var {name}"),
         _ if name.is_empty() => kind.to_owned(),
         _ => format!("{kind} {name}"),
-    }
-}
-
-/// Orders retainers as DevTools' distance-sorted view: the root first, then by distance,
-/// unreachable ones last.
-fn rank(g: &HeapGraph, a: &HeapAnalysis, n: NodeOrdinal) -> i64 {
-    if n == g.root() {
-        return -1;
-    }
-    match a.distances.get(n.index()).copied().unwrap_or(NO_DISTANCE) {
-        d if d < 0 => i64::MAX,
-        d => d as i64,
     }
 }
 

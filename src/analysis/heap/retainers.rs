@@ -125,7 +125,7 @@ pub struct RetainerPath {
 
 /// Orders retainers as the distance-sorted Retainers view does: the root first, then by
 /// distance, unreachable ones last.
-fn rank(g: &HeapGraph, a: &HeapAnalysis, n: NodeOrdinal) -> i64 {
+pub(crate) fn rank(g: &HeapGraph, a: &HeapAnalysis, n: NodeOrdinal) -> i64 {
     if n == g.root() {
         return -1;
     }
