@@ -4,6 +4,7 @@
 //! Each step is a pure function over `model::HeapGraph`; nothing here decodes files.
 
 mod bit_set;
+mod class_keys;
 mod class_names;
 mod closure_contexts;
 mod distances;
@@ -23,6 +24,7 @@ mod type_ids;
 mod weak_map;
 
 pub use bit_set::BitSet;
+pub use class_keys::ClassKeys;
 pub use class_names::{class_names, ClassNameOptions, ClassNames};
 pub use closure_contexts::{closures_with_context_sizes, ClosureContext};
 pub use distances::{distances, BASE_SYSTEM_DISTANCE, NO_DISTANCE};

@@ -5,6 +5,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::bit_set::BitSet;
+use super::class_keys::ClassKeys;
 use super::class_names::{class_names, ClassNameOptions, ClassNames};
 use super::distances::distances_with;
 use super::dom_state::dom_states;
@@ -13,7 +14,7 @@ use super::essential_edges::{essential_edges, EssentialEdgeContext};
 use super::shallow_sizes::shallow_sizes;
 use super::type_ids::TypeIds;
 use super::weak_map::WeakMapEdges;
-use crate::model::{HeapGraph, IdMap};
+use crate::model::HeapGraph;
 
 /// Options for `heap_summary` / `heap_analysis`.
 #[derive(Clone, Debug)]
@@ -141,9 +142,6 @@ pub fn heap_summary(g: &HeapGraph, opts: &HeapSummaryOptions) -> HeapSummary {
     summarize(g, &heap_analysis(g, opts))
 }
 
-/// A class id plus the allocation site (script, line, column) for located `object` nodes.
-type ClassKey = (u32, Option<(u32, u32, u32)>);
-
 /// Builds the Summary rows from per-node results.
 pub fn summarize(g: &HeapGraph, a: &HeapAnalysis) -> HeapSummary {
     summarize_where(g, a, |_| true)
@@ -159,41 +157,8 @@ pub fn summarize_filtered(g: &HeapGraph, a: &HeapAnalysis, filter: &BitSet) -> H
 /// `summarize` over the nodes `keep` accepts (`calculateClassesRetainedSize(aggregates, filter)`).
 fn summarize_where(g: &HeapGraph, a: &HeapAnalysis, keep: impl Fn(usize) -> bool) -> HeapSummary {
     let n = g.node_count();
-    let t = TypeIds::of(g);
-    // Dense key ids for (class, location): one per class for the many nodes without an
-    // allocation site (a table lookup), hashed only for the located `object` nodes.
-    let mut keys: Vec<ClassKey> = Vec::new();
-    let mut by_class: Vec<u32> = Vec::new();
-    let mut key_of: Vec<u32> = Vec::with_capacity(n);
-    for &class in &a.class_names.class_of[..n.min(a.class_names.class_of.len())] {
-        let c = class as usize;
-        if c >= by_class.len() {
-            by_class.resize(c + 1, u32::MAX);
-        }
-        if by_class[c] == u32::MAX {
-            by_class[c] = keys.len() as u32;
-            keys.push((class, None));
-        }
-        key_of.push(by_class[c]);
-    }
-    drop(by_class);
-    let mut located: IdMap<ClassKey, u32> = IdMap::default();
-    // In file order, so the last record of a node wins (DevTools fills a `Map`).
-    for l in g.locations() {
-        let o = l.node.index();
-        if o >= key_of.len() || g.node_type(l.node) as u16 != t.object {
-            continue;
-        }
-        let key = (
-            a.class_names.class_of[o],
-            Some((l.script_id, l.line, l.column)),
-        );
-        key_of[o] = *located.entry(key).or_insert_with(|| {
-            keys.push(key);
-            keys.len() as u32 - 1
-        });
-    }
-    drop(located);
+    let keys = ClassKeys::of(g, a);
+    let key_of = &keys.key_of;
     struct Agg {
         count: u64,
         distance: i32,
@@ -250,19 +215,14 @@ fn summarize_where(g: &HeapGraph, a: &HeapAnalysis, keep: impl Fn(usize) -> bool
         }
         stack.extend_from_slice(&children[from..to]);
     }
-    let mut classes: Vec<ClassRow> = keys
-        .iter()
-        .zip(aggs)
-        .filter_map(|(&(class, loc), agg)| {
+    let mut classes: Vec<ClassRow> = aggs
+        .into_iter()
+        .enumerate()
+        .filter_map(|(id, agg)| {
             let agg = agg?;
-            let name = a.class_names.name(g, class).to_owned();
-            let key = match loc {
-                Some((s, l, c)) => format!("{s},{l},{c},{name}"),
-                None => format!(",{name}"),
-            };
             Some(ClassRow {
-                name,
-                key,
+                name: keys.name(g, a, id as u32).to_owned(),
+                key: keys.text(g, a, id as u32),
                 count: agg.count,
                 distance: agg.distance,
                 shallow_size: agg.shallow,

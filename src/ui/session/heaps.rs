@@ -12,10 +12,11 @@ pub use load::HeapLoad;
 
 use crate::analysis::heap::{
     empty_heap_profile, heap_analysis_with, heap_profile, heap_profile_totals, statistics,
-    summarize, BitSet, HeapAnalysis, HeapProfileOptions, HeapSummaryOptions, RetainerIndex,
+    summarize, BitSet, ClassKeys, HeapAnalysis, HeapProfileOptions, HeapSummaryOptions,
+    RetainerIndex,
 };
 use crate::model::Profile;
-use crate::model::{HeapGraph, IdMap, NodeOrdinal};
+use crate::model::{HeapGraph, NodeOrdinal};
 
 use super::super::protocol::{
     HeapFilter, HeapInfo, HeapObjectRow, HeapObjects, HeapObjectsRequest, ProfileSummary, Response,
@@ -39,8 +40,6 @@ const MAX_NAME_CHARS: usize = 200;
 struct HeapEntry {
     graph: HeapGraph,
     analysis: HeapAnalysis,
-    /// Allocation site of located `object` nodes (part of the class key, as in `summarize`).
-    locations: IdMap<u32, (u32, u32, u32)>,
     /// Who points at whom, built on the first Retainers question.
     retainers: Option<RetainerIndex>,
     /// What `is_essential_edge` needs, built on the first Retainers tree question.
@@ -130,7 +129,6 @@ impl Heaps {
         timings.start("summary by constructor", now());
         post(progress("summarizing by constructor"));
         let summary = summarize(&graph, &analysis);
-        let locations = object_locations(&graph);
         let totals = heap_profile_totals(&graph, &analysis);
         let profile = ProfileSummary {
             totals: totals.to_vec(),
@@ -142,7 +140,6 @@ impl Heaps {
             HeapEntry {
                 graph,
                 analysis,
-                locations,
                 retainers: None,
                 essential: None,
                 filters: HashMap::new(),
@@ -212,19 +209,19 @@ impl HeapEntry {
     /// Ordinals of the class's counted objects (non-zero shallow size, as DevTools counts) that
     /// are in `keep` (all when `None`).
     fn class_members(&self, key: &str, keep: Option<&BitSet>) -> Vec<u32> {
-        let (loc, name) = parse_key(key);
         let g = &self.graph;
         let a = &self.analysis;
+        // The Summary's own keys, so a row lists exactly the objects it counted.
+        let keys = ClassKeys::of(g, a);
+        let Some(wanted) = keys.find(g, a, key) else {
+            return Vec::new();
+        };
         let mut list: Vec<u32> = (0..g.node_count() as u32)
             .filter(|&o| {
                 let i = o as usize;
-                a.shallow_sizes.get(i).is_some_and(|&s| s != 0)
+                keys.key_of.get(i) == Some(&wanted)
+                    && a.shallow_sizes.get(i).is_some_and(|&s| s != 0)
                     && keep.is_none_or(|k| k.get(i))
-                    && self.locations.get(&o).copied() == loc
-                    && a.class_names
-                        .class_of
-                        .get(i)
-                        .is_some_and(|&c| a.class_names.name(g, c) == name)
             })
             .collect();
         let retained = |o: u32| a.dominators.retained_size.get(o as usize).copied();
@@ -250,29 +247,6 @@ impl HeapEntry {
             retained_size: a.dominators.retained_size.get(i).copied().unwrap_or(0),
         }
     }
-}
-
-/// Splits a class key (`,<name>` or `<script>,<line>,<column>,<name>`) into site and name.
-fn parse_key(key: &str) -> (Option<(u32, u32, u32)>, &str) {
-    if let Some(name) = key.strip_prefix(',') {
-        return (None, name);
-    }
-    let mut parts = key.splitn(4, ',');
-    let mut num = || parts.next().and_then(|p| p.parse::<u32>().ok());
-    match (num(), num(), num()) {
-        (Some(s), Some(l), Some(c)) => (Some((s, l, c)), parts.next().unwrap_or("")),
-        _ => (None, key),
-    }
-}
-
-/// Allocation sites of `object` nodes, the last record winning, as `summarize` keys them.
-fn object_locations(g: &HeapGraph) -> IdMap<u32, (u32, u32, u32)> {
-    let object = g.node_type_index("object");
-    g.locations()
-        .iter()
-        .filter(|l| Some(g.node_type(l.node)) == object)
-        .map(|l| (l.node.0, (l.script_id, l.line, l.column)))
-        .collect()
 }
 
 /// Loads `bytes` as snapshot `id` synchronously for tests: the `HeapLoaded` info posted on
