@@ -6,6 +6,7 @@ mod call_tree;
 
 pub use call_tree::{CallTree, NO_PARENT};
 mod granularity;
+pub mod growth;
 mod merge;
 mod refine;
 mod stack_values;
