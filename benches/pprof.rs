@@ -6,7 +6,7 @@
 use std::path::PathBuf;
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
-use leakscope::analysis::{call_tree, top, TopOptions};
+use leakscope::analysis::{call_tree, top, ReportOptions};
 use leakscope::formats::decode;
 
 fn input() -> (String, Vec<u8>) {
@@ -29,7 +29,7 @@ fn pprof(c: &mut Criterion) {
     group.sample_size(20);
     group.bench_function("decode", |b| b.iter(|| decode(&bytes).unwrap()));
     let profile = decode(&bytes).unwrap().profile;
-    let options = TopOptions {
+    let options = ReportOptions {
         sample_index: profile.default_sample_type,
         ..Default::default()
     };

@@ -1,6 +1,6 @@
 //! What a frame is called in a report: pprof's graph node for a frame under `-functions`,
 //! `-files` or `-lines` (internal/graph `nodeInfo`, `NameComponents`). It names frames only;
-//! summing values per name is `top`'s and `call_tree`'s job.
+//! summing values per node is `Aggregate`'s job.
 
 use std::collections::HashMap;
 use std::fmt;
@@ -195,66 +195,95 @@ fn go_base(path: &str) -> &str {
     trimmed.rsplit('/').next().unwrap_or(trimmed)
 }
 
-/// The report node of every frame of a profile at one granularity.
+/// pprof's graph nodes at one granularity, shared by every profile added to them, so that a
+/// function of two profiles is one node (what diff and growth line up by).
 ///
 /// Nodes are pprof's: two frames share a node exactly when pprof would merge them, so two
 /// nodes may print the same name (a nameless function in two binaries called alike).
-/// Names are deduplicated separately, for views that merge by printed name.
 #[derive(Clone, Debug, Default)]
-pub struct FrameKeys {
-    /// Per `FrameId`: its node.
-    pub frame_node: Vec<u32>,
+pub struct ReportNodes {
+    granularity: Granularity,
+    lookup: HashMap<NodeInfo, u32>,
+    name_lookup: HashMap<String, u32>,
     /// Per node: its printed name, into `names`.
-    pub node_name: Vec<u32>,
+    node_name: Vec<u32>,
     /// Per node: pprof's final sort tie-break (`fmt.Sprint` of the node info).
-    pub node_tiebreak: Vec<String>,
+    node_tiebreak: Vec<String>,
     /// Distinct printed names.
-    pub names: Vec<String>,
+    names: Vec<String>,
 }
 
-impl FrameKeys {
-    /// Names every frame of `profile` at `granularity`.
-    pub fn new(profile: &Profile, granularity: Granularity) -> FrameKeys {
-        let mut keys = FrameKeys::default();
-        let mut nodes: HashMap<NodeInfo, u32> = HashMap::new();
-        let mut names: HashMap<String, u32> = HashMap::new();
-        for frame in &profile.frames {
-            let info = node_info(profile, frame, granularity);
-            let next = nodes.len() as u32;
-            let node = *nodes.entry(info.clone()).or_insert(next);
-            if node == next {
-                let printable = info.printable_name();
-                let next_name = names.len() as u32;
-                let name = *names.entry(printable.clone()).or_insert(next_name);
-                if name == next_name {
-                    keys.names.push(printable);
-                }
-                keys.node_name.push(name);
-                keys.node_tiebreak.push(info.go_sprint());
-            }
-            keys.frame_node.push(node);
+impl ReportNodes {
+    /// No nodes yet, at `granularity`.
+    pub fn new(granularity: Granularity) -> ReportNodes {
+        ReportNodes {
+            granularity,
+            ..Default::default()
         }
-        keys
+    }
+
+    /// The node of every frame of `profile` (indexed by `FrameId`), adding new nodes.
+    pub fn add_frames(&mut self, profile: &Profile) -> Vec<u32> {
+        profile
+            .frames
+            .iter()
+            .map(|frame| self.intern(node_info(profile, frame, self.granularity)))
+            .collect()
+    }
+
+    fn intern(&mut self, info: NodeInfo) -> u32 {
+        if let Some(&node) = self.lookup.get(&info) {
+            return node;
+        }
+        let node = self.node_name.len() as u32;
+        let printable = info.printable_name();
+        let next_name = self.names.len() as u32;
+        let name = *self
+            .name_lookup
+            .entry(printable.clone())
+            .or_insert(next_name);
+        if name == next_name {
+            self.names.push(printable);
+        }
+        self.node_name.push(name);
+        self.node_tiebreak.push(info.go_sprint());
+        self.lookup.insert(info, node);
+        node
+    }
+
+    /// The granularity the nodes are at.
+    pub fn granularity(&self) -> Granularity {
+        self.granularity
     }
 
     /// How many distinct nodes there are.
-    pub fn node_count(&self) -> usize {
+    pub fn len(&self) -> usize {
         self.node_name.len()
     }
 
-    /// The node of a frame.
-    pub fn node(&self, frame: FrameId) -> u32 {
-        self.frame_node[frame.index()]
-    }
-
-    /// The printed-name id of a frame.
-    pub fn name_id(&self, frame: FrameId) -> u32 {
-        self.node_name[self.frame_node[frame.index()] as usize]
+    /// True when there are no nodes.
+    pub fn is_empty(&self) -> bool {
+        self.node_name.is_empty()
     }
 
     /// The printed name of a node.
-    pub fn node_printable(&self, node: u32) -> &str {
+    pub fn printable(&self, node: u32) -> &str {
         &self.names[self.node_name[node as usize] as usize]
+    }
+
+    /// The printed-name id of a node (equal ids, equal names).
+    pub fn name_id(&self, node: u32) -> u32 {
+        self.node_name[node as usize]
+    }
+
+    /// The printed name behind a name id.
+    pub fn name(&self, name_id: u32) -> &str {
+        &self.names[name_id as usize]
+    }
+
+    /// pprof's last tie-break between two nodes (`fmt.Sprint` of the node info).
+    pub fn tiebreak(&self, node: u32) -> &str {
+        &self.node_tiebreak[node as usize]
     }
 }
 
@@ -323,20 +352,24 @@ mod tests {
     }
 
     #[test]
-    fn frame_keys_share_nodes_and_names() {
+    fn report_nodes_share_nodes_and_names_across_profiles() {
         let p = profile_with(&[
             ("main.a", "/a.go", 1, 0, ""),
             ("main.a", "/a.go", 2, 0, ""),
             ("", "", 0, 1, "/x/app"),
             ("", "", 0, 2, "/y/app"),
         ]);
-        let k = FrameKeys::new(&p, Granularity::Functions);
-        assert_eq!(k.frame_node, [0, 0, 1, 2]);
+        let mut k = ReportNodes::new(Granularity::Functions);
+        assert_eq!(k.add_frames(&p), [0, 0, 1, 2]);
         // Two binaries with one base name: two pprof nodes, one printed name.
-        assert_eq!(k.node_name, [0, 1, 1]);
-        assert_eq!(k.names, ["main.a", "[app]"]);
-        let lines = FrameKeys::new(&p, Granularity::Lines);
-        assert_eq!(lines.node_count(), 4);
+        assert_eq!((k.name_id(1), k.name_id(2)), (1, 1));
+        assert_eq!((k.printable(0), k.printable(2)), ("main.a", "[app]"));
+        // A second profile's equal frames map to the same nodes.
+        let q = profile_with(&[("", "", 0, 9, "/y/app"), ("main.b", "/b.go", 3, 0, "")]);
+        assert_eq!(k.add_frames(&q), [2, 3]);
+        let mut lines = ReportNodes::new(Granularity::Lines);
+        lines.add_frames(&p);
+        assert_eq!(lines.len(), 4);
     }
 
     #[test]

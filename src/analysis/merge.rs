@@ -174,7 +174,7 @@ mod tests {
     use expect_test::expect;
 
     use super::*;
-    use crate::analysis::{top, TopOptions};
+    use crate::analysis::{top, ReportOptions};
     use crate::model::SampleType;
 
     fn cpu(text: &str) -> Profile {
@@ -213,7 +213,7 @@ mod tests {
         .assert_eq(&m.to_text());
         let t = top(
             &m,
-            &TopOptions {
+            &ReportOptions {
                 sample_index: 1,
                 ..Default::default()
             },

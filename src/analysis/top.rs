@@ -1,20 +1,11 @@
 //! `top`: flat and cumulative value per report node, ranked as `go tool pprof -top` ranks
-//! them (internal/graph `newGraph`, `FlatNameOrder`), plus pprof's display trimming. It
-//! computes numbers only; `top_text` prints them.
+//! them (internal/graph `newGraph`, `FlatNameOrder`), plus pprof's display trimming and its
+//! `(inline)` marks. It reads the one `Aggregate`; `top_text` prints the numbers.
 
 use serde::{Deserialize, Serialize};
 
-use super::{FrameKeys, Granularity, StackChildren, StackValues};
-use crate::model::{IdMap, Profile, SampleType, StackId};
-
-/// What to rank: which sample type, at which granularity.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct TopOptions {
-    /// The value column (`Profile::sample_types` index).
-    pub sample_index: usize,
-    /// How frames are merged into rows.
-    pub granularity: Granularity,
-}
+use super::aggregate::{aggregate, Aggregate, Measure, NodeValues, ReportOptions, Step};
+use crate::model::{IdMap, Profile, SampleType};
 
 /// Whether a row's node was reached through inlined calls, pprof's `(inline)` suffix.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -63,16 +54,17 @@ pub struct TopRow {
 pub struct TopTable {
     /// What the values measure.
     pub sample_type: SampleType,
-    /// The 100% of percentages: the sum of absolute sample values (report.go `computeTotal`).
-    /// pprof takes it before `-focus`/`-ignore`/`-hide`; callers that refine may overwrite it
-    /// with the unrefined profile's total to print the same percentages.
+    /// The 100% of percentages: the sum of absolute sample values (report.go `computeTotal`;
+    /// for a diff, of the base's samples). pprof takes it before `-focus`/`-ignore`/`-hide`;
+    /// callers that refine may overwrite it with the unrefined profile's total to print the
+    /// same percentages.
     pub total: i64,
-    /// All nodes with a nonzero flat or cum value: |flat| descending, then name, then |cum|
-    /// descending (graph.go `FlatNameOrder`).
+    /// All nodes with a nonzero flat or cum value (for a diff, every node pprof's graph has):
+    /// |flat| descending, then name, then |cum| descending (graph.go `FlatNameOrder`).
     pub rows: Vec<TopRow>,
 }
 
-/// Per-edge state while walking the trie: whether every counted call was inlined, and how many
+/// Per-edge state while walking the tree: whether every counted call was inlined, and how many
 /// occurrences are on the current path (pprof counts a caller→callee edge once per sample).
 struct EdgeState {
     inline: bool,
@@ -80,120 +72,87 @@ struct EdgeState {
     weight: i64,
 }
 
-/// Flat, cum and inline mark per node, from one depth-first walk of the stack trie.
-struct Walk {
-    flat: Vec<i64>,
-    cum: Vec<i64>,
-    /// Per node: (has an inlined caller edge, has a non-inlined caller edge).
-    inlining: Vec<(bool, bool)>,
+/// True when tree node `t` holds a nonzero sample of `measure` below it. For one column of a
+/// single-profile aggregate every tree node does; for a diff, a nonzero sample of either side
+/// counts (pprof keeps base and new samples apart).
+fn active(agg: &Aggregate, measure: Measure, t: usize) -> bool {
+    match measure {
+        Measure::Column(c) => agg.columns() == 1 || agg.subtree_values(t)[c] != 0,
+        Measure::Delta { .. } => true,
+    }
 }
 
-/// Walks the trie once. A node's cum gets a row's subtree total only when the node is not
-/// already on the path above (pprof counts each node once per sample). Caller edges go from
-/// the nearest `kept` node above, as pprof's graph rebuilt from a kept node set has them
-/// (graph.go `newGraph` skips nodes that are not kept), and count once per sample too.
-///
-/// Only edges whose |weight| is at least `edge_cutoff` count for the inline marks: pprof's
-/// `TrimLowFrequencyEdges` removes the others before the text report reads them.
-fn walk(
-    profile: &Profile,
-    values: &StackValues,
-    keys: &FrameKeys,
+/// Per report node: (has an inlined caller edge, has a non-inlined caller edge), from one
+/// depth-first walk. Caller edges go from the nearest `kept` node above, as pprof's graph
+/// rebuilt from a kept node set has them (graph.go `newGraph` skips nodes that are not kept),
+/// and count once per sample. Only edges whose |weight| is at least `edge_cutoff` count:
+/// pprof's `TrimLowFrequencyEdges` removes the others before the text report reads them.
+fn inline_marks(
+    agg: &Aggregate,
+    measure: Measure,
     kept: Option<&[bool]>,
     edge_cutoff: i64,
-) -> Walk {
-    let children = StackChildren::new(profile);
-    let n = keys.node_count();
-    let mut w = Walk {
-        flat: vec![0; n],
-        cum: vec![0; n],
-        inlining: vec![(false, false); n],
-    };
-    let mut on_path = vec![0u32; n];
-    let mut edges: IdMap<(u32, u32), EdgeState> = IdMap::default();
+) -> Vec<(bool, bool)> {
+    let n = agg.nodes.len();
     let is_kept = |k: u32| kept.is_none_or(|set| set[k as usize]);
     // Only nodes reached through an inlined frame can be marked `(inline)`: a node whose
     // frames are never inlined has only non-inline edges, and that reads as no mark at all.
     // Tracking edges into just those nodes keeps the edge map small (at a million random
     // stacks, tracking every caller/callee pair cost gigabytes).
     let mut may_inline = vec![false; n];
-    for (f, frame) in profile.frames.iter().enumerate() {
-        if frame.inlined {
-            may_inline[keys.frame_node[f] as usize] = true;
+    for t in 0..agg.len() {
+        if agg.inlining(t).0 {
+            may_inline[agg.node(t) as usize] = true;
         }
     }
-    let tracked = |k: u32| may_inline[k as usize];
-    // Per row on the current path: the nearest kept node at or above it.
-    let mut last_kept = vec![u32::MAX; profile.stacks.len()];
-    let mut path: Vec<(usize, usize)> = Vec::new();
-    let info = |r: usize| {
-        let id = StackId::from_index(r);
-        let frame = profile.stacks.frame(id);
-        (
-            keys.node(frame),
-            profile.frame(frame).inlined,
-            profile.stacks.parent(id).map(|p| p.index()),
-        )
+    let tracked = |k: u32| may_inline[k as usize] && is_kept(k);
+    let mut edges: IdMap<(u32, u32), EdgeState> = IdMap::default();
+    // Per tree node on the current path: the nearest kept node at or above it.
+    let mut last_kept = vec![u32::MAX; agg.len()];
+    let above = |last_kept: &[u32], t: usize| match agg.parent(t) {
+        u32::MAX => u32::MAX,
+        p => last_kept[p as usize],
     };
-    for &root in &children.roots {
-        let root = root as usize;
-        if !values.active[root] {
-            continue;
-        }
-        path.push((root, usize::MAX));
-        while let Some(&mut (r, ref mut cursor)) = path.last_mut() {
-            let (k, inlined, parent) = info(r);
-            let above = parent.map_or(u32::MAX, |p| last_kept[p]);
-            if *cursor == usize::MAX {
-                // Entering r.
-                *cursor = 0;
-                if on_path[k as usize] == 0 {
-                    w.cum[k as usize] = w.cum[k as usize].wrapping_add(values.subtree[r]);
-                }
-                on_path[k as usize] += 1;
-                w.flat[k as usize] = w.flat[k as usize].wrapping_add(values.self_value[r]);
-                last_kept[r] = if is_kept(k) { k } else { above };
-                if tracked(k) && is_kept(k) && above != u32::MAX && above != k {
-                    let e = edges.entry((above, k)).or_insert(EdgeState {
-                        inline: true,
-                        on_path: 0,
-                        weight: 0,
-                    });
-                    if e.on_path == 0 {
-                        e.inline &= inlined;
-                        e.weight = e.weight.wrapping_add(values.subtree[r]);
-                    }
-                    e.on_path += 1;
-                }
+    agg.walk(
+        |t| active(agg, measure, t),
+        |t, step| {
+            let k = agg.node(t);
+            let up = above(&last_kept, t);
+            if step == Step::Enter {
+                last_kept[t] = if is_kept(k) { k } else { up };
             }
-            let kids = children.of(r);
-            if let Some(&c) = kids.get(*cursor) {
-                *cursor += 1;
-                if values.active[c as usize] {
-                    path.push((c as usize, usize::MAX));
-                }
-                continue;
+            if !tracked(k) || up == u32::MAX || up == k {
+                return;
             }
-            // Leaving r.
-            on_path[k as usize] -= 1;
-            if tracked(k) && is_kept(k) && above != u32::MAX && above != k {
-                if let Some(e) = edges.get_mut(&(above, k)) {
+            if step == Step::Leave {
+                if let Some(e) = edges.get_mut(&(up, k)) {
                     e.on_path -= 1;
                 }
+                return;
             }
-            path.pop();
-        }
-    }
+            let e = edges.entry((up, k)).or_insert(EdgeState {
+                inline: true,
+                on_path: 0,
+                weight: 0,
+            });
+            if e.on_path == 0 {
+                e.inline &= !agg.inlining(t).1;
+                e.weight = e.weight.wrapping_add(measure.of(agg.subtree_values(t)));
+            }
+            e.on_path += 1;
+        },
+    );
+    let mut marks = vec![(false, false); n];
     let heavy = |e: &&EdgeState| e.weight.unsigned_abs() >= edge_cutoff as u64;
     for (&(_, k), e) in edges.iter().filter(|(_, e)| heavy(e)) {
-        let slot = &mut w.inlining[k as usize];
+        let slot = &mut marks[k as usize];
         if e.inline {
             slot.0 = true;
         } else {
             slot.1 = true;
         }
     }
-    w
+    marks
 }
 
 fn mark((inline, not_inline): (bool, bool)) -> Inlining {
@@ -204,93 +163,87 @@ fn mark((inline, not_inline): (bool, bool)) -> Inlining {
     }
 }
 
-/// The table and, per row, its node in `keys`.
-fn table_and_nodes(
-    profile: &Profile,
-    options: &TopOptions,
-    values: &StackValues,
-    keys: &FrameKeys,
-) -> (TopTable, Vec<u32>) {
-    let sample_type = profile
-        .sample_types
-        .get(options.sample_index)
-        .cloned()
-        .unwrap_or_default();
-    let Walk {
-        flat,
-        cum,
-        inlining,
-    } = walk(profile, values, keys, None, 0);
-    let mut order: Vec<usize> = (0..keys.node_count())
-        .filter(|&k| flat[k] != 0 || cum[k] != 0)
-        .collect();
+/// The report nodes of `measure` in `go tool pprof -top` order: nodes with a nonzero flat or
+/// cum (for a diff, every node of pprof's graph, values netted or not), |flat| descending,
+/// then printed name, then |cum| descending, then pprof's last tie-break.
+pub fn ranked_nodes(agg: &Aggregate, values: &NodeValues, measure: Measure) -> Vec<u32> {
+    let flat = |k: u32| measure.of(values.flat(k));
+    let cum = |k: u32| measure.of(values.cum(k));
+    let shown = |k: u32| match measure {
+        Measure::Column(_) => flat(k) != 0 || cum(k) != 0,
+        Measure::Delta { .. } => values.present(k),
+    };
+    let mut order: Vec<u32> = (0..agg.nodes.len() as u32).filter(|&k| shown(k)).collect();
     order.sort_by(|&a, &b| {
-        flat[b]
+        flat(b)
             .unsigned_abs()
-            .cmp(&flat[a].unsigned_abs())
-            .then_with(|| {
-                keys.node_printable(a as u32)
-                    .cmp(keys.node_printable(b as u32))
-            })
-            .then_with(|| cum[b].unsigned_abs().cmp(&cum[a].unsigned_abs()))
-            .then_with(|| keys.node_tiebreak[a].cmp(&keys.node_tiebreak[b]))
+            .cmp(&flat(a).unsigned_abs())
+            .then_with(|| agg.nodes.printable(a).cmp(agg.nodes.printable(b)))
+            .then_with(|| cum(b).unsigned_abs().cmp(&cum(a).unsigned_abs()))
+            .then_with(|| agg.nodes.tiebreak(a).cmp(agg.nodes.tiebreak(b)))
     });
+    order
+}
+
+/// The table of `measure` and, per row, its report node.
+fn table_and_nodes(agg: &Aggregate, measure: Measure) -> (TopTable, Vec<u32>) {
+    let values = agg.node_values();
+    let order = ranked_nodes(agg, &values, measure);
+    let marks = inline_marks(agg, measure, None, 0);
     let rows = order
         .iter()
         .map(|&k| TopRow {
-            name: keys.node_printable(k as u32).to_owned(),
-            flat: flat[k],
-            cum: cum[k],
-            inline: mark(inlining[k]),
+            name: agg.nodes.printable(k).to_owned(),
+            flat: measure.of(values.flat(k)),
+            cum: measure.of(values.cum(k)),
+            inline: mark(marks[k as usize]),
         })
         .collect();
-    let nodes = order.into_iter().map(|k| k as u32).collect();
-    (
-        TopTable {
-            sample_type,
-            total: values.total,
-            rows,
-        },
-        nodes,
-    )
+    let table = TopTable {
+        sample_type: agg.sample_type.clone(),
+        total: agg.report_total(measure),
+        rows,
+    };
+    (table, order)
 }
 
 /// Flat and cum per report node of `profile`, as `go tool pprof -top` computes them, with
 /// inline marks as an untrimmed report (`-nodefraction=0`) shows them.
-pub fn top(profile: &Profile, options: &TopOptions) -> TopTable {
-    let values = StackValues::new(profile, options.sample_index);
-    let keys = FrameKeys::new(profile, options.granularity);
-    table_and_nodes(profile, options, &values, &keys).0
+pub fn top(profile: &Profile, options: &ReportOptions) -> TopTable {
+    top_table(&aggregate(&[profile], options), Measure::Column(0))
 }
 
-/// `top` with the inline marks of the rows that `pprof_visible_rows(node_fraction,
+/// The `top` table of one measure of an aggregate (one profile of a series, or a diff).
+pub fn top_table(agg: &Aggregate, measure: Measure) -> TopTable {
+    table_and_nodes(agg, measure).0
+}
+
+/// `top_table` with the inline marks of the rows that `pprof_visible_rows(node_fraction,
 /// node_count)` keeps recomputed as pprof's text report has them: on the graph rebuilt from
 /// the kept nodes only (a caller edge skips dropped nodes), after dropping edges whose
 /// |weight| is below `edge_fraction` of the graph's summed flat value (report.go
 /// `newTrimmedGraph`; pprof's defaults are 0.005, 0.001 and 0). Values and order are `top`'s.
 pub fn pprof_top(
-    profile: &Profile,
-    options: &TopOptions,
+    agg: &Aggregate,
+    measure: Measure,
     node_fraction: f64,
     edge_fraction: f64,
     node_count: usize,
 ) -> TopTable {
-    let values = StackValues::new(profile, options.sample_index);
-    let keys = FrameKeys::new(profile, options.granularity);
-    let (mut table, nodes) = table_and_nodes(profile, options, &values, &keys);
+    let (mut table, nodes) = table_and_nodes(agg, measure);
     let visible = pprof_visible_rows(&table, node_fraction, node_count);
     let graph_total: i64 = table.rows.iter().map(|r| r.flat).sum();
     let edge_cutoff = ((graph_total as f64 * edge_fraction) as i64).wrapping_abs();
     if visible.rows.len() == table.rows.len() && edge_cutoff == 0 {
         return table;
     }
-    let mut kept = vec![false; keys.node_count()];
+    let mut kept = vec![false; agg.nodes.len()];
     for &i in &visible.rows {
         kept[nodes[i] as usize] = true;
     }
-    let trimmed = walk(profile, &values, &keys, Some(&kept), edge_cutoff);
+    let trimmed = inline_marks(agg, measure, Some(&kept), edge_cutoff);
     for &i in &visible.rows {
-        table.rows[i].inline = mark(trimmed.inlining[nodes[i] as usize]);
+        table.rows[i].inline = mark(trimmed[nodes[i] as usize]);
     }
     table
 }
@@ -336,7 +289,7 @@ mod tests {
 
     fn table(text: &str) -> String {
         let p = Profile::from_folded(vec![SampleType::new("samples", "count")], text);
-        let t = top(&p, &TopOptions::default());
+        let t = top(&p, &ReportOptions::default());
         let mut out = format!("total {}\n", t.total);
         for r in &t.rows {
             out.push_str(&format!("{} {} {}\n", r.name, r.flat, r.cum));
@@ -372,7 +325,7 @@ mod tests {
         assert_eq!(table(""), "total 0\n");
         assert_eq!(table("main;a 0\n"), "total 0\n");
         let p = Profile::new(vec![]);
-        let t = top(&p, &TopOptions::default());
+        let t = top(&p, &ReportOptions::default());
         assert!(t.rows.is_empty());
         assert_eq!(t.sample_type, SampleType::default());
     }
@@ -394,7 +347,7 @@ mod tests {
             vec![SampleType::new("samples", "count")],
             "main;a 1000\nmain;b 4\nmain;c 5\n",
         );
-        let t = top(&p, &TopOptions::default());
+        let t = top(&p, &ReportOptions::default());
         // Cutoff: int(1009 * 0.005) = 5, kept when |cum| >= 5.
         let v = pprof_visible_rows(&t, 0.005, 0);
         let names: Vec<&str> = v.rows.iter().map(|&i| t.rows[i].name.as_str()).collect();
@@ -413,7 +366,7 @@ mod tests {
         );
         // Frame 1 (g) is inlined into main everywhere; h is inlined only under g.
         p.frames[1].inlined = true;
-        let t = top(&p, &TopOptions::default());
+        let t = top(&p, &ReportOptions::default());
         let marks: Vec<(&str, &str)> = t
             .rows
             .iter()
@@ -421,7 +374,7 @@ mod tests {
             .collect();
         assert_eq!(marks, [("h", ""), ("g", "(inline)"), ("main", "")]);
         p.frames[2].inlined = true;
-        let t = top(&p, &TopOptions::default());
+        let t = top(&p, &ReportOptions::default());
         assert_eq!(t.rows[0].inline, Inlining::Inline);
     }
 }

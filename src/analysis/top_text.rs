@@ -242,7 +242,7 @@ mod tests {
     use expect_test::expect;
 
     use super::*;
-    use crate::analysis::{top, TopOptions};
+    use crate::analysis::{top, ReportOptions};
     use crate::model::{Profile, SampleType};
 
     #[test]
@@ -288,7 +288,7 @@ mod tests {
             vec![SampleType::new("cpu", "nanoseconds")],
             "main;busy;mapiternext 1280000000\nmain;busy 150000000\nmain;busy;abs 110000000\nmain;busy;tiny 10000\n",
         );
-        let table = top(&p, &TopOptions::default());
+        let table = top(&p, &ReportOptions::default());
         let options = TopTextOptions {
             header: vec!["Type: cpu".to_owned()],
             duration_nanos: Some(2_000_000_000),

@@ -14,8 +14,8 @@ mod cli {
         HeapSummaryOptions, BASE_SYSTEM_DISTANCE,
     };
     use leakscope::analysis::{
-        merge, pprof_time, pprof_top, refine, report_total, top, top_text, Granularity,
-        RefineOptions, TopOptions, TopTextOptions,
+        aggregate, merge, pprof_time, pprof_top, refine, report_total, top_table, top_text,
+        Granularity, Measure, RefineOptions, ReportOptions, TopTextOptions,
     };
     use leakscope::formats::heapsnapshot::decode_heap_snapshot;
     use leakscope::formats::{decode, is_heap_snapshot};
@@ -325,12 +325,13 @@ mod cli {
             hide: args.hide.clone(),
         };
         let refined = refine(profile, &options).map_err(|e| Failure(e.message))?;
-        let top_options = TopOptions {
+        let top_options = ReportOptions {
             sample_index: index,
             granularity: args.granularity,
         };
+        let agg = aggregate(&[&refined], &top_options);
         if args.json {
-            let mut table = top(&refined, &top_options);
+            let mut table = top_table(&agg, Measure::Column(0));
             table.total = total;
             if args.nodecount > 0 {
                 table.rows.truncate(args.nodecount);
@@ -342,8 +343,8 @@ mod cli {
         // Inline marks as pprof's trimmed graph has them (the trimming cutoff comes from the
         // refined graph's own sum, as in report.go newTrimmedGraph).
         let mut table = pprof_top(
-            &refined,
-            &top_options,
+            &agg,
+            Measure::Column(0),
             args.nodefraction,
             args.edgefraction,
             args.nodecount,

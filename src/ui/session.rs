@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 
-use crate::analysis::{self, RefineOptions, TopOptions};
+use crate::analysis::{self, Measure, RefineOptions, ReportOptions};
 use crate::formats;
 use crate::model::Profile;
 
@@ -170,20 +170,23 @@ impl Session {
             });
             return;
         }
-        let opts = TopOptions {
+        let opts = ReportOptions {
             sample_index: req.sample_index,
             granularity: req.granularity,
         };
-        let mut top = analysis::top(profile, &opts);
+        // One aggregation for the table, the stacks and the tree.
+        let agg = analysis::aggregate(&[profile], &opts);
+        let one = Measure::Column(0);
+        let mut top = analysis::top_table(&agg, one);
         if let Some(total) = original_total {
             top.total = total;
         }
-        let stacks = analysis::top_stacks(profile, &opts, req.stack_limit);
+        let stacks = analysis::top_stacks(&agg, one, req.stack_limit);
         post(Response::Top {
             seq,
             view: TopView { top, stacks },
         });
-        let tree = analysis::call_tree_pruned(profile, &opts, TREE_MIN_FRACTION);
+        let tree = analysis::call_tree_of(&agg, one, TREE_MIN_FRACTION);
         post(Response::Tree { seq, tree });
     }
 
