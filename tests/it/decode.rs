@@ -382,11 +382,32 @@ fn go_fixtures_match_goldens() {
     }
 }
 
-/// The three goroutine profiles taken at one step (proto, debug=1, debug=2) count about the
-/// same goroutines (they are taken moments apart), and debug=2 carries wait states.
+/// The goroutine series t0..t3: the leaky service parks 60 more goroutines per round (one per
+/// order), the healthy one (every leak fixed, same load) keeps the same count throughout.
+#[test]
+fn goroutine_series_grow_by_one_round_of_orders_or_stay_flat() {
+    let totals = |prefix: &str| -> Option<Vec<i64>> {
+        (0..=3)
+            .map(|t| fixture_decoded(&format!("{prefix}-{t}.pb.gz")).map(|d| d.profile.total(0)))
+            .collect()
+    };
+    if let Some(leaky) = totals("gin-goroutine") {
+        let steps: Vec<i64> = leaky.windows(2).map(|w| w[1] - w[0]).collect();
+        assert_eq!(steps, [60, 60, 60], "leaky goroutines at t0..t3: {leaky:?}");
+    }
+    if let Some(healthy) = totals("gin-healthy-goroutine") {
+        assert!(
+            healthy.iter().all(|&n| n == healthy[0]),
+            "healthy goroutines at t0..t3: {healthy:?}"
+        );
+    }
+}
+
+/// The three goroutine profiles taken at one step t0..t3 (proto, debug=1, debug=2) count about
+/// the same goroutines (they are taken moments apart), and debug=2 carries wait states.
 #[test]
 fn goroutine_dumps_agree_with_the_proto_profile() {
-    for step in 1..=3 {
+    for step in 0..=3 {
         let (Some(proto), Some(d1), Some(d2)) = (
             fixture_decoded(&format!("gin-goroutine-{step}.pb.gz")),
             fixture_decoded(&format!("gin-goroutine-{step}.debug1.txt")),
