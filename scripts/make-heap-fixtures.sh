@@ -4,12 +4,18 @@
 #      tests/fixtures/heapsnapshot/node-leak-{1,2,3}.heapsnapshot after 3 equal rounds, plus a
 #      gzipped copy node-leak-3.heapsnapshot.gz (gzip -9 -n, reproducible bytes);
 #   2. fixtures/detached-dom/ (a page with detached DOM trees) in headless Chromium through the
-#      DevTools protocol: tests/fixtures/heapsnapshot/detached-dom.heapsnapshot;
+#      DevTools protocol: tests/fixtures/heapsnapshot/detached-dom-{1,2,3}.heapsnapshot, one
+#      after each of 3 equal rounds of the page's leaking actions, all in the same page (same
+#      V8 isolate, so node ids agree across the three);
 #   3. Chrome DevTools' own heap snapshot worker (tests/devtools/, built at run time, never
-#      committed) on each file: tests/fixtures/heapsnapshot/<name>.devtools.json.
+#      committed) on each file: tests/fixtures/heapsnapshot/<name>.devtools.json, plus DevTools'
+#      named filters on node-leak-3 and detached-dom-3 (<name>.filters.devtools.json);
+#   4. the same oracle on the third-party corpus, when ../shared/corpus is present.
 # Snapshots are stored gzipped (<name>.heapsnapshot.gz); node-leak-3 also plain.
 #
-# Usage (from anywhere): bash scripts/make-heap-fixtures.sh
+# Usage (from anywhere): bash scripts/make-heap-fixtures.sh [node-leak] [detached-dom] [corpus]
+#   With no argument, all three parts; otherwise only the named ones (each part rewrites only
+#   its own files, oracle outputs included).
 # Needs: node (20 tested), npm (registry access for tests/devtools/build.sh), /usr/bin/chromium
 #   (or CHROMIUM=/path). Re-runnable: replaces its own outputs and touches nothing else.
 set -euo pipefail
@@ -23,6 +29,16 @@ CHROMIUM="${CHROMIUM:-/usr/bin/chromium}"
 command -v node >/dev/null || { echo "make-heap-fixtures: 'node' not found" >&2; exit 1; }
 [[ -x "$CHROMIUM" ]] || { echo "make-heap-fixtures: no Chromium at $CHROMIUM (apt-get install chromium)" >&2; exit 1; }
 
+PARTS=("$@")
+[[ ${#PARTS[@]} -gt 0 ]] || PARTS=(node-leak detached-dom corpus)
+for p in "${PARTS[@]}"; do
+  case "$p" in
+    node-leak | detached-dom | corpus) ;;
+    *) echo "make-heap-fixtures: unknown part '$p' (want node-leak, detached-dom, corpus)" >&2; exit 2 ;;
+  esac
+done
+want() { [[ " ${PARTS[*]} " == *" $1 "* ]]; }
+
 TMP="$(mktemp -d "${TMPDIR:-/tmp}/heap-fixtures.XXXXXX")"
 trap 'rm -rf "$TMP"' EXIT
 mkdir -p "$OUT"
@@ -30,11 +46,18 @@ mkdir -p "$OUT"
 echo "== building the DevTools oracle (tests/devtools)"
 bash tests/devtools/build.sh
 
-echo "== leaky Node service: 3 rounds of load, a snapshot after each"
-node fixtures/leaky-node/drive.mjs --out "$TMP" --prefix node-leak --rounds 3
+if want node-leak; then
+  echo "== leaky Node service: 3 rounds of load, a snapshot after each"
+  rm -f "$OUT"/node-leak-*
+  node fixtures/leaky-node/drive.mjs --out "$TMP" --prefix node-leak --rounds 3
+fi
 
-echo "== detached DOM page in headless Chromium"
-node fixtures/detached-dom/capture.mjs --out "$TMP/detached-dom.heapsnapshot" --chromium "$CHROMIUM"
+if want detached-dom; then
+  echo "== detached DOM page in headless Chromium: 3 rounds, a snapshot after each"
+  # detached-dom.* were the single snapshot this series replaced.
+  rm -f "$OUT"/detached-dom.* "$OUT"/detached-dom-*
+  node fixtures/detached-dom/capture.mjs --out "$TMP" --prefix detached-dom --rounds 3 --chromium "$CHROMIUM"
+fi
 
 # Install into tests/fixtures/heapsnapshot. To keep the repo light every snapshot is stored
 # gzipped, except node-leak-3, which is kept plain as well so both input paths are exercised.
@@ -52,6 +75,8 @@ echo "== DevTools oracle outputs"
 for f in "$OUT"/*.heapsnapshot "$OUT"/*.heapsnapshot.gz; do
   [[ -e "$f" ]] || continue
   base="$(basename "$f")"
+  # Only the parts made by this run.
+  want "${base%%-[0-9]*}" || continue
   base="${base%.gz}"
   base="${base%.heapsnapshot}"
   json="$OUT/$base.devtools.json"
@@ -70,7 +95,8 @@ for f in "$OUT"/*.heapsnapshot "$OUT"/*.heapsnapshot.gz; do
 done
 
 # DevTools' own named filters, for the filter tests (tests/it/heap_views.rs).
-for base in node-leak-3 detached-dom; do
+for base in node-leak-3 detached-dom-3; do
+  want "${base%-3}" || continue
   node tests/devtools/summary.mjs "$OUT/$base.heapsnapshot.gz" \
     --filter objectsRetainedByDetachedDomNodes --filter objectsRetainedByEventHandlers \
     --filter duplicatedStrings > "$OUT/$base.filters.devtools.json"
@@ -80,7 +106,9 @@ done
 # DevTools' answers for the third-party corpus (derived data only; the corpus files themselves
 # are never copied). Rust tests compare against these when the corpus is present.
 CORPUS="${CORPUS_DIR:-$PWD/../shared/corpus}/heapsnapshot"
-if [[ -d "$CORPUS" ]]; then
+if ! want corpus; then
+  :
+elif [[ -d "$CORPUS" ]]; then
   mkdir -p "$OUT/corpus"
   for f in "$CORPUS"/*.heapsnapshot; do
     base="$(basename "$f" .heapsnapshot)"

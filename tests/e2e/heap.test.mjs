@@ -46,7 +46,7 @@ const pick = (c) => ({ name: c.name, count: c.count, shallow_size: c.shallow_siz
 
 test('dropped heap snapshots show the Summary exactly as DevTools computes it', async () => {
   const { page, errors } = await openPage(env);
-  const files = ['node-leak-3.heapsnapshot.gz', 'node-leak-3.heapsnapshot', 'detached-dom.heapsnapshot.gz'];
+  const files = ['node-leak-3.heapsnapshot.gz', 'node-leak-3.heapsnapshot', 'detached-dom-3.heapsnapshot.gz'];
   await dropFiles(page, files.map(heapFixture));
   for (const name of files) {
     await selectProfile(page, name);
@@ -73,12 +73,12 @@ test('dropped heap snapshots show the Summary exactly as DevTools computes it', 
 
 test('the Summary sorts, filters by name and expands a class to its objects', async () => {
   const { page, errors } = await openPage(env);
-  await dropFiles(page, [heapFixture('detached-dom.heapsnapshot.gz')]);
-  await selectProfile(page, 'detached-dom.heapsnapshot.gz');
+  await dropFiles(page, [heapFixture('detached-dom-3.heapsnapshot.gz')]);
+  await selectProfile(page, 'detached-dom-3.heapsnapshot.gz');
   const table = page.locator('[data-testid=heap-summary]');
   await table.waitFor();
   // At most 300 rows at once, with "show more".
-  const all = oracleClasses('detached-dom');
+  const all = oracleClasses('detached-dom-3');
   assert.ok(all.length > 300);
   assert.equal(await page.locator('[data-testid=heap-class]').count(), 300);
   await page.locator('[data-testid=heap-show-more]').click();
@@ -277,8 +277,8 @@ test('a class of many objects scrolls as a virtual list and objects show a lazy 
 
 test('an object held by many edges lists the first 100 retainers and counts the rest', async () => {
   const { page, errors } = await openPage(env);
-  await dropFiles(page, [heapFixture('detached-dom.heapsnapshot.gz')]);
-  await selectProfile(page, 'detached-dom.heapsnapshot.gz');
+  await dropFiles(page, [heapFixture('detached-dom-3.heapsnapshot.gz')]);
+  await selectProfile(page, 'detached-dom-3.heapsnapshot.gz');
   await page.locator('[data-testid=heap-summary]').waitFor();
   // The page's Window is referenced from all over the heap.
   const win = (await pageClasses(page)).find((c) => /^Window \/ /.test(c.name));
@@ -423,10 +423,10 @@ function byName(rows) {
 
 test('the Summary filters give DevTools\' answers, and an object shows its dominator chain', async () => {
   const { page, errors } = await openPage(env);
-  await dropFiles(page, [heapFixture('detached-dom.heapsnapshot.gz')]);
-  await selectProfile(page, 'detached-dom.heapsnapshot.gz');
+  await dropFiles(page, [heapFixture('detached-dom-3.heapsnapshot.gz')]);
+  await selectProfile(page, 'detached-dom-3.heapsnapshot.gz');
   await page.locator('[data-testid=heap-summary]').waitFor();
-  const oracle = JSON.parse(fs.readFileSync(path.join(HEAP, 'detached-dom.filters.devtools.json'), 'utf8')).filters;
+  const oracle = JSON.parse(fs.readFileSync(path.join(HEAP, 'detached-dom-3.filters.devtools.json'), 'utf8')).filters;
   const select = page.locator('[data-testid=heap-filter]');
 
   // The two filters that cut the graph: per class, DevTools' count and shallow size.

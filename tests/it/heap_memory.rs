@@ -71,7 +71,7 @@ fn decoding_and_analysis_stay_within_the_estimate_the_page_refuses_by() {
     let mut files: Vec<_> = [
         "heapsnapshot/node-leak-3.heapsnapshot",
         "heapsnapshot/node-leak-1.heapsnapshot.gz",
-        "heapsnapshot/detached-dom.heapsnapshot.gz",
+        "heapsnapshot/detached-dom-3.heapsnapshot.gz",
     ]
     .iter()
     .map(|f| fixture(f))

@@ -115,7 +115,7 @@ fn oracle_by_class(v: &serde_json::Value) -> BTreeMap<String, (u64, u64)> {
 
 #[test]
 fn named_filters_and_duplicated_strings_equal_devtools() {
-    for stem in ["detached-dom", "node-leak-3"] {
+    for stem in ["detached-dom-3", "node-leak-3"] {
         let oracle = fixture(&format!("heapsnapshot/{stem}.filters.devtools.json"));
         let json: serde_json::Value =
             serde_json::from_slice(&std::fs::read(&oracle).unwrap()).unwrap();
@@ -168,7 +168,7 @@ fn named_filters_and_duplicated_strings_equal_devtools() {
 /// whole Summary at most.
 #[test]
 fn filtered_summaries_equal_devtools_per_class() {
-    for stem in ["detached-dom", "node-leak-3"] {
+    for stem in ["detached-dom-3", "node-leak-3"] {
         let oracle = fixture(&format!("heapsnapshot/{stem}.filters.devtools.json"));
         let json: serde_json::Value =
             serde_json::from_slice(&std::fs::read(&oracle).unwrap()).unwrap();
@@ -212,17 +212,18 @@ fn filtered_summaries_equal_devtools_per_class() {
 
 #[test]
 fn detached_trees_are_found_with_paths_back_to_the_window() {
-    let (g, a) = load(&fixture_snapshot("detached-dom"));
+    let (g, a) = load(&fixture_snapshot("detached-dom-3"));
     let dom = retained_by_detached_dom(&g, &a);
     let mut classes: HashMap<String, u64> = HashMap::new();
     for (name, (count, _)) in by_class(&g, &a, &dom) {
         classes.insert(name, count);
     }
-    // The page's leaks (tests/fixtures/README.md): 11 <ul> of 40 <li>, 6 tables, 20 cards.
-    assert_eq!(classes.get("Detached <ul>"), Some(&11));
-    assert_eq!(classes.get("Detached <li>"), Some(&440));
+    // The page's leaks after 3 rounds (tests/fixtures/README.md): 12 <ul> of 40 <li>, 6
+    // tables, 21 cards of 3 <div>.
+    assert_eq!(classes.get("Detached <ul>"), Some(&12));
+    assert_eq!(classes.get("Detached <li>"), Some(&480));
     assert_eq!(classes.get("Detached <table>"), Some(&6));
-    assert_eq!(classes.get("Detached <div>"), Some(&60));
+    assert_eq!(classes.get("Detached <div>"), Some(&63));
     // A detached <ul> is held by OrdersView.history: its shortest path ends at the root, every
     // step one closer, and its dominator chain ends at the root too.
     let ul = (0..g.node_count())
@@ -263,9 +264,52 @@ fn detached_trees_are_found_with_paths_back_to_the_window() {
     );
 }
 
+/// detached-dom-{1,2,3} are one page snapshotted after each of 3 equal rounds of its leaks:
+/// every detached class grows by the same count per round, and (same V8 isolate) the detached
+/// lists of a round keep their node ids in the later snapshots.
+#[test]
+fn detached_dom_series_grows_by_the_same_amount_per_round() {
+    let per_round = [
+        ("Detached <ul>", 4),
+        ("Detached <li>", 160),
+        ("Detached <table>", 2),
+        ("Detached <div>", 21),
+        ("Detached <section>", 1),
+    ];
+    let mut ul_ids: Vec<Vec<u64>> = Vec::new();
+    for round in 1..=3u64 {
+        let (g, a) = load(&fixture_snapshot(&format!("detached-dom-{round}")));
+        let dom = retained_by_detached_dom(&g, &a);
+        let counts = by_class(&g, &a, &dom);
+        for (class, n) in per_round {
+            assert_eq!(
+                counts.get(class).map(|c| c.0),
+                Some(n * round),
+                "detached-dom-{round}: {class}"
+            );
+        }
+        let mut ids: Vec<u64> = (0..g.node_count())
+            .map(|o| NodeOrdinal(o as u32))
+            .filter(|&n| {
+                dom.get(n.index())
+                    && a.class_names.name(&g, a.class_names.class_of[n.index()]) == "Detached <ul>"
+            })
+            .map(|n| g.node_id(n) as u64)
+            .collect();
+        ids.sort_unstable();
+        ul_ids.push(ids);
+    }
+    for w in ul_ids.windows(2) {
+        assert!(
+            w[0].iter().all(|id| w[1].binary_search(id).is_ok()),
+            "detached <ul> ids carry over: {ul_ids:?}"
+        );
+    }
+}
+
 #[test]
 fn heap_profile_totals_and_root_level_cum_are_retained_sizes() {
-    for stem in ["node-leak-3", "detached-dom"] {
+    for stem in ["node-leak-3", "detached-dom-3"] {
         let (g, a) = load(&fixture_snapshot(stem));
         let p = heap_profile(&g, &a, &HeapProfileOptions::default());
         let summary = leakscope::analysis::heap::summarize(&g, &a);
