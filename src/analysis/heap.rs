@@ -7,6 +7,7 @@ mod bit_set;
 mod class_keys;
 mod class_names;
 mod closure_contexts;
+mod comparison;
 mod distances;
 mod dom_state;
 mod dominators;
@@ -18,15 +19,21 @@ mod heap_summary;
 mod page_owned;
 mod retainer_edges;
 mod retainers;
+mod series_keys;
 mod shallow_sizes;
+mod snapshot_ids;
 mod statistics;
 mod type_ids;
 mod weak_map;
 
 pub use bit_set::BitSet;
 pub use class_keys::ClassKeys;
-pub use class_names::{class_names, ClassNameOptions, ClassNames};
+pub use class_names::{class_names, ClassNameOptions, ClassNames, InterfaceDefinition};
 pub use closure_contexts::{closures_with_context_sizes, ClosureContext};
+pub use comparison::{
+    comparison, comparison_deleted_objects, comparison_new_objects, comparison_with, Comparison,
+    ComparisonOptions, ComparisonRow,
+};
 pub use distances::{distances, BASE_SYSTEM_DISTANCE, NO_DISTANCE};
 pub use dom_state::{dom_states, DOM_ATTACHED, DOM_DETACHED, DOM_UNKNOWN};
 pub use dominators::{dominator_tree, DominatorTree};
@@ -51,4 +58,7 @@ pub use retainers::{
     RetainerStep,
 };
 pub use shallow_sizes::shallow_sizes;
+pub use snapshot_ids::{
+    process_match, ProcessMatch, SnapshotIds, PROCESS_MATCH_SAMPLE, SAME_PROCESS_MIN_AGREEMENT,
+};
 pub use statistics::{statistics, HeapStatistics, NativeStatistics, V8HeapStatistics};

@@ -10,12 +10,19 @@
 // aggregatesWithFilter(new NodeFilter()) -> {count, distance, self, maxRet, name} per class key.
 //
 // Usage: node tests/devtools/summary.mjs FILE [--json] [--top N] [--chunk BYTES] [--filter NAME]...
+//        node tests/devtools/summary.mjs FILE --compare BASE_FILE
 //   --json   print the full JSON document (all classes); default prints a short table.
 //   --filter NAME  (repeatable) instead of the Summary, print one JSON document with, per named
 //            DevTools filter (createNamedFilter: objectsRetainedByDetachedDomNodes,
 //            objectsRetainedByEventHandlers, duplicatedStrings, ...), the Summary rows under that
 //            filter aggregated by class name ({count, shallow_size}), and for duplicatedStrings
 //            also getDuplicateStrings() groups ({value, count, total_self_size}).
+//   --compare BASE_FILE  instead of the Summary, print the Comparison view of FILE against
+//            BASE_FILE as one JSON document, computed as the Memory panel does it: the base is
+//            aggregated with FILE's interface definitions (base.aggregatesForDiff(
+//            snapshot.interfaceDefinitions())), then snapshot.calculateSnapshotDiff(...) gives
+//            per class key {name, addedCount, removedCount, countDelta, addedSize,
+//            removedSize, sizeDelta}. Rows sorted by Alloc. Size (addedSize) desc, then key.
 // Exit status 1 with "DevTools error: ..." on stderr when DevTools rejects the file.
 
 import fs from 'node:fs';
@@ -30,7 +37,8 @@ function usage(msg) {
   if (msg) {
     process.stderr.write(msg + '\n');
   }
-  process.stderr.write('usage: node tests/devtools/summary.mjs FILE [--json] [--top N] [--chunk BYTES] [--filter NAME]...\n');
+  process.stderr.write('usage: node tests/devtools/summary.mjs FILE [--json] [--top N] [--chunk BYTES] [--filter NAME]...\n' +
+                       '       node tests/devtools/summary.mjs FILE --compare BASE_FILE\n');
   process.exit(2);
 }
 
@@ -43,6 +51,7 @@ let json = false;
 let top = 20;
 let chunkSize = 1 << 20;
 const filters = [];
+let compareBase = null;
 for (let i = 0; i < args.length; i++) {
   const a = args[i];
   if (a === '--json') {
@@ -51,6 +60,8 @@ for (let i = 0; i < args.length; i++) {
     top = Number(args[++i]);
   } else if (a === '--filter') {
     filters.push(args[++i]);
+  } else if (a === '--compare') {
+    compareBase = args[++i];
   } else if (a === '--chunk') {
     chunkSize = Number(args[++i]);
   } else if (a.startsWith('-')) {
@@ -66,6 +77,9 @@ if (!file) {
 }
 if (!fs.existsSync(file)) {
   usage(`no such file: ${file}`);
+}
+if (compareBase !== null && !fs.existsSync(compareBase)) {
+  usage(`no such file: ${compareBase}`);
 }
 if (!fs.existsSync(bundle)) {
   usage(`missing ${bundle}: run "bash tests/devtools/build.sh" first`);
@@ -127,7 +141,11 @@ async function load(filePath) {
 
 const started = process.hrtime.bigint();
 let snapshot;
+let baseSnapshot = null;
 try {
+  if (compareBase !== null) {
+    baseSnapshot = await load(compareBase);
+  }
   snapshot = await load(file);
 } catch (e) {
   console.warn = originalWarn;
@@ -144,6 +162,42 @@ try {
 }
 const elapsedMs = Number(process.hrtime.bigint() - started) / 1e6;
 console.warn = originalWarn;
+
+const devtoolsVersion =
+    JSON.parse(fs.readFileSync(path.join(here, 'node_modules', 'chrome-devtools-frontend', 'package.json'), 'utf8'))
+        .version;
+
+if (baseSnapshot !== null) {
+  // HeapSnapshotDiffDataGrid.setBaseDataSource: the base takes this snapshot's interfaces.
+  const aggregatesForDiff = baseSnapshot.aggregatesForDiff(snapshot.interfaceDefinitions());
+  const diff = snapshot.calculateSnapshotDiff('base', aggregatesForDiff);
+  const rows = Object.entries(diff).map(([key, d]) => ({
+    name: d.name,
+    key,
+    new_count: d.addedCount,
+    deleted_count: d.removedCount,
+    count_delta: d.countDelta,
+    alloc_size: d.addedSize,
+    freed_size: d.removedSize,
+    size_delta: d.sizeDelta,
+  }));
+  rows.sort((a, b) => b.alloc_size - a.alloc_size || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  const sum = field => rows.reduce((s, r) => s + r[field], 0);
+  const out = {
+    file: path.basename(file),
+    base: path.basename(compareBase),
+    oracle: `chrome-devtools-frontend ${devtoolsVersion} (heap_snapshot_worker, Comparison view: ` +
+        'aggregatesForDiff + calculateSnapshotDiff)',
+    row_count: rows.length,
+    new_count: sum('new_count'),
+    deleted_count: sum('deleted_count'),
+    alloc_size: sum('alloc_size'),
+    freed_size: sum('freed_size'),
+    rows,
+  };
+  process.stdout.write(JSON.stringify(out, null, 1) + '\n');
+  process.exit(0);
+}
 
 if (filters.length) {
   const result = {file: path.basename(file), filters: {}};
@@ -182,9 +236,6 @@ const classes = Object.entries(aggregates).map(([key, a]) => ({
 classes.sort((a, b) => b.retained_size - a.retained_size || b.shallow_size - a.shallow_size ||
                  (a.name < b.name ? -1 : a.name > b.name ? 1 : 0) || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
 
-const devtoolsVersion =
-    JSON.parse(fs.readFileSync(path.join(here, 'node_modules', 'chrome-devtools-frontend', 'package.json'), 'utf8'))
-        .version;
 const nativeContexts = snapshot.getNativeContextSizes();
 const out = {
   file: path.basename(file),

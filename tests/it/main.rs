@@ -5,6 +5,7 @@ mod cli;
 mod decode;
 mod decode_robustness;
 mod heap;
+mod heap_comparison;
 mod heap_memory;
 mod heap_views;
 mod pprof_parity;

@@ -3,6 +3,7 @@
 //! same-named constructors from different scripts are separate rows. The Summary and the
 //! object list of one row both go through it.
 
+use super::class_names::ClassNames;
 use super::heap_summary::HeapAnalysis;
 use super::type_ids::TypeIds;
 use crate::model::{HeapGraph, IdMap};
@@ -21,12 +22,17 @@ impl ClassKeys {
     /// The keys of every node: one per class for the many nodes without an allocation site (a
     /// table lookup), hashed only for the located `object` nodes.
     pub fn of(g: &HeapGraph, a: &HeapAnalysis) -> Self {
+        Self::of_names(g, &a.class_names)
+    }
+
+    /// `of` with other class names than the analysis' own (another snapshot's interfaces).
+    pub fn of_names(g: &HeapGraph, names: &ClassNames) -> Self {
         let n = g.node_count();
         let t = TypeIds::of(g);
         let mut keys: Vec<ClassKey> = Vec::new();
         let mut by_class: Vec<u32> = Vec::new();
         let mut key_of: Vec<u32> = Vec::with_capacity(n);
-        for &class in &a.class_names.class_of[..n.min(a.class_names.class_of.len())] {
+        for &class in &names.class_of[..n.min(names.class_of.len())] {
             let c = class as usize;
             if c >= by_class.len() {
                 by_class.resize(c + 1, u32::MAX);
@@ -45,10 +51,7 @@ impl ClassKeys {
             if o >= key_of.len() || g.node_type(l.node) as u16 != t.object {
                 continue;
             }
-            let key = (
-                a.class_names.class_of[o],
-                Some((l.script_id, l.line, l.column)),
-            );
+            let key = (names.class_of[o], Some((l.script_id, l.line, l.column)));
             key_of[o] = *located.entry(key).or_insert_with(|| {
                 keys.push(key);
                 keys.len() as u32 - 1
@@ -69,13 +72,23 @@ impl ClassKeys {
 
     /// The class name of key `id`.
     pub fn name<'a>(&self, g: &'a HeapGraph, a: &'a HeapAnalysis, id: u32) -> &'a str {
+        self.name_in(g, &a.class_names, id)
+    }
+
+    /// The class name of key `id`, for keys built by `of_names(g, names)`.
+    pub fn name_in<'a>(&self, g: &'a HeapGraph, names: &'a ClassNames, id: u32) -> &'a str {
         let class = self.keys.get(id as usize).map_or(0, |k| k.0);
-        a.class_names.name(g, class)
+        names.name(g, class)
     }
 
     /// DevTools' text of key `id`: `,<name>`, or `<scriptId>,<line>,<column>,<name>`.
     pub fn text(&self, g: &HeapGraph, a: &HeapAnalysis, id: u32) -> String {
-        let name = self.name(g, a, id);
+        self.text_in(g, &a.class_names, id)
+    }
+
+    /// The text of key `id`, for keys built by `of_names(g, names)`.
+    pub fn text_in(&self, g: &HeapGraph, names: &ClassNames, id: u32) -> String {
+        let name = self.name_in(g, names, id);
         match self.keys.get(id as usize).and_then(|k| k.1) {
             Some((s, l, c)) => format!("{s},{l},{c},{name}"),
             None => format!(",{name}"),

@@ -6,6 +6,8 @@
 
 mod interfaces;
 
+pub use interfaces::InterfaceDefinition;
+
 use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
@@ -24,6 +26,10 @@ pub struct ClassNames {
     pub added: Vec<String>,
     /// `strings().len()` of the graph the ids refer to.
     pub base: u32,
+    /// The interfaces inferred from this graph's plain objects and applied to them (empty when
+    /// `infer_interfaces` was off).
+    #[serde(default)]
+    pub interfaces: Vec<InterfaceDefinition>,
 }
 
 impl ClassNames {
@@ -37,6 +43,16 @@ impl ClassNames {
                 .map(String::as_str)
                 .unwrap_or("")
         }
+    }
+
+    /// These names with `g`'s plain objects renamed after `definitions` (another snapshot's
+    /// interfaces) instead of their own, as DevTools' `aggregatesForDiff` names the base
+    /// snapshot so that its rows line up with the compared one's.
+    pub fn with_interfaces(&self, g: &HeapGraph, definitions: &[InterfaceDefinition]) -> Self {
+        let mut names = self.clone();
+        interfaces::apply(g, &TypeIds::of(g), &mut names, definitions);
+        names.interfaces = definitions.to_vec();
+        names
     }
 }
 
@@ -185,9 +201,14 @@ pub fn class_names(
         class_of,
         added: added.list,
         base,
+        interfaces: Vec::new(),
     };
     if opts.infer_interfaces {
-        interfaces::apply(g, &t, &mut names);
+        let definitions = interfaces::definitions(g, &t);
+        if !definitions.is_empty() {
+            interfaces::apply(g, &t, &mut names, &definitions);
+        }
+        names.interfaces = definitions;
     }
     names
 }

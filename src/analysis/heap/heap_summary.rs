@@ -157,64 +157,9 @@ pub fn summarize_filtered(g: &HeapGraph, a: &HeapAnalysis, filter: &BitSet) -> H
 /// `summarize` over the nodes `keep` accepts (`calculateClassesRetainedSize(aggregates, filter)`).
 fn summarize_where(g: &HeapGraph, a: &HeapAnalysis, keep: impl Fn(usize) -> bool) -> HeapSummary {
     let n = g.node_count();
-    let keys = ClassKeys::of(g, a);
-    let key_of = &keys.key_of;
-    struct Agg {
-        count: u64,
-        distance: i32,
-        shallow: u64,
-        retained: u64,
-    }
-    let mut aggs: Vec<Option<Agg>> = (0..keys.len()).map(|_| None).collect();
-    for o in 0..n {
-        let size = a.shallow_sizes[o];
-        if size == 0 || !keep(o) {
-            continue;
-        }
-        let d = a.distances[o];
-        match &mut aggs[key_of[o] as usize] {
-            Some(agg) => {
-                agg.count += 1;
-                agg.distance = agg.distance.min(d);
-                agg.shallow += size as u64;
-            }
-            slot @ None => {
-                *slot = Some(Agg {
-                    count: 1,
-                    distance: d,
-                    shallow: size as u64,
-                    retained: 0,
-                })
-            }
-        }
-    }
-    // Retained size per class: walk the dominator tree, counting a node only when no dominator
-    // above it has the same key (calculateClassesRetainedSize).
     let root = g.root().index();
-    let (first, children) = a.dominators.children(root);
-    let mut active = vec![false; keys.len()];
-    // Stack entries: node ordinal, with the top bit set for "leave this node".
-    const LEAVE: u32 = 1 << 31;
-    let mut stack = vec![root as u32];
-    while let Some(top) = stack.pop() {
-        if top & LEAVE != 0 {
-            active[key_of[(top & !LEAVE) as usize] as usize] = false;
-            continue;
-        }
-        let o = top as usize;
-        let key = key_of[o] as usize;
-        let (from, to) = (first[o] as usize, first[o + 1] as usize);
-        if !active[key] && a.shallow_sizes[o] != 0 && keep(o) {
-            if let Some(agg) = aggs[key].as_mut() {
-                agg.retained += a.dominators.retained_size[o];
-            }
-            if from != to {
-                active[key] = true;
-                stack.push(top | LEAVE);
-            }
-        }
-        stack.extend_from_slice(&children[from..to]);
-    }
+    let keys = ClassKeys::of(g, a);
+    let aggs = class_aggregates(g, a, &keys.key_of, keys.len(), keep);
     let mut classes: Vec<ClassRow> = aggs
         .into_iter()
         .enumerate()
@@ -225,8 +170,8 @@ fn summarize_where(g: &HeapGraph, a: &HeapAnalysis, keep: impl Fn(usize) -> bool
                 key: keys.text(g, a, id as u32),
                 count: agg.count,
                 distance: agg.distance,
-                shallow_size: agg.shallow,
-                retained_size: agg.retained,
+                shallow_size: agg.shallow_size,
+                retained_size: agg.retained_size,
             })
         })
         .collect();
@@ -243,6 +188,80 @@ fn summarize_where(g: &HeapGraph, a: &HeapAnalysis, keep: impl Fn(usize) -> bool
         unreachable: a.dominators.unreachable as u64,
         classes,
     }
+}
+
+/// One class's Summary numbers (`buildAggregates` plus `calculateClassesRetainedSize`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) struct ClassAggregate {
+    /// Members with a non-zero shallow size.
+    pub count: u64,
+    /// Their smallest distance.
+    pub distance: i32,
+    /// Their shallow sizes.
+    pub shallow_size: u64,
+    /// Retained sizes of members not dominated by another member of the same key.
+    pub retained_size: u64,
+}
+
+/// The Summary's numbers per key (`key_of[node]` in `0..key_count`) over the nodes `keep`
+/// accepts; `None` for keys without a non-zero-size member. Keys need not be `ClassKeys`' own
+/// (the Comparison and growth views key the base by another snapshot's interfaces).
+pub(crate) fn class_aggregates(
+    g: &HeapGraph,
+    a: &HeapAnalysis,
+    key_of: &[u32],
+    key_count: usize,
+    keep: impl Fn(usize) -> bool,
+) -> Vec<Option<ClassAggregate>> {
+    let n = g.node_count().min(key_of.len());
+    let mut aggs: Vec<Option<ClassAggregate>> = vec![None; key_count];
+    for o in 0..n {
+        let size = a.shallow_sizes[o];
+        if size == 0 || !keep(o) {
+            continue;
+        }
+        let d = a.distances[o];
+        let agg = aggs[key_of[o] as usize].get_or_insert(ClassAggregate {
+            count: 0,
+            distance: d,
+            shallow_size: 0,
+            retained_size: 0,
+        });
+        agg.count += 1;
+        agg.distance = agg.distance.min(d);
+        agg.shallow_size += size as u64;
+    }
+    // Retained size per class: walk the dominator tree, counting a node only when no dominator
+    // above it has the same key (calculateClassesRetainedSize).
+    let root = g.root().index();
+    if root >= n {
+        return aggs;
+    }
+    let (first, children) = a.dominators.children(root);
+    let mut active = vec![false; key_count];
+    // Stack entries: node ordinal, with the top bit set for "leave this node".
+    const LEAVE: u32 = 1 << 31;
+    let mut stack = vec![root as u32];
+    while let Some(top) = stack.pop() {
+        if top & LEAVE != 0 {
+            active[key_of[(top & !LEAVE) as usize] as usize] = false;
+            continue;
+        }
+        let o = top as usize;
+        let key = key_of[o] as usize;
+        let (from, to) = (first[o] as usize, first[o + 1] as usize);
+        if !active[key] && a.shallow_sizes[o] != 0 && keep(o) {
+            if let Some(agg) = aggs[key].as_mut() {
+                agg.retained_size += a.dominators.retained_size[o];
+            }
+            if from != to {
+                active[key] = true;
+                stack.push(top | LEAVE);
+            }
+        }
+        stack.extend_from_slice(&children[from..to]);
+    }
+    aggs
 }
 
 #[cfg(test)]

@@ -1,9 +1,12 @@
 //! Interface inference for plain `Object`s (DevTools `inferInterfaceDefinitions` and
 //! `applyInterfaceDefinitions`): the most common property-name sets seen at least twice become
 //! names like `{url, method, headers}`; each object takes the definition with the most properties
-//! that it has all of (ties: the more common one).
+//! that it has all of (ties: the more common one). Definitions inferred on one snapshot can be
+//! applied to another (DevTools' Comparison names the base with the new snapshot's).
 
 use std::collections::HashMap;
+
+use serde::{Deserialize, Serialize};
 
 use super::ClassNames;
 use crate::analysis::heap::type_ids::TypeIds;
@@ -41,13 +44,23 @@ struct Definition<'g> {
     count: usize,
 }
 
+/// One inferred interface (DevTools' `InterfaceDefinition`): its name, `{url, method}`, and the
+/// property names an object must all have to take it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InterfaceDefinition {
+    /// The class name objects matching it get.
+    pub name: String,
+    /// The properties, in the order of the first object seen with them.
+    pub properties: Vec<String>,
+}
+
 /// A node of the property tree: transitions by property name, in sorted-name order.
 #[derive(Default)]
-struct TreeNode<'g> {
-    next: HashMap<&'g str, usize>,
+struct TreeNode<'d> {
+    next: HashMap<&'d str, usize>,
     /// (property count, definition index) of the interface ending here.
     matched: Option<(usize, usize)>,
-    greatest_next: Option<&'g str>,
+    greatest_next: Option<&'d str>,
 }
 
 fn is_plain_object(g: &HeapGraph, t: &TypeIds, n: NodeOrdinal) -> bool {
@@ -126,15 +139,29 @@ fn better(a: Option<(usize, usize)>, b: Option<(usize, usize)>) -> Option<(usize
     }
 }
 
-/// Renames plain objects in `names` after the inferred interfaces.
-pub(super) fn apply(g: &HeapGraph, t: &TypeIds, names: &mut ClassNames) {
-    let definitions = infer(g, t);
-    if definitions.is_empty() {
-        return;
-    }
+/// The interfaces inferred from `g`'s plain objects, most common first.
+pub(super) fn definitions(g: &HeapGraph, t: &TypeIds) -> Vec<InterfaceDefinition> {
+    infer(g, t)
+        .into_iter()
+        .map(|d| InterfaceDefinition {
+            name: d.name,
+            properties: d.properties.into_iter().map(str::to_owned).collect(),
+        })
+        .collect()
+}
+
+/// Renames every plain object in `names` after `definitions` (DevTools'
+/// `applyInterfaceDefinitions`): the best match's name, or the raw name (`Object`) when none
+/// matches, so that applying another snapshot's definitions replaces earlier ones.
+pub(super) fn apply(
+    g: &HeapGraph,
+    t: &TypeIds,
+    names: &mut ClassNames,
+    definitions: &[InterfaceDefinition],
+) {
     let mut tree: Vec<TreeNode> = vec![TreeNode::default()];
     for (index, d) in definitions.iter().enumerate() {
-        let mut props = d.properties.clone();
+        let mut props: Vec<&str> = d.properties.iter().map(String::as_str).collect();
         props.sort_unstable();
         let mut at = 0;
         for &p in &props {
@@ -192,7 +219,10 @@ pub(super) fn apply(g: &HeapGraph, t: &TypeIds, names: &mut ClassNames) {
             std::mem::swap(&mut states, &mut next_states);
         }
         // No match keeps the raw name ("Object"), as DevTools' initial match does.
-        let Some((_, index)) = best else { continue };
+        let Some((_, index)) = best else {
+            names.class_of[o] = g.node_name_index(n);
+            continue;
+        };
         let id = *interface_ids[index].get_or_insert_with(|| {
             names.added.push(definitions[index].name.clone());
             names.base + names.added.len() as u32 - 1
