@@ -4,10 +4,12 @@
 
 mod aggregate;
 mod call_tree;
+mod diff;
 mod granularity;
 pub mod growth;
 mod merge;
 mod refine;
+mod series;
 mod top;
 mod top_stacks;
 mod top_text;
@@ -17,9 +19,17 @@ pub use aggregate::{
     NO_PARENT,
 };
 pub use call_tree::{call_tree, call_tree_of, CallTree};
+pub use diff::{
+    diff_aggregate, diff_stacks, diff_table, diff_top, Change, DiffRow, DiffStackRow, DiffTable,
+    DIFF,
+};
 pub use granularity::{frame_has_line, frame_key, Granularity, ReportNodes};
-pub use merge::{merge, MergeError};
+pub use merge::{compatible, merge, MergeError};
 pub use refine::{refine, RefineError, RefineOptions};
+pub use series::{
+    group_series, heap_series_key, natural_cmp, order_members, pprof_series_key, Series,
+    SeriesMember,
+};
 pub use top::{
     pprof_top, pprof_visible_rows, ranked_nodes, top, top_table, Inlining, TopRow, TopTable,
     VisibleRows,

@@ -12,7 +12,7 @@ use hashbrown::HashTable;
 use serde::{Deserialize, Serialize};
 
 use super::{Granularity, ReportNodes};
-use crate::model::{FrameId, IdHasher, Profile, SampleType, StackId};
+use crate::model::{FrameId, IdHasher, IdMap, Profile, SampleType, StackId};
 
 /// Sentinel parent of a root node.
 pub const NO_PARENT: u32 = u32::MAX;
@@ -90,7 +90,6 @@ pub struct NodeValues {
     columns: usize,
     flat: Vec<i64>,
     cum: Vec<i64>,
-    present: Vec<bool>,
 }
 
 impl NodeValues {
@@ -105,12 +104,6 @@ impl NodeValues {
     pub fn cum(&self, node: u32) -> &[i64] {
         let i = node as usize * self.columns;
         &self.cum[i..i + self.columns]
-    }
-
-    /// True when the node is on the stack of a nonzero sample of some column: pprof's graph
-    /// has it, even where its values net to zero in a diff.
-    pub fn present(&self, node: u32) -> bool {
-        self.present[node as usize]
     }
 }
 
@@ -162,13 +155,36 @@ pub fn report_total(profile: &Profile, sample_index: usize) -> i64 {
     })
 }
 
-/// pprof's `ScaleN` of one value.
-fn scaled(value: i64, scale: f64) -> i64 {
-    if scale == 1.0 {
-        value
-    } else {
-        (value as f64 * scale).round() as i64
+/// Each sample's leaf and value of column `sample_index`, multiplied by `scale` and rounded
+/// as pprof's `Profile.ScaleN` does. pprof merges samples with the same locations and labels
+/// before it scales (`profile.Merge` of every fetched source), so scaled values are rounded
+/// per such group, not per sample as written.
+fn sample_values(
+    profile: &Profile,
+    sample_index: usize,
+    scale: f64,
+) -> Vec<(Option<StackId>, i64)> {
+    let s = &profile.samples;
+    if sample_index >= s.n_types {
+        return Vec::new();
     }
+    let values = (0..s.len()).map(|i| (s.stack[i], s.value(i, sample_index)));
+    if scale == 1.0 {
+        return values.collect();
+    }
+    let mut groups: IdMap<(Option<StackId>, u32), i64> = IdMap::default();
+    let mut order = Vec::new();
+    for (i, (stack, v)) in values.enumerate() {
+        let slot = groups.entry((stack, s.labels[i])).or_insert_with(|| {
+            order.push((stack, s.labels[i]));
+            0
+        });
+        *slot = slot.wrapping_add(v);
+    }
+    order
+        .into_iter()
+        .map(|key| (key.0, (groups[&key] as f64 * scale).round() as i64))
+        .collect()
 }
 
 impl Aggregate {
@@ -268,7 +284,6 @@ impl Aggregate {
             columns: cols,
             flat: vec![0; n * cols],
             cum: vec![0; n * cols],
-            present: vec![false; n],
         };
         let mut on_path = vec![0u32; n];
         self.walk(
@@ -279,7 +294,6 @@ impl Aggregate {
                     on_path[k] -= 1;
                     return;
                 }
-                v.present[k] = true;
                 let (flat, cum) = (&mut v.flat[k * cols..], &mut v.cum[k * cols..]);
                 for (c, s) in self.self_values(t).iter().enumerate() {
                     flat[c] = flat[c].wrapping_add(*s);
@@ -352,16 +366,13 @@ impl Builder {
         let mut row_self = vec![0i64; rows];
         let mut active = vec![false; rows];
         let mut total = 0i64;
-        if sample_index < profile.samples.n_types {
-            for i in 0..profile.samples.len() {
-                let v = scaled(profile.samples.value(i, sample_index), scale);
-                total = total.wrapping_add(v.wrapping_abs());
-                let Some(slot) = profile.samples.stack[i].filter(|s| s.index() < rows) else {
-                    continue;
-                };
-                row_self[slot.index()] = row_self[slot.index()].wrapping_add(v);
-                active[slot.index()] |= v != 0;
-            }
+        for (stack, v) in sample_values(profile, sample_index, scale) {
+            total = total.wrapping_add(v.wrapping_abs());
+            let Some(slot) = stack.filter(|s| s.index() < rows) else {
+                continue;
+            };
+            row_self[slot.index()] = row_self[slot.index()].wrapping_add(v);
+            active[slot.index()] |= v != 0;
         }
         self.agg.totals.push(total);
         // Children come after parents: one backward pass marks every path to an active row.
@@ -561,8 +572,6 @@ mod tests {
             .unwrap();
         assert_eq!((v.flat(g), v.cum(g)), (&[3, 4][..], &[3, 4][..]));
         assert_eq!(v.cum(0), [8, 5]);
-        // The zero-valued path has no tree node, but its frame is still a report node.
-        assert!(!v.present(3));
         assert_eq!(Measure::Delta { base: 0, new: 1 }.of(v.cum(0)), -3);
         assert_eq!(agg.report_total(Measure::Delta { base: 0, new: 1 }), 8);
     }
@@ -575,6 +584,10 @@ mod tests {
         let agg = aggregate_scaled(&[&p], &ReportOptions::default(), &[0.25]);
         // 10 * 0.25 = 2.5 → 3 and 5 * 0.25 = 1.25 → 1, rounded per sample.
         assert_eq!(agg.total(0), 4);
+        // Samples with one stack (and labels) are summed before rounding, as pprof merges them.
+        let twice = profile("main;f 3\nmain;f 3\n");
+        let agg = aggregate_scaled(&[&twice], &ReportOptions::default(), &[0.5]);
+        assert_eq!(agg.total(0), 3);
         assert_eq!(common_file("a.go:3", "a.go:9"), "a.go");
         assert_eq!(common_file("a.go:3", "b.go:9"), "");
     }

@@ -1,6 +1,6 @@
 //! `merge`: several profiles of the same kind summed into one, as `go tool pprof a.pb.gz
 //! b.pb.gz` merges its sources (profile/merge.go `Merge`, `combineHeaders`). Frames are
-//! deduplicated by content; `-base`/`-diff_base` subtraction is not done here.
+//! deduplicated by content; `-diff_base` is `diff`'s job.
 
 use std::collections::HashMap;
 use std::fmt;
@@ -31,10 +31,45 @@ fn type_list(p: &Profile) -> String {
     format!("[{}]", list.join(" "))
 }
 
-/// Sums `profiles` into one. Sample types (names and units, in order) and period types must
-/// match (pprof `compatible`); the result keeps the first profile's kind and format, the
-/// earliest start time, the summed duration and the largest period. Samples are not combined:
-/// the result holds every input sample, with frames and stacks shared where equal.
+/// Checks that `p` can be merged with `first` as pprof's `compatible` does: the same sample
+/// types (names and units, in order) and, where both have one, the same period type. `n` is
+/// `p`'s 1-based position, for the message.
+pub fn compatible(first: &Profile, p: &Profile, n: usize) -> Result<(), MergeError> {
+    if p.sample_types != first.sample_types {
+        return Err(MergeError {
+            message: format!(
+                "incompatible sample types: profile 1 has {}, profile {n} has {}",
+                type_list(first),
+                type_list(p)
+            ),
+        });
+    }
+    if p.meta.period_type.is_some()
+        && first.meta.period_type.is_some()
+        && p.meta.period_type != first.meta.period_type
+    {
+        let show = |p: &Profile| {
+            p.meta
+                .period_type
+                .as_ref()
+                .map(|t| format!("{}/{}", t.name, t.unit))
+                .unwrap_or_default()
+        };
+        return Err(MergeError {
+            message: format!(
+                "incompatible period types: profile 1 has {}, profile {n} has {}",
+                show(first),
+                show(p)
+            ),
+        });
+    }
+    Ok(())
+}
+
+/// Sums `profiles` into one. They must be `compatible`; the result keeps the first profile's
+/// kind and format, the earliest start time, the summed duration and the largest period.
+/// Samples are not combined: the result holds every input sample, with frames and stacks
+/// shared where equal.
 pub fn merge(profiles: &[&Profile]) -> Result<Profile, MergeError> {
     let Some(first) = profiles.first() else {
         return Err(MergeError {
@@ -42,36 +77,7 @@ pub fn merge(profiles: &[&Profile]) -> Result<Profile, MergeError> {
         });
     };
     for (i, p) in profiles.iter().enumerate().skip(1) {
-        if p.sample_types != first.sample_types {
-            return Err(MergeError {
-                message: format!(
-                    "incompatible sample types: profile 1 has {}, profile {} has {}",
-                    type_list(first),
-                    i + 1,
-                    type_list(p)
-                ),
-            });
-        }
-        if p.meta.period_type.is_some()
-            && first.meta.period_type.is_some()
-            && p.meta.period_type != first.meta.period_type
-        {
-            let show = |p: &Profile| {
-                p.meta
-                    .period_type
-                    .as_ref()
-                    .map(|t| format!("{}/{}", t.name, t.unit))
-                    .unwrap_or_default()
-            };
-            return Err(MergeError {
-                message: format!(
-                    "incompatible period types: profile 1 has {}, profile {} has {}",
-                    show(first),
-                    i + 1,
-                    show(p)
-                ),
-            });
-        }
+        compatible(first, p, i + 1)?;
     }
     let mut out = Profile::new(first.sample_types.clone());
     out.default_sample_type = first.default_sample_type;

@@ -59,7 +59,7 @@ pub struct TopTable {
     /// callers that refine may overwrite it with the unrefined profile's total to print the
     /// same percentages.
     pub total: i64,
-    /// All nodes with a nonzero flat or cum value (for a diff, every node pprof's graph has):
+    /// All nodes with a nonzero flat or cum value (for a diff, after netting the two sides):
     /// |flat| descending, then name, then |cum| descending (graph.go `FlatNameOrder`).
     pub rows: Vec<TopRow>,
 }
@@ -164,15 +164,12 @@ fn mark((inline, not_inline): (bool, bool)) -> Inlining {
 }
 
 /// The report nodes of `measure` in `go tool pprof -top` order: nodes with a nonzero flat or
-/// cum (for a diff, every node of pprof's graph, values netted or not), |flat| descending,
-/// then printed name, then |cum| descending, then pprof's last tie-break.
+/// cum (graph.go `selectNodesForGraph`; in a diff, after netting), |flat| descending, then
+/// printed name, then |cum| descending, then pprof's last tie-break.
 pub fn ranked_nodes(agg: &Aggregate, values: &NodeValues, measure: Measure) -> Vec<u32> {
     let flat = |k: u32| measure.of(values.flat(k));
     let cum = |k: u32| measure.of(values.cum(k));
-    let shown = |k: u32| match measure {
-        Measure::Column(_) => flat(k) != 0 || cum(k) != 0,
-        Measure::Delta { .. } => values.present(k),
-    };
+    let shown = |k: u32| flat(k) != 0 || cum(k) != 0;
     let mut order: Vec<u32> = (0..agg.nodes.len() as u32).filter(|&k| shown(k)).collect();
     order.sort_by(|&a, &b| {
         flat(b)

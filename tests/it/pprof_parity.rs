@@ -11,13 +11,16 @@ use crate::support;
 /// Corpus files whose `go tool pprof` output we deliberately do not match, and why.
 const EXCLUDED: &[(&str, &str)] = &[];
 
-/// One comparison: a file, a sample type, a granularity flag and refine flags.
-#[derive(Clone, Debug)]
+/// One comparison: a file, a sample type, a granularity flag and refine flags; with a base,
+/// the diff `go tool pprof -top -diff_base=BASE FILE` (and `-normalize`) against `leakscope diff`.
+#[derive(Clone, Debug, Default)]
 struct Case {
     file: PathBuf,
     sample: String,
     granularity: &'static str,
     refine: Vec<(&'static str, String)>,
+    base: Option<PathBuf>,
+    normalize: bool,
 }
 
 fn go_available() -> bool {
@@ -63,6 +66,12 @@ fn run_pprof(case: &Case) -> Result<String, String> {
     for (flag, value) in &case.refine {
         cmd.arg(format!("-{flag}={value}"));
     }
+    if let Some(base) = &case.base {
+        cmd.arg(format!("-diff_base={}", base.display()));
+        if case.normalize {
+            cmd.arg("-normalize");
+        }
+    }
     cmd.arg(&case.file).env("TZ", "UTC");
     let out = cmd.output().map_err(|e| e.to_string())?;
     if !out.status.success() {
@@ -73,8 +82,11 @@ fn run_pprof(case: &Case) -> Result<String, String> {
 
 fn run_ours(case: &Case) -> Result<String, String> {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_leakscope"));
+    cmd.arg(if case.base.is_some() { "diff" } else { "top" });
+    if case.normalize {
+        cmd.arg("--normalize");
+    }
     cmd.args([
-        "top",
         "--sample-index",
         &case.sample,
         "--granularity",
@@ -82,6 +94,9 @@ fn run_ours(case: &Case) -> Result<String, String> {
     ]);
     for (flag, value) in &case.refine {
         cmd.arg(format!("--{flag}={value}"));
+    }
+    if let Some(base) = &case.base {
+        cmd.arg(base);
     }
     let out = cmd.arg(&case.file).output().map_err(|e| e.to_string())?;
     if !out.status.success() {
@@ -111,8 +126,13 @@ fn check_all(cases: Vec<Case>) -> (usize, Vec<String>) {
         for _ in 0..2 {
             s.spawn(|| loop {
                 let Some(case) = queue.lock().unwrap().pop() else { break };
+                let base = case.base.as_ref().map_or(String::new(), |b| {
+                    let name = b.file_name().unwrap_or_default().to_string_lossy();
+                    let norm = if case.normalize { " -normalize" } else { "" };
+                    format!("-diff_base={name}{norm} ")
+                });
                 let name = format!(
-                    "{} -sample_index={} -{} {:?}",
+                    "{base}{} -sample_index={} -{} {:?}",
                     case.file.file_name().unwrap_or_default().to_string_lossy(),
                     case.sample,
                     case.granularity,
@@ -155,7 +175,7 @@ fn cases_for(file: &Path, failures: &mut Vec<String>) -> Vec<Case> {
                 file: file.to_owned(),
                 sample,
                 granularity: "functions",
-                refine: Vec::new(),
+                ..Default::default()
             })
             .collect(),
         Err(e) => {
@@ -164,7 +184,7 @@ fn cases_for(file: &Path, failures: &mut Vec<String>) -> Vec<Case> {
                 file: file.to_owned(),
                 sample: "0".into(),
                 granularity: "functions",
-                refine: vec![],
+                ..Default::default()
             })
             .is_ok()
             {
@@ -219,6 +239,7 @@ fn fixtures_match_go_tool_pprof() {
             sample: sample.to_owned(),
             granularity,
             refine,
+            ..Default::default()
         };
         cases.push(case("files", vec![]));
         cases.push(case("lines", vec![]));
@@ -233,6 +254,66 @@ fn fixtures_match_go_tool_pprof() {
     let (matched, more) = check_all(cases);
     failures.extend(more);
     finish("fixtures", matched, failures);
+}
+
+/// `leakscope diff BASE NEW` against `go tool pprof -top -diff_base=BASE NEW`, absolute and
+/// `-normalize`d, on the repo's series: each sample type, granularities and refinements.
+#[test]
+fn diffs_match_go_tool_pprof_diff_base() {
+    if !go_available() {
+        eprintln!("note: `go` is not on PATH; skipping pprof diff parity");
+        return;
+    }
+    let pairs = [
+        ("gin-heap-1", "gin-heap-3"),
+        ("gin-heap-0", "gin-heap-1"),
+        ("gin-heap-3", "gin-heap-1"),
+        ("gin-goroutine-0", "gin-goroutine-3"),
+        ("gin-allocs-1", "gin-allocs-3"),
+        ("gin-healthy-heap-0", "gin-healthy-heap-3"),
+        ("gin-heap-3", "gin-healthy-heap-3"),
+    ];
+    let mut cases = Vec::new();
+    for (base, new) in pairs {
+        let (base, file) = (
+            support::fixture(&format!("pprof/{base}.pb.gz")),
+            support::fixture(&format!("pprof/{new}.pb.gz")),
+        );
+        if !base.exists() || !file.exists() {
+            continue;
+        }
+        let types = sample_types(&file).expect("fixture decodes");
+        for sample in types {
+            for normalize in [false, true] {
+                cases.push(Case {
+                    file: file.clone(),
+                    sample: sample.clone(),
+                    granularity: "functions",
+                    base: Some(base.clone()),
+                    normalize,
+                    ..Default::default()
+                });
+            }
+        }
+        for (granularity, refine) in [
+            ("lines", vec![]),
+            ("files", vec![]),
+            ("functions", vec![("focus", "main\\.".to_owned())]),
+            ("functions", vec![("hide", "runtime".to_owned())]),
+        ] {
+            cases.push(Case {
+                file: file.clone(),
+                sample: "0".into(),
+                granularity,
+                refine,
+                base: Some(base.clone()),
+                ..Default::default()
+            });
+        }
+    }
+    assert!(cases.len() >= 40, "too few diff cases: {}", cases.len());
+    let (matched, failures) = check_all(cases);
+    finish("diffs", matched, failures);
 }
 
 #[test]
@@ -275,6 +356,7 @@ fn corpus_matches_go_tool_pprof() {
         sample: sample.to_owned(),
         granularity,
         refine,
+        ..Default::default()
     };
     let extras = [
         extra("google-pprof_sample.cpu.pb.gz", "cpu", "lines", vec![]),

@@ -96,7 +96,7 @@ fn only_ui_touches_the_browser() {
         files.extend(layer_files(layer));
     }
     files.push(repo_root().join("src/lib.rs"));
-    files.push(repo_root().join("src/bin/leakscope.rs"));
+    rust_files(&repo_root().join("src/bin/leakscope"), &mut files);
     let bad = offenders(&files, BROWSER);
     assert!(bad.is_empty(), "{bad:#?}");
 }

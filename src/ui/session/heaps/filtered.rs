@@ -92,7 +92,7 @@ mod tests {
     fn load_detached_dom() -> Heaps {
         let path = concat!(
             env!("CARGO_MANIFEST_DIR"),
-            "/tests/fixtures/heapsnapshot/detached-dom.heapsnapshot.gz"
+            "/tests/fixtures/heapsnapshot/detached-dom-3.heapsnapshot.gz"
         );
         let bytes = std::fs::read(path).expect("heap snapshot fixture");
         let mut heaps = Heaps::default();

@@ -1,0 +1,155 @@
+//! Reading files for the command-line tool: decoding pprof profiles and heap snapshots with
+//! warnings on stderr, pprof's sample-type choice, the view flags `top`, `diff` and `growth`
+//! share, and the error type printed as `leakscope: message`. No analysis of its own.
+
+use std::path::{Path, PathBuf};
+
+use clap::Args;
+use leakscope::analysis::heap::{
+    heap_analysis, heap_profile, HeapAnalysis, HeapProfileOptions, HeapSummaryOptions,
+};
+use leakscope::analysis::{Granularity, RefineOptions};
+use leakscope::formats::heapsnapshot::decode_heap_snapshot;
+use leakscope::formats::{decode, is_heap_snapshot};
+use leakscope::model::{HeapGraph, Profile};
+
+/// An error for the user: printed as `leakscope: message`, exit code 1.
+pub struct Failure(pub String);
+
+/// What a report shows of a profile: the flags `top`, `diff` and `growth` share.
+#[derive(Args)]
+pub struct ViewArgs {
+    /// Sample type to report, by name (`alloc_space`) or index; default: the profile's own.
+    #[arg(long, value_name = "NAME")]
+    pub sample_index: Option<String>,
+    /// How frames are merged into rows.
+    #[arg(long, default_value = "functions", value_parser = parse_granularity)]
+    pub granularity: Granularity,
+    /// Keep only samples with a frame matching this regex.
+    #[arg(long, value_name = "RE", default_value = "")]
+    pub focus: String,
+    /// Drop samples with a frame matching this regex.
+    #[arg(long, value_name = "RE", default_value = "")]
+    pub ignore: String,
+    /// Remove frames matching this regex from stacks.
+    #[arg(long, value_name = "RE", default_value = "")]
+    pub hide: String,
+}
+
+impl ViewArgs {
+    /// The focus, ignore and hide expressions.
+    pub fn refine(&self) -> RefineOptions {
+        RefineOptions {
+            focus: self.focus.clone(),
+            ignore: self.ignore.clone(),
+            hide: self.hide.clone(),
+        }
+    }
+}
+
+fn parse_granularity(s: &str) -> Result<Granularity, String> {
+    s.parse()
+}
+
+/// A file's bytes.
+pub fn read(path: &Path) -> Result<Vec<u8>, Failure> {
+    std::fs::read(path).map_err(|e| Failure(format!("{}: {e}", path.display())))
+}
+
+/// Decodes a heap snapshot and runs DevTools' analysis on it.
+pub fn analyse_heap(path: &Path, bytes: &[u8]) -> Result<(HeapGraph, HeapAnalysis), Failure> {
+    let name = path.display();
+    let (g, warnings) = decode_heap_snapshot(bytes).map_err(|e| Failure(format!("{name}: {e}")))?;
+    for w in &warnings {
+        eprintln!("leakscope: {name}: warning: {w}");
+    }
+    let a = heap_analysis(&g, &HeapSummaryOptions::default());
+    Ok((g, a))
+}
+
+/// A pprof profile, or a heap snapshot as a profile by dominator path.
+pub fn load(path: &Path) -> Result<Profile, Failure> {
+    let name = path.display();
+    let bytes = read(path)?;
+    if is_heap_snapshot(&bytes) {
+        let (g, a) = analyse_heap(path, &bytes)?;
+        return Ok(heap_profile(&g, &a, &HeapProfileOptions::default()));
+    }
+    let decoded = decode(&bytes).map_err(|e| Failure(format!("{name}: {e}")))?;
+    for w in &decoded.warnings {
+        eprintln!("leakscope: {name}: warning: {w}");
+    }
+    Ok(decoded.profile)
+}
+
+/// `load` of every file, in order.
+pub fn load_all(paths: &[PathBuf]) -> Result<Vec<Profile>, Failure> {
+    paths.iter().map(|p| load(p)).collect()
+}
+
+/// The files' names joined as pprof's `File:` line shows several sources.
+pub fn label(paths: &[PathBuf]) -> String {
+    paths
+        .iter()
+        .map(|p| p.display().to_string())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// pprof's `SampleIndexByName`: empty = default type, a number, a name, or a name with a
+/// legacy `inuse_` prefix.
+pub fn sample_index(profile: &Profile, wanted: Option<&str>) -> Result<usize, String> {
+    if profile.sample_types.is_empty() {
+        return Err("profile has no sample types".to_owned());
+    }
+    let Some(wanted) = wanted else {
+        return Ok(profile.default_sample_type);
+    };
+    let names: Vec<&str> = profile
+        .sample_types
+        .iter()
+        .map(|t| t.name.as_str())
+        .collect();
+    if let Ok(i) = wanted.parse::<i64>() {
+        return usize::try_from(i)
+            .ok()
+            .filter(|&i| i < names.len())
+            .ok_or_else(|| {
+                format!(
+                    "sample index {wanted} is outside the range [0..{}]",
+                    names.len() - 1
+                )
+            });
+    }
+    let no_inuse = wanted.strip_prefix("inuse_").unwrap_or(wanted);
+    names
+        .iter()
+        .position(|&n| n == wanted || n == no_inuse)
+        .ok_or_else(|| {
+            format!(
+                "sample index {wanted:?} must be one of: {}",
+                names.join(", ")
+            )
+        })
+}
+
+/// pprof's header lines for a report of `profile`: `File:`, the producer's comments, `Type:`
+/// and `Time:`.
+pub fn pprof_header(label: &str, profile: &Profile, type_name: &str) -> Vec<String> {
+    let mut header = vec![format!("File: {label}")];
+    header.extend(
+        profile
+            .meta
+            .comments
+            .iter()
+            .filter(|c| !c.starts_with('#'))
+            .cloned(),
+    );
+    if !type_name.is_empty() {
+        header.push(format!("Type: {type_name}"));
+    }
+    if let Some(t) = profile.meta.time_nanos.filter(|&t| t != 0) {
+        header.push(format!("Time: {}", leakscope::analysis::pprof_time(t)));
+    }
+    header
+}
