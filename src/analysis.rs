@@ -5,6 +5,7 @@
 mod aggregate;
 mod call_tree;
 mod diff;
+pub mod frames;
 mod granularity;
 pub mod growth;
 mod merge;

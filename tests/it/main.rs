@@ -4,6 +4,7 @@
 mod cli;
 mod decode;
 mod decode_robustness;
+mod growth;
 mod heap;
 mod heap_comparison;
 mod heap_memory;

@@ -5,7 +5,9 @@
 use std::path::PathBuf;
 
 use clap::Args;
-use leakscope::analysis::growth::{noise_floor, profile_growth, GrowthRow, ProfileGrowth};
+use leakscope::analysis::growth::{
+    goroutine_waits, noise_floor, profile_growth, GrowthRow, ProfileGrowth, WaitRow,
+};
 use leakscope::analysis::{
     aggregate, compatible, order_members, refine, ReportOptions, SeriesMember,
 };
@@ -38,6 +40,9 @@ struct Out<'a> {
     points: Vec<String>,
     #[serde(flatten)]
     growth: &'a ProfileGrowth,
+    /// Goroutines by wait state and user frame, when the files are goroutine dumps.
+    #[serde(skip_serializing_if = "<[WaitRow]>::is_empty")]
+    waits: &'a [WaitRow],
 }
 
 pub fn run(args: &GrowthArgs) -> Result<String, Failure> {
@@ -80,16 +85,18 @@ pub fn run(args: &GrowthArgs) -> Result<String, Failure> {
     let noise = noise_floor(&totals, sampling_period(&refs, index));
     let limit = args.limit.unwrap_or(if args.json { 0 } else { 20 });
     let growth = profile_growth(&agg, noise, limit);
+    let waits = goroutine_waits(&refs);
     if args.json {
         let out = Out {
             points,
             growth: &growth,
+            waits: &waits,
         };
         let mut text = serde_json::to_string(&out).map_err(|e| Failure(e.to_string()))?;
         text.push('\n');
         return Ok(text);
     }
-    Ok(table(&points, &growth))
+    Ok(table(&points, &growth, &waits))
 }
 
 /// The files ordered as the page orders a series: by time when all have one, else by name.
@@ -129,7 +136,7 @@ fn sampling_period(profiles: &[&Profile], index: usize) -> i64 {
         .unwrap_or(0)
 }
 
-fn table(points: &[String], g: &ProfileGrowth) -> String {
+fn table(points: &[String], g: &ProfileGrowth, waits: &[WaitRow]) -> String {
     let unit = g.sample_type.unit.as_str();
     let fmt = |v: i64| format_value(v, unit);
     let mut out = format!(
@@ -169,5 +176,22 @@ fn table(points: &[String], g: &ProfileGrowth) -> String {
     };
     section("By function (flat):", &g.functions, &mut out);
     section("By stack:", &g.stacks, &mut out);
+    if !waits.is_empty() {
+        out.push_str("\nGoroutines by wait state and user frame:\n");
+        for w in waits {
+            let counts: Vec<String> = w.counts.iter().map(|c| c.to_string()).collect();
+            let longest = match w.longest_minutes.last().copied().flatten() {
+                Some(m) => format!(", longest wait {m} min"),
+                None => String::new(),
+            };
+            out.push_str(&format!(
+                "{:<6} {:<14} {}  [{}]{longest}\n",
+                w.trend.kind.label(),
+                w.state,
+                w.frame,
+                counts.join(" → ")
+            ));
+        }
+    }
     out
 }
