@@ -119,33 +119,21 @@ mod tests {
             ("IO wait", serve),
         ]);
         let rows = goroutine_waits(&[&t0, &t1]);
-        let shown: Vec<(&str, &str, Vec<i64>, Vec<Option<i64>>)> = rows
+        let shown: Vec<String> = rows
             .iter()
             .map(|r| {
-                (
-                    r.state.as_str(),
-                    r.frame.as_str(),
-                    r.counts.clone(),
-                    r.longest_minutes.clone(),
+                format!(
+                    "{} @ {} {:?} {:?}",
+                    r.state, r.frame, r.counts, r.longest_minutes
                 )
             })
             .collect();
         assert_eq!(
             shown,
             [
-                (
-                    "chan receive",
-                    "main.waitForReply",
-                    vec![1, 2],
-                    vec![None, Some(3)]
-                ),
+                "chan receive @ main.waitForReply [1, 2] [None, Some(3)]",
                 // No user frame: the leaf stands for the group.
-                (
-                    "IO wait",
-                    "internal/poll.runtime_pollWait",
-                    vec![1, 1],
-                    vec![None, None]
-                ),
+                "IO wait @ internal/poll.runtime_pollWait [1, 1] [None, None]",
             ]
         );
         assert!(rows[0].trend.monotonic);
