@@ -12,8 +12,6 @@ pub mod heap_filters;
 pub mod heap_object_list;
 pub mod heap_summary;
 pub mod profile_list;
-pub mod protocol;
-pub mod session;
 pub mod state;
 pub mod top_stacks;
 pub mod top_table;

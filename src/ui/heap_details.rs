@@ -9,8 +9,8 @@ use crate::analysis::heap::HeapStatistics;
 use crate::model::format_value;
 
 use super::heap_summary::distance_text;
-use super::protocol::HeapObjectRow;
 use super::state::{AppState, TreeLine};
+use crate::protocol::HeapObjectRow;
 
 /// The Retainers tree of the selected heap object of snapshot `id`, then its dominator chain.
 #[component]

@@ -8,8 +8,8 @@ use crate::analysis::heap::{ClosureContext, DuplicateString};
 use crate::analysis::percentage;
 use crate::model::format_value;
 
-use super::protocol::{FilteredHeap, HeapFilter};
 use super::state::AppState;
+use crate::protocol::{FilteredHeap, HeapFilter};
 
 /// The dropdown's entries: (filter, value, label as DevTools words it).
 const FILTERS: [(HeapFilter, &str, &str); 5] = [

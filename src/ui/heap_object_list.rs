@@ -8,8 +8,8 @@ use leptos::prelude::*;
 use crate::model::format_value;
 
 use super::heap_summary::{distance_text, share};
-use super::protocol::{HeapFilter, HeapObjectRow};
 use super::state::AppState;
+use crate::protocol::{HeapFilter, HeapObjectRow};
 
 /// Height of one row, in CSS pixels (`.heap-object-list .heap-object` in app.css).
 pub const ROW_PX: f64 = 24.0;

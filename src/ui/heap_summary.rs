@@ -14,8 +14,8 @@ use crate::model::format_value;
 
 use super::heap_filters::{filter_select, ClosuresTable, DuplicateStringsTable};
 use super::heap_object_list::HeapObjectList;
-use super::protocol::{FilteredHeap, HeapFilter};
 use super::state::AppState;
+use crate::protocol::{FilteredHeap, HeapFilter};
 
 /// Class rows rendered per "show more" step.
 const PAGE: usize = 300;

@@ -8,8 +8,8 @@ use crate::model::format_value;
 
 use crate::analysis::HeapSummary;
 
-use super::protocol::ProfileSummary;
 use super::state::{AppState, LoadStatus, LoadedProfile};
+use crate::protocol::ProfileSummary;
 
 /// The list of loaded profiles (the sidebar).
 #[component]

@@ -10,11 +10,11 @@ use web_sys::Blob;
 use crate::analysis::heap::HeapStatistics;
 use crate::analysis::{CallTree, Granularity, RefineOptions};
 
-use super::protocol::{
+use super::worker_client::WorkerClient;
+use crate::protocol::{
     FilteredHeap, HeapFilter, HeapInfo, HeapObjectRow, ProfileSummary, Request, TopView,
     ViewRequest,
 };
-use super::worker_client::WorkerClient;
 
 mod heap_actions;
 mod object_pages;

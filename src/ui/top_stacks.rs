@@ -9,7 +9,7 @@ use leptos::prelude::*;
 use crate::analysis::percentage;
 use crate::model::format_value;
 
-use super::protocol::TopView;
+use crate::protocol::TopView;
 
 /// How many stacks start expanded.
 const OPEN: usize = 3;

@@ -9,7 +9,7 @@ use leptos::prelude::*;
 use crate::analysis::{self, percentage, top_text, TopTextOptions};
 use crate::model::format_value;
 
-use super::protocol::TopView;
+use crate::protocol::TopView;
 
 /// Rows rendered per "show more" step.
 const PAGE: usize = 500;

@@ -13,9 +13,9 @@ use wasm_bindgen::JsCast;
 use web_sys::{Blob, DedicatedWorkerGlobalScope, FileReaderSync, MessageEvent};
 
 use super::file_reader::SliceReader;
-use super::protocol::{self, Request, Response};
-use super::session::{HeapLoad, Session, HEAD_BYTES, MAX_WHOLE_FILE_BYTES, SLICE_BYTES};
 use crate::formats::is_heap_snapshot;
+use crate::protocol::{self, Request, Response};
+use crate::session::{HeapLoad, Session, HEAD_BYTES, MAX_WHOLE_FILE_BYTES, SLICE_BYTES};
 
 /// Starts the worker: called once from the worker binary's `main`.
 pub fn run() {

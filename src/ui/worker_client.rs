@@ -10,7 +10,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{Blob, ErrorEvent, MessageEvent, Worker};
 
-use super::protocol::{self, Request, Response};
+use crate::protocol::{self, Request, Response};
 
 /// What the client reports to the page.
 #[derive(Clone, Debug)]

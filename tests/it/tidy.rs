@@ -90,9 +90,19 @@ fn formats_and_analysis_depend_only_on_model() {
 }
 
 #[test]
+fn the_worker_session_and_its_protocol_are_plain_rust() {
+    let mut files = layer_files("session");
+    files.extend(layer_files("protocol"));
+    let bad = offenders(&files, &["crate::ui", "crate::layout"]);
+    assert!(bad.is_empty(), "{bad:#?}");
+}
+
+#[test]
 fn only_ui_touches_the_browser() {
     let mut files = Vec::new();
-    for layer in ["model", "formats", "analysis", "layout"] {
+    for layer in [
+        "model", "formats", "analysis", "layout", "session", "protocol",
+    ] {
         files.extend(layer_files(layer));
     }
     files.push(repo_root().join("src/lib.rs"));

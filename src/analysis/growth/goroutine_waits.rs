@@ -94,29 +94,43 @@ pub fn goroutine_waits(points: &[&Profile]) -> Vec<WaitRow> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::formats::decode;
+    use crate::model::{Label, SampleType};
 
-    fn dump(goroutines: &[(&str, &[&str])]) -> Profile {
-        let mut text = String::new();
-        for (i, (header, frames)) in goroutines.iter().enumerate() {
-            text.push_str(&format!("goroutine {} [{header}]:\n", i + 1));
-            for f in *frames {
-                text.push_str(&format!("{f}(...)\n\t/src/app.go:1 +0x1\n"));
+    /// A dump as the debug=2 decoder makes it: one sample of 1 per goroutine, its wait state
+    /// and minutes as labels.
+    fn dump(goroutines: &[(&str, Option<i64>, &str)]) -> Profile {
+        let text: String = goroutines
+            .iter()
+            .map(|(_, _, stack)| format!("{stack} 1\n"))
+            .collect();
+        let mut p = Profile::from_folded(vec![SampleType::new("goroutine", "count")], &text);
+        let (state, minutes) = (p.strings.intern("state"), p.strings.intern("minutes"));
+        let unit = p.strings.intern("minutes");
+        for (i, (s, m, _)) in goroutines.iter().enumerate() {
+            let mut set = vec![Label {
+                key: state,
+                value: LabelValue::Str(p.strings.intern(s)),
+            }];
+            if let Some(m) = m {
+                set.push(Label {
+                    key: minutes,
+                    value: LabelValue::Num { value: *m, unit },
+                });
             }
-            text.push('\n');
+            p.samples.labels[i] = p.samples.add_label_set(set);
         }
-        decode(text.as_bytes()).expect("a goroutine dump").profile
+        p
     }
 
     #[test]
     fn groups_by_state_and_user_frame_with_the_longest_wait() {
-        let stuck: &[&str] = &["main.waitForReply", "main.placeOrder"];
-        let serve: &[&str] = &["internal/poll.runtime_pollWait", "net/http.(*conn).serve"];
-        let t0 = dump(&[("chan receive", stuck), ("IO wait", serve)]);
+        let stuck = "main.placeOrder;main.waitForReply";
+        let serve = "net/http.(*conn).serve;internal/poll.runtime_pollWait";
+        let t0 = dump(&[("chan receive", None, stuck), ("IO wait", None, serve)]);
         let t1 = dump(&[
-            ("chan receive, 3 minutes", stuck),
-            ("chan receive", stuck),
-            ("IO wait", serve),
+            ("chan receive", Some(3), stuck),
+            ("chan receive", None, stuck),
+            ("IO wait", None, serve),
         ]);
         let rows = goroutine_waits(&[&t0, &t1]);
         let shown: Vec<String> = rows
@@ -137,5 +151,8 @@ mod tests {
             ]
         );
         assert!(rows[0].trend.monotonic);
+        // Profiles without wait states (pprof goroutine profiles) give no groups.
+        let plain = Profile::from_folded(vec![SampleType::new("goroutine", "count")], "a;b 3\n");
+        assert!(goroutine_waits(&[&plain]).is_empty());
     }
 }

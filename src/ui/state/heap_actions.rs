@@ -7,8 +7,8 @@ use std::sync::Arc;
 
 use leptos::prelude::*;
 
-use super::super::protocol::{HeapFilter, HeapInfo, HeapObjectsRequest, Request};
 use super::{AppState, LoadStatus, ObjectPages, OBJECT_PAGE};
+use crate::protocol::{HeapFilter, HeapInfo, HeapObjectsRequest, Request};
 
 impl AppState {
     /// The selected heap snapshot's Summary and Statistics (tracks `selected` and `profiles`).

@@ -4,7 +4,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use super::super::protocol::{HeapFilter, HeapObjectRow, HeapObjects};
+use crate::protocol::{HeapFilter, HeapObjectRow, HeapObjects};
 
 /// Objects asked of the worker at once.
 pub const OBJECT_PAGE: usize = 100;

@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use crate::analysis::heap::RetainerEdge;
 
-use super::super::protocol::{HeapObjectRow, RetainerEdgesPage};
+use crate::protocol::{HeapObjectRow, RetainerEdgesPage};
 
 /// Levels expanded automatically on selection (DevTools expands 20).
 pub const AUTO_EXPAND_LEVELS: usize = 20;

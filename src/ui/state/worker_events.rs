@@ -6,9 +6,9 @@ use std::sync::Arc;
 
 use leptos::prelude::*;
 
-use super::super::protocol::Response;
 use super::super::worker_client::WorkerEvent;
 use super::{AppState, LoadProgress, LoadStatus};
+use crate::protocol::Response;
 
 impl AppState {
     pub(super) fn on_worker_event(&self, event: WorkerEvent) {

@@ -8,8 +8,8 @@ use crate::analysis::heap::{
 };
 use crate::model::NodeOrdinal;
 
-use super::super::super::protocol::{FilteredHeap, HeapFilter, HeapObjectRow};
 use super::{HeapEntry, Heaps};
+use crate::protocol::{FilteredHeap, HeapFilter, HeapObjectRow};
 
 /// Rows of the duplicated strings and closures tables sent at most (largest first).
 pub const MAX_FILTER_ROWS: usize = 500;
@@ -86,8 +86,8 @@ impl HeapEntry {
 
 #[cfg(test)]
 mod tests {
-    use super::super::super::super::protocol::HeapObjectsRequest;
     use super::*;
+    use crate::protocol::HeapObjectsRequest;
 
     fn load_detached_dom() -> Heaps {
         let path = concat!(

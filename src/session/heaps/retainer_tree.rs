@@ -7,8 +7,8 @@ use crate::analysis::heap::{
 };
 use crate::model::NodeOrdinal;
 
-use super::super::super::protocol::RetainerEdgesPage;
 use super::Heaps;
+use crate::protocol::RetainerEdgesPage;
 
 impl Heaps {
     /// The edges retaining object `ordinal` of snapshot `id`, the first
@@ -44,8 +44,8 @@ impl Heaps {
 
 #[cfg(test)]
 mod tests {
-    use super::super::super::super::protocol::{HeapFilter, HeapObjectsRequest};
     use super::*;
+    use crate::protocol::{HeapFilter, HeapObjectsRequest};
 
     fn load(name: &str) -> (Heaps, crate::analysis::HeapSummary) {
         let path = format!(

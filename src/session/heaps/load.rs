@@ -7,7 +7,7 @@ use crate::analysis::heap::peak_memory_estimate;
 use crate::formats::heapsnapshot::HeapSnapshotDecoder;
 use crate::model::{format_value, HeapGraph};
 
-use super::super::super::protocol::{PhaseTime, Response};
+use crate::protocol::{PhaseTime, Response};
 
 /// Progress messages are posted at most this often (ms).
 const PROGRESS_EVERY_MS: f64 = 100.0;

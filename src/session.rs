@@ -8,7 +8,7 @@ use crate::analysis::{self, Measure, RefineOptions, ReportOptions};
 use crate::formats;
 use crate::model::Profile;
 
-use super::protocol::{
+use crate::protocol::{
     HeapFilter, HeapObjectsRequest, ProfileSummary, Response, TopView, ViewRequest,
 };
 

@@ -18,7 +18,7 @@ use crate::analysis::heap::{
 use crate::model::Profile;
 use crate::model::{HeapGraph, NodeOrdinal};
 
-use super::super::protocol::{
+use crate::protocol::{
     HeapFilter, HeapInfo, HeapObjectRow, HeapObjects, HeapObjectsRequest, ProfileSummary, Response,
 };
 
