@@ -5,12 +5,8 @@
 use std::path::PathBuf;
 
 use clap::Args;
-use leakscope::analysis::growth::{
-    goroutine_waits, noise_floor, profile_growth, GrowthRow, ProfileGrowth, WaitRow,
-};
-use leakscope::analysis::{
-    aggregate, compatible, order_members, refine, ReportOptions, SeriesMember,
-};
+use leakscope::analysis::growth::{series_growth, GrowthRow, ProfileGrowth, SeriesGrowth, WaitRow};
+use leakscope::analysis::{compatible, order_members, refine, ReportOptions, SeriesMember};
 use leakscope::model::{format_value, Profile};
 
 use super::input::{load, sample_index, Failure, ViewArgs};
@@ -39,10 +35,7 @@ pub struct GrowthArgs {
 struct Out<'a> {
     points: Vec<String>,
     #[serde(flatten)]
-    growth: &'a ProfileGrowth,
-    /// Goroutines by wait state and user frame, when the files are goroutine dumps.
-    #[serde(skip_serializing_if = "<[WaitRow]>::is_empty")]
-    waits: &'a [WaitRow],
+    growth: &'a SeriesGrowth,
 }
 
 pub fn run(args: &GrowthArgs) -> Result<String, Failure> {
@@ -80,23 +73,18 @@ pub fn run(args: &GrowthArgs) -> Result<String, Failure> {
         sample_index: index,
         granularity: args.view.granularity,
     };
-    let agg = aggregate(&refs, &report);
-    let totals: Vec<i64> = (0..agg.columns()).map(|c| agg.total(c)).collect();
-    let noise = noise_floor(&totals, sampling_period(&refs, index));
     let limit = args.limit.unwrap_or(if args.json { 0 } else { 20 });
-    let growth = profile_growth(&agg, noise, limit);
-    let waits = goroutine_waits(&refs);
+    let growth = series_growth(&refs, &report, limit).map_err(|e| Failure(e.message))?;
     if args.json {
         let out = Out {
             points,
             growth: &growth,
-            waits: &waits,
         };
         let mut text = serde_json::to_string(&out).map_err(|e| Failure(e.to_string()))?;
         text.push('\n');
         return Ok(text);
     }
-    Ok(table(&points, &growth, &waits))
+    Ok(table(&points, &growth.growth, &growth.waits))
 }
 
 /// The files ordered as the page orders a series: by time when all have one, else by name.
@@ -117,23 +105,6 @@ fn in_time_order(loaded: Vec<(PathBuf, Profile)>) -> Vec<(PathBuf, Profile)> {
     let ids: Vec<usize> = order.iter().map(|m| m.id as usize).collect();
     let mut slots: Vec<Option<(PathBuf, Profile)>> = loaded.into_iter().map(Some).collect();
     ids.into_iter().filter_map(|i| slots[i].take()).collect()
-}
-
-/// The heap sampling period when the values are bytes of a heap profile sampled by size
-/// (`period_type` space), else 0.
-fn sampling_period(profiles: &[&Profile], index: usize) -> i64 {
-    profiles
-        .iter()
-        .filter(|p| {
-            p.meta
-                .period_type
-                .as_ref()
-                .is_some_and(|t| t.name == "space")
-                && p.sample_types.get(index).is_some_and(|t| t.unit == "bytes")
-        })
-        .map(|p| p.meta.period)
-        .max()
-        .unwrap_or(0)
 }
 
 fn table(points: &[String], g: &ProfileGrowth, waits: &[WaitRow]) -> String {
