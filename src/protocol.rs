@@ -4,8 +4,11 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::analysis::growth::SeriesGrowth;
 use crate::analysis::heap::{ClosureContext, DuplicateString, HeapStatistics, RetainerEdge};
-use crate::analysis::{CallTree, Granularity, HeapSummary, RefineOptions, StackRow, TopTable};
+use crate::analysis::{
+    CallTree, DiffStackRow, DiffTable, Granularity, HeapSummary, RefineOptions, StackRow, TopTable,
+};
 use crate::model::{Profile, SampleType};
 
 /// A message from the page to the worker.
@@ -25,6 +28,10 @@ pub enum Request {
     },
     /// Compute the views of one profile.
     View(ViewRequest),
+    /// What grew across a series of profiles.
+    Growth(GrowthRequest),
+    /// What changed from one profile to another.
+    Diff(DiffRequest),
     /// A page of the objects of one Summary class of heap snapshot `id`, largest retained first.
     HeapObjects(HeapObjectsRequest),
     /// DevTools' Summary filter `filter` applied to heap snapshot `id`.
@@ -70,6 +77,44 @@ pub struct ViewRequest {
     /// Focus, ignore and hide expressions.
     pub refine: RefineOptions,
     /// How many of the heaviest stacks to return.
+    pub stack_limit: usize,
+}
+
+/// What grew across the points of a series (pprof profiles or goroutine dumps of one kind).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct GrowthRequest {
+    /// Sequence number; answers to older requests are dropped by the page.
+    pub seq: u64,
+    /// The points, oldest first.
+    pub ids: Vec<u32>,
+    /// Which sample type.
+    pub sample_index: usize,
+    /// Functions, files or lines.
+    pub granularity: Granularity,
+    /// Focus, ignore and hide expressions, applied to every point.
+    pub refine: RefineOptions,
+    /// Rows per list, in rank order.
+    pub limit: usize,
+}
+
+/// A two-profile diff: `new - base`, as `go tool pprof -diff_base`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct DiffRequest {
+    /// Sequence number; answers to older requests are dropped by the page.
+    pub seq: u64,
+    /// The earlier profile.
+    pub base: u32,
+    /// The later profile.
+    pub new: u32,
+    /// Which sample type.
+    pub sample_index: usize,
+    /// Functions, files or lines.
+    pub granularity: Granularity,
+    /// Focus, ignore and hide expressions, applied to both.
+    pub refine: RefineOptions,
+    /// Scale the newer profile to the base's total first (pprof's `-normalize`).
+    pub normalize: bool,
+    /// How many of the most changed stacks to return.
     pub stack_limit: usize,
 }
 
@@ -252,6 +297,15 @@ pub struct TopView {
     pub stacks: Vec<StackRow>,
 }
 
+/// The table and stacks of a diff, sent before its (larger) call tree.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct DiffView {
+    /// Every changed node, in `go tool pprof -top -diff_base` order.
+    pub table: DiffTable,
+    /// The most changed stacks.
+    pub stacks: Vec<DiffStackRow>,
+}
+
 /// A message from the worker to the page.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum Response {
@@ -328,6 +382,30 @@ pub enum Response {
         seq: u64,
         /// The view.
         view: TopView,
+    },
+    /// What grew, for `Request::Growth` `seq`.
+    Growth {
+        /// The request's sequence number.
+        seq: u64,
+        /// The points, oldest first (as requested).
+        ids: Vec<u32>,
+        /// Functions, stacks and goroutine wait groups, ranked.
+        growth: SeriesGrowth,
+    },
+    /// The table and stacks of `Request::Diff` `seq`.
+    Diff {
+        /// The request's sequence number.
+        seq: u64,
+        /// The view.
+        view: DiffView,
+    },
+    /// The diff flame graph of `Request::Diff` `seq`: widths from the newer profile, the
+    /// base's totals beside them.
+    DiffTree {
+        /// The request's sequence number.
+        seq: u64,
+        /// The tree.
+        tree: CallTree,
     },
     /// Call tree for request `seq`.
     Tree {

@@ -13,6 +13,7 @@ use crate::protocol::{
 };
 
 mod heaps;
+mod series;
 
 pub use heaps::{HeapLoad, Heaps, HEAD_BYTES, MAX_WHOLE_FILE_BYTES, SLICE_BYTES};
 
@@ -20,12 +21,13 @@ pub use heaps::{HeapLoad, Heaps, HEAD_BYTES, MAX_WHOLE_FILE_BYTES, SLICE_BYTES};
 /// than a pixel on any screen, and they would only make the message to the page bigger.
 const TREE_MIN_FRACTION: f64 = 1e-4;
 
-/// The decoded profiles the worker holds, and the last refined profile (so that switching the
-/// sample type or granularity does not refine again).
+/// The decoded profiles the worker holds, and each one's copy with the last focus, ignore and
+/// hide expressions applied (so that switching the sample type or granularity, or viewing a
+/// series, does not refine again).
 #[derive(Default)]
 pub struct Session {
     profiles: HashMap<u32, Profile>,
-    refined: Option<(u32, RefineOptions, Profile)>,
+    refined: HashMap<u32, (RefineOptions, Profile)>,
     heaps: Heaps,
 }
 
@@ -133,9 +135,7 @@ impl Session {
     pub fn forget(&mut self, id: u32) {
         self.heaps.forget(id);
         self.profiles.remove(&id);
-        if self.refined.as_ref().is_some_and(|(rid, _, _)| *rid == id) {
-            self.refined = None;
-        }
+        self.refined.remove(&id);
     }
 
     /// Computes the views of `req`, handing each answer to `post` as soon as it is ready: the
@@ -147,7 +147,7 @@ impl Session {
             Some(p) if !req.refine.is_empty() => Some(analysis::report_total(p, req.sample_index)),
             _ => None,
         };
-        let profile = match self.refined_profile(req) {
+        let profile = match self.refined_profile(req.id, &req.refine) {
             Ok(p) => p,
             Err((message, refine)) => {
                 post(Response::ViewFailed {
@@ -190,23 +190,26 @@ impl Session {
         post(Response::Tree { seq, tree });
     }
 
-    /// The profile of `req` with its refine expressions applied, from the cache when they
-    /// have not changed. Errors carry whether the refine expressions were at fault.
-    fn refined_profile(&mut self, req: &ViewRequest) -> Result<&Profile, (String, bool)> {
-        let cached =
-            matches!(&self.refined, Some((id, text, _)) if *id == req.id && *text == req.refine);
-        let Some(profile) = decoded_profile(&self.profiles, &mut self.heaps, req.id) else {
+    /// Profile `id` with `refine` applied, from the cache when the expressions have not
+    /// changed. Errors carry whether the refine expressions were at fault.
+    fn refined_profile(
+        &mut self,
+        id: u32,
+        refine: &RefineOptions,
+    ) -> Result<&Profile, (String, bool)> {
+        let Some(profile) = decoded_profile(&self.profiles, &mut self.heaps, id) else {
             return Err(("this profile is no longer loaded".to_owned(), false));
         };
-        if req.refine.is_empty() {
+        if refine.is_empty() {
             return Ok(profile);
         }
+        let cached = matches!(self.refined.get(&id), Some((text, _)) if text == refine);
         if !cached {
-            let refined = analysis::refine(profile, &req.refine).map_err(|e| (e.message, true))?;
-            self.refined = Some((req.id, req.refine.clone(), refined));
+            let refined = analysis::refine(profile, refine).map_err(|e| (e.message, true))?;
+            self.refined.insert(id, (refine.clone(), refined));
         }
-        match &self.refined {
-            Some((_, _, p)) => Ok(p),
+        match self.refined.get(&id) {
+            Some((_, p)) => Ok(p),
             None => Err(("refined profile missing".to_owned(), false)),
         }
     }

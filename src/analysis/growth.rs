@@ -32,8 +32,8 @@ pub struct SeriesGrowth {
 }
 
 /// The growth of `points` (oldest first, already refined), which must be mergeable (pprof's
-/// `compatible`): aggregated once, judged against the series' `noise_floor`, each list cut to
-/// `limit` rows (0: all).
+/// `compatible`) and have `options.sample_index`: aggregated once, judged against the series'
+/// `noise_floor`, each list cut to `limit` rows (0: all).
 pub fn series_growth(
     points: &[&Profile],
     options: &ReportOptions,
@@ -42,6 +42,14 @@ pub fn series_growth(
     if let Some(first) = points.first() {
         for (i, p) in points.iter().enumerate().skip(1) {
             compatible(first, p, i + 1)?;
+        }
+        if options.sample_index >= first.sample_types.len() {
+            return Err(MergeError {
+                message: format!(
+                    "sample type {} does not exist in these profiles",
+                    options.sample_index
+                ),
+            });
         }
     }
     let agg = aggregate(points, options);

@@ -141,6 +141,8 @@ fn handle(session: &mut Session, data: JsValue) -> Option<(u32, Blob, u64)> {
         Request::HeapFilter { id, filter } => post(&session.heap_filter(id, filter)),
         Request::Remove { id } => session.forget(id),
         Request::View(req) => session.view(&req, |r| post(&r)),
+        Request::Growth(req) => post(&session.growth(&req)),
+        Request::Diff(req) => session.diff(&req, |r| post(&r)),
         Request::Panic { message } => panic!("{message}"),
     }
     None
