@@ -232,6 +232,13 @@ pub struct HeapInfo {
     pub profile: ProfileSummary,
     /// How long each phase of the load took in the worker, in order.
     pub timings: Vec<PhaseTime>,
+    /// Where the snapshot comes from (`node`, `browser`): snapshots of one runtime form a series.
+    #[serde(default)]
+    pub runtime: String,
+    /// The highest V8 object id of JS objects: V8 ids only grow within one process, so it
+    /// orders snapshots taken over time.
+    #[serde(default)]
+    pub max_node_id: u32,
 }
 
 /// One phase of loading a heap snapshot and its wall time.

@@ -3,15 +3,19 @@
 
 pub mod app;
 pub mod demo;
+pub mod diff_view;
 pub mod file_drop;
 pub mod file_picker;
 pub mod file_reader;
 pub mod flame_graph;
+pub mod growth_view;
 pub mod heap_details;
 pub mod heap_filters;
 pub mod heap_object_list;
 pub mod heap_summary;
 pub mod profile_list;
+pub mod series_chart;
+pub mod sparkline;
 pub mod state;
 pub mod top_stacks;
 pub mod top_table;

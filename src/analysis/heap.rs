@@ -21,6 +21,7 @@ mod retainer_edges;
 mod retainers;
 mod series_keys;
 mod shallow_sizes;
+mod snapshot_facts;
 mod snapshot_ids;
 mod statistics;
 mod type_ids;
@@ -58,6 +59,7 @@ pub use retainers::{
     RetainerStep,
 };
 pub use shallow_sizes::shallow_sizes;
+pub use snapshot_facts::{max_js_node_id, snapshot_runtime};
 pub use snapshot_ids::{
     process_match, ProcessMatch, SnapshotIds, PROCESS_MATCH_SAMPLE, SAME_PROCESS_MIN_AGREEMENT,
 };

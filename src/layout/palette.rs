@@ -1,15 +1,34 @@
 //! Flame graph colours: a stable warm swatch per function name (hash of the name, so a function
 //! keeps its colour across profiles and reloads), a cooler family for Go runtime frames, one
-//! highlight for search matches and a faded variant for non-matches. No CSS parsing, no DOM.
+//! highlight for search matches and a faded variant for non-matches; for a diff, a diverging
+//! scale from shrink to growth instead. No CSS parsing, no DOM.
 
 use crate::analysis::CallTree;
 
-/// Number of distinct swatches: few enough that the painter can batch rectangles by fill
-/// colour (one canvas path per swatch), enough that neighbours rarely share one.
-pub const N_SWATCHES: usize = 32;
+/// Number of name swatches: few enough that the painter can batch rectangles by fill colour
+/// (one canvas path per swatch), enough that neighbours rarely share one.
+const N_NAMES: usize = 32;
 
-/// The swatches `0..N_USER` are warm (user code), `N_USER..N_SWATCHES` cool (Go runtime).
+/// The swatches `0..N_USER` are warm (user code), `N_USER..N_NAMES` cool (Go runtime).
 const N_USER: usize = 24;
+
+/// Steps of a diff's scale on each side of "unchanged".
+pub const DIFF_STEPS: usize = 6;
+
+/// All swatches: the name swatches, then a diff's `DIFF_STEPS` shrink steps (strongest first),
+/// "unchanged", and `DIFF_STEPS` growth steps (weakest first).
+pub const N_SWATCHES: usize = N_NAMES + 2 * DIFF_STEPS + 1;
+
+/// A change of this share of the larger of the two totals is drawn at full strength: a leak
+/// worth a twentieth of the heap should stand out, sampling noise should stay faint.
+pub const DIFF_FULL_SHARE: f64 = 0.05;
+
+/// The diff scale's ends and middle, from ColorBrewer's RdBu (red and blue stay apart for
+/// every common colour vision deficiency, unlike pprof's red and green); the ends are the
+/// 7-class scale's second steps, light enough for dark labels.
+const GROW: Rgb = Rgb(0xd6, 0x60, 0x4d);
+const SHRINK: Rgb = Rgb(0x43, 0x93, 0xc3);
+const UNCHANGED: Rgb = Rgb(0xe6, 0xe6, 0xe6);
 
 /// An sRGB colour.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -64,7 +83,7 @@ pub fn swatch_of(name: &str) -> u8 {
     // Fold the high bits in: FNV's low bits mix poorly for short names.
     let h = (h ^ (h >> 29)) as usize;
     if is_runtime(name) {
-        (N_USER + h % (N_SWATCHES - N_USER)) as u8
+        (N_USER + h % (N_NAMES - N_USER)) as u8
     } else {
         (h % N_USER) as u8
     }
@@ -80,13 +99,39 @@ fn fnv1a(bytes: &[u8]) -> u64 {
     h
 }
 
-/// The swatch of every node of `tree`, hashing each distinct name once.
+/// The swatch of every node of `tree`, hashing each distinct name once; for a diff tree (one
+/// with base values), each node's step on the diff scale.
 pub fn swatches(tree: &CallTree) -> Vec<u8> {
+    if !tree.base_value.is_empty() {
+        let full = DIFF_FULL_SHARE * tree.total.abs().max(tree.base_total.abs()).max(1) as f64;
+        return tree
+            .total_value
+            .iter()
+            .zip(&tree.base_value)
+            .map(|(&new, &base)| diff_swatch(new.saturating_sub(base), full))
+            .collect();
+    }
     let by_name: Vec<u8> = tree.names.iter().map(|s| swatch_of(s)).collect();
     tree.name
         .iter()
         .map(|&i| by_name.get(i as usize).copied().unwrap_or(0))
         .collect()
+}
+
+/// The diff-scale swatch of a change of `delta` when `full` is drawn at full strength: 0 is
+/// "unchanged", any other change at least one step.
+pub fn diff_swatch(delta: i64, full: f64) -> u8 {
+    let middle = N_NAMES + DIFF_STEPS;
+    if delta == 0 {
+        return middle as u8;
+    }
+    let share = (delta.unsigned_abs() as f64 / full).min(1.0);
+    let step = ((share * DIFF_STEPS as f64).ceil() as usize).clamp(1, DIFF_STEPS);
+    if delta > 0 {
+        (middle + step) as u8
+    } else {
+        (middle - step) as u8
+    }
 }
 
 /// The fill colour of swatch `s` with emphasis `e`.
@@ -95,12 +140,16 @@ pub fn swatches(tree: &CallTree) -> Vec<u8> {
 /// vary lightness in three steps so adjacent hues still differ; cool ones walk 190°..230°.
 pub fn fill(s: u8, e: Emphasis) -> Rgb {
     let s = s as usize % N_SWATCHES;
-    let base = if s < N_USER {
+    let base = if s >= N_NAMES {
+        let middle = N_NAMES + DIFF_STEPS;
+        let t = s.abs_diff(middle) as f64 / DIFF_STEPS as f64;
+        UNCHANGED.mix(if s > middle { GROW } else { SHRINK }, t)
+    } else if s < N_USER {
         let hue = 50.0 * (s / 3) as f64 / ((N_USER / 3 - 1) as f64);
         hsl(hue, 0.78, [0.62, 0.68, 0.74][s % 3])
     } else {
         let k = s - N_USER;
-        let hue = 190.0 + 40.0 * (k / 2) as f64 / (((N_SWATCHES - N_USER) / 2 - 1) as f64);
+        let hue = 190.0 + 40.0 * (k / 2) as f64 / (((N_NAMES - N_USER) / 2 - 1) as f64);
         hsl(hue, 0.55, [0.70, 0.76][k % 2])
     };
     match e {
@@ -161,7 +210,7 @@ mod tests {
             "runtime/pprof.profileWriter",
         ] {
             assert!(
-                (N_USER..N_SWATCHES).contains(&(swatch_of(name) as usize)),
+                (N_USER..N_NAMES).contains(&(swatch_of(name) as usize)),
                 "{name}"
             );
         }
@@ -178,7 +227,7 @@ mod tests {
 
     #[test]
     fn user_swatches_are_warm_runtime_cool() {
-        for s in 0..N_SWATCHES as u8 {
+        for s in 0..N_NAMES as u8 {
             let Rgb(r, _, b) = fill(s, Emphasis::Normal);
             if (s as usize) < N_USER {
                 assert!(r > b + 60, "swatch {s} is not warm");
@@ -186,6 +235,32 @@ mod tests {
                 assert!(b > r + 30, "swatch {s} is not cool");
             }
         }
+    }
+
+    #[test]
+    fn diff_scale_goes_from_blue_through_grey_to_red() {
+        let full = 100.0;
+        let middle = diff_swatch(0, full);
+        assert_eq!(fill(middle, Emphasis::Normal), UNCHANGED);
+        // Any change is at least one step; a full-strength one is the end of the scale.
+        let (small_up, big_up) = (diff_swatch(1, full), diff_swatch(500, full));
+        assert_eq!((small_up - middle, big_up - middle), (1, DIFF_STEPS as u8));
+        assert_eq!(fill(big_up, Emphasis::Normal), GROW);
+        assert_eq!(fill(diff_swatch(-100, full), Emphasis::Normal), SHRINK);
+        let Rgb(r, _, b) = fill(diff_swatch(50, full), Emphasis::Normal);
+        assert!(r > b, "growth is warm");
+        let Rgb(r, _, b) = fill(diff_swatch(-50, full), Emphasis::Normal);
+        assert!(b > r, "shrink is cool");
+        // A diff tree gets diff swatches.
+        let tree = CallTree {
+            total: 100,
+            base_total: 100,
+            name: vec![0, 0],
+            total_value: vec![150, 50],
+            base_value: vec![100, 50],
+            ..Default::default()
+        };
+        assert_eq!(swatches(&tree), [middle + DIFF_STEPS as u8, middle]);
     }
 
     #[test]

@@ -11,9 +11,9 @@ mod retainer_tree;
 pub use load::HeapLoad;
 
 use crate::analysis::heap::{
-    empty_heap_profile, heap_analysis_with, heap_profile, heap_profile_totals, statistics,
-    summarize, BitSet, ClassKeys, HeapAnalysis, HeapProfileOptions, HeapSummaryOptions,
-    RetainerIndex,
+    empty_heap_profile, heap_analysis_with, heap_profile, heap_profile_totals, max_js_node_id,
+    snapshot_runtime, statistics, summarize, BitSet, ClassKeys, HeapAnalysis, HeapProfileOptions,
+    HeapSummaryOptions, RetainerIndex,
 };
 use crate::model::Profile;
 use crate::model::{HeapGraph, NodeOrdinal};
@@ -130,6 +130,7 @@ impl Heaps {
         post(progress("summarizing by constructor"));
         let summary = summarize(&graph, &analysis);
         let totals = heap_profile_totals(&graph, &analysis);
+        let (runtime, max_node_id) = (snapshot_runtime(&graph).to_owned(), max_js_node_id(&graph));
         let profile = ProfileSummary {
             totals: totals.to_vec(),
             ..ProfileSummary::of(&empty_heap_profile())
@@ -152,6 +153,8 @@ impl Heaps {
                 summary,
                 profile,
                 timings: timings.finish(now()),
+                runtime,
+                max_node_id,
             },
             warnings,
         });

@@ -9,9 +9,11 @@ use leptos::prelude::*;
 use crate::model::format_value;
 
 use super::demo::load_demo;
+use super::diff_view::DiffView;
 use super::file_drop::FileDrop;
 use super::file_picker::FilePicker;
 use super::flame_graph::FlameGraph;
+use super::growth_view::GrowthView;
 use super::heap_details::{HeapStatisticsView, Retainers};
 use super::heap_summary::HeapSummaryView;
 use super::profile_list::ProfileList;
@@ -28,6 +30,35 @@ pub fn App() -> impl IntoView {
     // A memo, so that list changes that leave the view's inputs alone post nothing.
     let key = Memo::new(move |_| state.view_key());
     Effect::new(move |_| state.request_view(key.get()));
+    // The series views ask only while they are shown.
+    let growth_key = Memo::new(move |_| {
+        (state.tab.get() == Tab::Growth)
+            .then(|| state.growth_key())
+            .flatten()
+    });
+    Effect::new(move |_| {
+        if let Some(key) = growth_key.get() {
+            state.request_growth(Some(key));
+        }
+    });
+    let diff_key = Memo::new(move |_| {
+        (state.tab.get() == Tab::Diff)
+            .then(|| state.diff_key())
+            .flatten()
+    });
+    Effect::new(move |_| {
+        if let Some(key) = diff_key.get() {
+            state.request_diff(Some(key));
+        }
+    });
+    // A file of a series opens on what grew; a single file cannot show growth or a diff.
+    Effect::new(move |_| {
+        let series = state.selected_series().is_some_and(|s| !s.heap);
+        match state.tab.get_untracked() {
+            Tab::Growth | Tab::Diff if !series => state.tab.set(Tab::Top),
+            _ => {}
+        }
+    });
     load_demo(state);
     let crash =
         window_event_listener_untyped("leakscope:crash-worker", move |_| state.crash_worker());
@@ -37,10 +68,13 @@ pub fn App() -> impl IntoView {
             <header class="topbar">
                 <div class="brand">
                     <span class="logo">"leakscope"</span>
-                    <span class="tagline">"Why does my service's memory keep growing? Go pprof profiles, analysed in your browser."</span>
+                    <span class="tagline">"Why does my service's memory keep growing? Go profiles and V8 heap snapshots, analysed in your browser."</span>
                 </div>
                 <div class="topbar-actions">
                     <span class="muted drop-hint">"or drop files anywhere"</span>
+                    <Show when=move || !state.has_demo()>
+                        <button class="button" data-testid="load-demo" title="Load the demo profiles of a leaky Gin service" on:click=move |_| load_demo(state)>"Demo"</button>
+                    </Show>
                     <FilePicker />
                 </div>
             </header>
@@ -63,6 +97,8 @@ pub fn App() -> impl IntoView {
                         </Show>
                         <div class="tab-body">
                             {move || match state.tab.get() {
+                                Tab::Growth => view! { <GrowthView /> }.into_any(),
+                                Tab::Diff => view! { <DiffView /> }.into_any(),
                                 Tab::Top => view! { <TopTable view=state.top /> }.into_any(),
                                 Tab::Stacks => view! { <TopStacks view=state.top /> }.into_any(),
                                 Tab::Flame => view! { <FlameGraph tree=state.tree /> }.into_any(),
@@ -217,8 +253,19 @@ fn Tabs() -> impl IntoView {
             </button>
         }
     };
+    let series_tabs = move || {
+        state.selected_series().filter(|s| !s.heap).map(|s| {
+            let n = s.included.len();
+            view! {
+                {tab("Growth", Tab::Growth)}
+                {tab("Diff", Tab::Diff)}
+                <span class="muted tab-note" data-testid="series-size">{format!("series of {n}")}</span>
+            }
+        })
+    };
     view! {
         <nav class="tabs" role="tablist">
+            {series_tabs}
             {tab("Top", Tab::Top)}
             {tab("Stacks", Tab::Stacks)}
             {tab("Flame graph", Tab::Flame)}

@@ -36,7 +36,7 @@ pub fn load_demo(state: AppState) {
         state.begin_batch();
         for entry in entries {
             match fetch_blob(&format!("demo/{}", entry.file)).await {
-                Ok(blob) => state.add_file(entry.file, entry.title, blob.size(), blob),
+                Ok(blob) => state.add_file(entry.file, entry.title, blob.size(), blob, true),
                 Err(e) => state
                     .errors
                     .update(|v| v.push(format!("demo/{}: {e}", entry.file))),

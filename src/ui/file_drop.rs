@@ -7,13 +7,18 @@ use web_sys::{DragEvent, FileList};
 
 use super::state::AppState;
 
-/// Adds every file of `files` to the page as one batch.
+/// Adds every file of `files` to the page as one batch; the user's own files replace the demo
+/// files (the Demo button brings them back).
 pub fn add_file_list(state: AppState, files: &FileList) {
+    if files.length() == 0 {
+        return;
+    }
+    state.drop_demo();
     state.begin_batch();
     for i in 0..files.length() {
         if let Some(file) = files.get(i) {
             let size = file.size();
-            state.add_file(file.name(), String::new(), size, file.into());
+            state.add_file(file.name(), String::new(), size, file.into(), false);
         }
     }
 }

@@ -309,11 +309,32 @@ fn Tooltip(
         };
         let (name, detail) = (t.name_of(n).to_owned(), t.detail_of(n).to_owned());
         let (self_v, total_v) = (of_total(t.self_value[n]), of_total(t.total_value[n]));
+        // A diff tree: the base's total beside the newer one's, and the change.
+        let change = t.base_value.get(n).map(|&base| {
+            let new = t.total_value[n];
+            let delta = new.saturating_sub(base);
+            let sign = if delta > 0 { "+" } else { "" };
+            let pct = if base != 0 {
+                format!(
+                    ", {sign}{:.1}%",
+                    delta as f64 * 100.0 / base.unsigned_abs() as f64
+                )
+            } else {
+                ", new".to_owned()
+            };
+            format!(
+                "{} → {} ({sign}{}{pct})",
+                format_value(base, unit),
+                format_value(new, unit),
+                format_value(delta, unit)
+            )
+        });
         Some(view! {
             <div class="flame-tip-name">{name}</div>
             <div class="flame-tip-detail">{detail}</div>
             <div>"self: " {self_v}</div>
             <div>"total: " {total_v}</div>
+            {change.map(|c| view! { <div data-testid="flame-tip-change">"base → new: " {c}</div> })}
         })
     };
     // Flip to the left of the pointer near the window's right edge.

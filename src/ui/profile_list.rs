@@ -1,6 +1,7 @@
 //! `<ProfileList/>`: the loaded profiles with kind, sample types, total, time, duration and
-//! period; click selects, × removes, failures show their message. It only formats what the
-//! worker's `ProfileSummary` says; it computes no totals itself.
+//! period; click selects, × removes, failures show their message. Files that form a series are
+//! grouped in time order (t0, t1, …) with controls to move a point or leave it out. It only
+//! formats what the worker's `ProfileSummary` says; it computes no totals itself.
 
 use leptos::prelude::*;
 
@@ -8,32 +9,69 @@ use crate::model::format_value;
 
 use crate::analysis::HeapSummary;
 
-use super::state::{AppState, LoadStatus, LoadedProfile};
+use super::state::{AppState, LoadStatus, LoadedProfile, PageSeries};
 use crate::protocol::ProfileSummary;
 
-/// The list of loaded profiles (the sidebar).
+/// The list of loaded profiles (the sidebar): series first, each in its order, then the rest.
 #[component]
 pub fn ProfileList() -> impl IntoView {
     let state = expect_context::<AppState>();
+    let groups = move || {
+        let series: Vec<PageSeries> = state
+            .series()
+            .into_iter()
+            .filter(|s| s.ids.len() >= 2)
+            .collect();
+        let profiles = state.profiles.get();
+        let find = |id: &u32| profiles.iter().find(|p| p.id == *id).cloned();
+        let grouped = series
+            .iter()
+            .map(|s| {
+                let n = s.included.len();
+                let items = s
+                    .ids
+                    .iter()
+                    .filter_map(&find)
+                    .map(|p| {
+                        let point = s.included.iter().position(|i| *i == p.id);
+                        view! { <ProfileItem profile=p point=Some(point) /> }
+                    })
+                    .collect_view();
+                view! {
+                    <li class="series-group" data-testid="series-group" data-key=s.key.clone()>
+                        <div class="series-group-title">
+                            <span>{format!("{} series", s.kind)}</span>
+                            <span>{format!("{n} of {} points", s.ids.len())}</span>
+                        </div>
+                        <ul>{items}</ul>
+                    </li>
+                }
+            })
+            .collect_view();
+        let in_series = |id: u32| series.iter().any(|s| s.ids.contains(&id));
+        let rest = profiles
+            .iter()
+            .filter(|p| !in_series(p.id))
+            .cloned()
+            .map(|p| view! { <ProfileItem profile=p point=None /> })
+            .collect_view();
+        view! { {grouped} {rest} }
+    };
     view! {
         <section class="profiles" aria-label="Loaded profiles">
             <h2>"Loaded profiles"</h2>
             <Show when=move || state.profiles.with(|p| p.is_empty())>
                 <p class="muted">"No profiles yet. Drop files anywhere on the page."</p>
             </Show>
-            <ul data-testid="profile-list">
-                <For
-                    each=move || state.profiles.get()
-                    key=|p| (p.id, status_name(&p.status), p.warnings.len())
-                    children=move |p| view! { <ProfileItem profile=p /> }
-                />
-            </ul>
+            <ul data-testid="profile-list">{groups}</ul>
         </section>
     }
 }
 
+/// One file; `point` is `Some(Some(i))` for point `i` of a series, `Some(None)` for a file
+/// left out of its series, `None` outside any series.
 #[component]
-fn ProfileItem(profile: LoadedProfile) -> impl IntoView {
+fn ProfileItem(profile: LoadedProfile, point: Option<Option<usize>>) -> impl IntoView {
     let state = expect_context::<AppState>();
     let id = profile.id;
     let selected = move || state.selected.get() == Some(id);
@@ -59,22 +97,47 @@ fn ProfileItem(profile: LoadedProfile) -> impl IntoView {
     } else {
         profile.title.clone()
     };
+    let label = point.map(|p| match p {
+        Some(i) => {
+            view! { <span class="point-label" data-testid="point-label">{format!("t{i}")}</span> }
+                .into_any()
+        }
+        None => view! { <span class="point-label muted">"left out"</span> }.into_any(),
+    });
+    let controls = point.map(|p| {
+        let name = profile.name.clone();
+        view! {
+            <div class="series-point">
+                <button title="Earlier in the series" aria-label=format!("Move {name} earlier") data-testid="point-up" on:click=move |_| state.move_point(id, true)>"▲"</button>
+                <button
+                    title=if p.is_some() { "Leave this point out of the series" } else { "Take this point back into the series" }
+                    data-testid="point-toggle"
+                    on:click=move |_| state.toggle_point(id)
+                >
+                    {if p.is_some() { "✓" } else { "○" }}
+                </button>
+                <button title="Later in the series" aria-label=format!("Move {name} later") data-testid="point-down" on:click=move |_| state.move_point(id, false)>"▼"</button>
+            </div>
+        }
+    });
     view! {
         <li
             class="profile-item"
             class:selected=selected
             class:failed=status == "failed"
+            class:dropped=point == Some(None)
             data-testid="profile-item"
             data-name=profile.name.clone()
             data-status=status
         >
+            {controls}
             <button
                 class="profile-select"
                 title=title
                 disabled=status != "ready"
                 on:click=move |_| state.select(Some(id))
             >
-                <span class="profile-name">{profile.name.clone()}</span>
+                <span class="profile-name">{label}{profile.name.clone()}</span>
                 {body}
                 {warnings}
             </button>

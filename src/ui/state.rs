@@ -12,17 +12,19 @@ use crate::analysis::{CallTree, Granularity, RefineOptions};
 
 use super::worker_client::WorkerClient;
 use crate::protocol::{
-    FilteredHeap, HeapFilter, HeapInfo, HeapObjectRow, ProfileSummary, Request, TopView,
+    DiffView, FilteredHeap, HeapFilter, HeapInfo, HeapObjectRow, ProfileSummary, Request, TopView,
     ViewRequest,
 };
 
 mod heap_actions;
 mod object_pages;
 mod retainer_tree;
+mod series;
 mod worker_events;
 
 pub use object_pages::{ObjectPages, OBJECT_PAGE};
 pub use retainer_tree::{RetainerTree, TreeLine, TreeRow};
+pub use series::{GrowthAnswer, PageSeries};
 
 /// Files larger than this are refused before reading: nothing bigger fits in a tab's 4 GiB of
 /// WebAssembly memory. The worker applies the finer limits once it knows what a file is
@@ -63,6 +65,8 @@ pub struct LoadedProfile {
     pub status: LoadStatus,
     /// The decoder's warnings.
     pub warnings: Vec<String>,
+    /// True for the built-in demo files, which the user's own files replace.
+    pub demo: bool,
 }
 
 impl LoadedProfile {
@@ -110,6 +114,10 @@ pub struct LoadProgress {
 /// The tabs of the main area.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Tab {
+    /// What grew across the selected file's series.
+    Growth,
+    /// The diff of two points of the series.
+    Diff,
     /// The `pprof -top` table.
     Top,
     /// The heaviest stacks.
@@ -128,11 +136,12 @@ pub struct ViewKey {
 }
 
 /// The files of one drop, one picker choice or the demo: the first of them to decode is
-/// selected, once.
+/// selected, once, and when all are decoded a series among them opens on its growth.
 #[derive(Clone, Debug, Default)]
 struct Batch {
     ids: Vec<u32>,
     done: bool,
+    growth_shown: bool,
 }
 
 /// The page's state, shared through context. All fields are signal handles, so it is `Copy`.
@@ -176,8 +185,29 @@ pub struct AppState {
     pub retainer_tree: RwSignal<RetainerTree>,
     /// DevTools' Statistics of each heap snapshot, which arrive just after its Summary.
     pub heap_statistics: RwSignal<Vec<(u32, Arc<HeapStatistics>)>>,
+    /// The user's reordering of series and the points they left out.
+    pub series_edits: RwSignal<series::SeriesEdits>,
+    /// The latest growth of the selected series.
+    pub growth: RwSignal<Option<Arc<GrowthAnswer>>>,
+    /// The diff's (base, new) when the user picked them; else the series' first and last.
+    pub diff_pick: RwSignal<Option<(u32, u32)>>,
+    /// Compare shares: scale the newer profile to the base's total (pprof's `-normalize`).
+    pub normalize: RwSignal<bool>,
+    /// The latest diff table and stacks.
+    pub diff: RwSignal<Option<Arc<DiffView>>>,
+    /// The latest diff flame graph.
+    pub diff_tree: RwSignal<Option<Arc<CallTree>>>,
+    /// The growth or diff view's error.
+    pub series_error: RwSignal<Option<String>>,
+    /// True while a growth or diff request is computing.
+    pub series_busy: RwSignal<bool>,
     next_id: StoredValue<u32>,
+    /// The last sequence number given to a request.
     seq: StoredValue<u64>,
+    /// The sequence numbers of the latest view, growth and diff requests.
+    view_seq: StoredValue<u64>,
+    growth_seq: StoredValue<u64>,
+    diff_seq: StoredValue<u64>,
     pending_view: StoredValue<Option<ViewKey>>,
     crashed_view: StoredValue<Option<ViewKey>>,
     batch: StoredValue<Batch>,
@@ -207,8 +237,19 @@ impl AppState {
             heap_filtered: RwSignal::new(None),
             retainer_tree: RwSignal::new(RetainerTree::default()),
             heap_statistics: RwSignal::new(Vec::new()),
+            series_edits: RwSignal::new(Default::default()),
+            growth: RwSignal::new(None),
+            diff_pick: RwSignal::new(None),
+            normalize: RwSignal::new(false),
+            diff: RwSignal::new(None),
+            diff_tree: RwSignal::new(None),
+            series_error: RwSignal::new(None),
+            series_busy: RwSignal::new(false),
             next_id: StoredValue::new(1),
             seq: StoredValue::new(0),
+            view_seq: StoredValue::new(0),
+            growth_seq: StoredValue::new(0),
+            diff_seq: StoredValue::new(0),
             pending_view: StoredValue::new(None),
             crashed_view: StoredValue::new(None),
             batch: StoredValue::new(Batch::default()),
@@ -229,8 +270,31 @@ impl AppState {
         self.batch.set_value(Batch::default());
     }
 
+    /// A new request sequence number.
+    fn next_seq(&self) -> u64 {
+        let seq = self.seq.get_value() + 1;
+        self.seq.set_value(seq);
+        seq
+    }
+
+    /// Removes the demo files: the user's own files replace them.
+    pub fn drop_demo(&self) {
+        let demo: Vec<u32> = self
+            .profiles
+            .with_untracked(|p| p.iter().filter(|e| e.demo).map(|e| e.id).collect());
+        for id in demo {
+            self.remove(id);
+        }
+    }
+
+    /// True when the demo files are loaded (tracks).
+    pub fn has_demo(&self) -> bool {
+        self.profiles.with(|p| p.iter().any(|e| e.demo))
+    }
+
     /// Adds a file to the list and sends it to the worker, or refuses it if it is too big.
-    pub fn add_file(&self, name: String, title: String, size: f64, blob: Blob) {
+    /// `demo` marks the built-in demo files.
+    pub fn add_file(&self, name: String, title: String, size: f64, blob: Blob, demo: bool) {
         let id = self.next_id.get_value();
         self.next_id.set_value(id + 1);
         let status = if size > MAX_FILE_BYTES {
@@ -255,6 +319,7 @@ impl AppState {
             size,
             status,
             warnings: Vec::new(),
+            demo,
         };
         self.profiles.update(|p| p.push(entry));
     }
@@ -316,8 +381,8 @@ impl AppState {
 
     /// Posts a view request for `key` (or clears the views when there is none).
     pub fn request_view(&self, key: Option<ViewKey>) {
-        let seq = self.seq.get_value() + 1;
-        self.seq.set_value(seq);
+        let seq = self.next_seq();
+        self.view_seq.set_value(seq);
         let Some(key) = key else {
             self.top.set(None);
             self.tree.set(None);

@@ -95,7 +95,14 @@ fn GranularitySwitch() -> impl IntoView {
 #[component]
 fn RefineInputs() -> impl IntoView {
     let state = expect_context::<AppState>();
-    let draft = RwSignal::new(RefineOptions::default());
+    let draft = RwSignal::new(state.refine.get_untracked());
+    // Expressions set elsewhere (a growth row opening its stacks) show in the inputs.
+    Effect::new(move |_| {
+        let applied = state.refine.get();
+        if draft.get_untracked() != applied {
+            draft.set(applied);
+        }
+    });
     let apply = move || state.refine.set(draft.get_untracked());
     // Debounce typing: each keystroke bumps the generation; only the last timer applies.
     let generation = StoredValue::new(0u64);
@@ -122,6 +129,7 @@ fn RefineInputs() -> impl IntoView {
                     spellcheck="false"
                     placeholder=placeholder
                     data-testid=format!("refine-{}", label.to_lowercase())
+                    prop:value=move || draft.with(|d| pick(&mut d.clone()).clone())
                     on:input=move |ev| {
                         let value = event_target_value(&ev);
                         draft.update(|d| *pick(d) = value);

@@ -12,7 +12,8 @@ use crate::protocol::Response;
 
 impl AppState {
     pub(super) fn on_worker_event(&self, event: WorkerEvent) {
-        let current = self.seq.get_value();
+        let current = self.view_seq.get_value();
+        let (growth_seq, diff_seq) = (self.growth_seq.get_value(), self.diff_seq.get_value());
         let response = match event {
             WorkerEvent::Response(r) => *r,
             WorkerEvent::Crashed(message) => return self.on_crash(message),
@@ -86,6 +87,29 @@ impl AppState {
                 self.tree.set(Some(Arc::new(tree)));
                 self.analysing.set(false);
             }
+            Response::Growth { seq, ids, growth } if seq == growth_seq => {
+                self.series_busy.set(false);
+                self.growth.set(Some(Arc::new((ids, growth))));
+            }
+            Response::Diff { seq, view } if seq == diff_seq => {
+                self.diff.set(Some(Arc::new(view)));
+            }
+            Response::DiffTree { seq, tree } if seq == diff_seq => {
+                self.series_busy.set(false);
+                self.diff_tree.set(Some(Arc::new(tree)));
+            }
+            Response::ViewFailed {
+                seq,
+                message,
+                refine,
+            } if seq == growth_seq || seq == diff_seq => {
+                self.series_busy.set(false);
+                if refine {
+                    self.refine_error.set(Some(message));
+                } else {
+                    self.series_error.set(Some(message));
+                }
+            }
             Response::ViewFailed {
                 seq,
                 message,
@@ -102,7 +126,8 @@ impl AppState {
         }
     }
 
-    /// Selects a freshly decoded file when it is the first of its batch (or nothing is shown).
+    /// Selects a freshly decoded file when it is the first of its batch (or nothing is shown);
+    /// once the whole batch is decoded and the selected file has a series, shows what grew.
     fn loaded(&self, id: u32) {
         self.clear_progress(id);
         if self.batch.with_value(|b| !b.done && b.ids.contains(&id)) {
@@ -110,6 +135,21 @@ impl AppState {
             self.select(Some(id));
         } else if self.selected.get_untracked().is_none() {
             self.select(Some(id));
+        }
+        let batch_decoded = self.batch.with_value(|b| {
+            !b.growth_shown
+                && self.profiles.with_untracked(|p| {
+                    p.iter()
+                        .filter(|e| b.ids.contains(&e.id))
+                        .all(|e| e.status != LoadStatus::Decoding)
+                })
+        });
+        if batch_decoded {
+            self.batch.update_value(|b| b.growth_shown = true);
+            let series = untrack(|| self.selected_series()).is_some_and(|s| !s.heap);
+            if series {
+                self.tab.set(super::Tab::Growth);
+            }
         }
     }
 
