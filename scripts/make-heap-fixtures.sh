@@ -9,7 +9,9 @@
 #      V8 isolate, so node ids agree across the three);
 #   3. Chrome DevTools' own heap snapshot worker (tests/devtools/, built at run time, never
 #      committed) on each file: tests/fixtures/heapsnapshot/<name>.devtools.json, plus DevTools'
-#      named filters on node-leak-3 and detached-dom-3 (<name>.filters.devtools.json);
+#      named filters on node-leak-3 and detached-dom-3 (<name>.filters.devtools.json) and its
+#      Comparison view of later snapshots of a series against earlier ones
+#      (<name>-<N>.vs-<M>.comparison.devtools.json);
 #   4. the same oracle on the third-party corpus, when ../shared/corpus is present.
 # Snapshots are stored gzipped (<name>.heapsnapshot.gz); node-leak-3 also plain.
 #
@@ -101,6 +103,17 @@ for base in node-leak-3 detached-dom-3; do
     --filter objectsRetainedByDetachedDomNodes --filter objectsRetainedByEventHandlers \
     --filter duplicatedStrings > "$OUT/$base.filters.devtools.json"
   echo "wrote $OUT/$base.filters.devtools.json"
+done
+
+# DevTools' Comparison view within each series (same process, ids line up), for
+# tests/it/heap_comparison.rs: snapshot N against snapshot M.
+for pair in node-leak:2:1 node-leak:3:1 node-leak:3:2 detached-dom:2:1 detached-dom:3:1; do
+  IFS=: read -r series new base <<< "$pair"
+  want "$series" || continue
+  out="$OUT/$series-$new.vs-$base.comparison.devtools.json"
+  node tests/devtools/summary.mjs "$OUT/$series-$new.heapsnapshot.gz" \
+    --compare "$OUT/$series-$base.heapsnapshot.gz" > "$out"
+  echo "wrote $out"
 done
 
 # DevTools' answers for the third-party corpus (derived data only; the corpus files themselves
