@@ -14,10 +14,15 @@ mod dominators;
 mod duplicate_strings;
 mod essential_edges;
 mod filters;
+mod growth_retainers;
+mod heap_growth;
 mod heap_profile;
 mod heap_summary;
+mod leak_clusters;
 mod page_owned;
+mod path_clusters;
 mod retainer_edges;
+mod retainer_forest;
 mod retainers;
 mod series_keys;
 mod shallow_sizes;
@@ -43,6 +48,10 @@ pub use duplicate_strings::{
 };
 pub use essential_edges::{essential_edges, is_essential_edge, EssentialEdgeContext};
 pub use filters::{event_handlers, retained_by_detached_dom, retained_by_event_handlers};
+pub use heap_growth::{
+    heap_growth, heap_growth_with, GrowthRow, HeapGrowth, HeapGrowthOptions, RetainerBasis,
+    GROWTH_COUNT_NOISE, GROWTH_SIZE_NOISE_DIVISOR,
+};
 pub use heap_profile::{
     empty_heap_profile, heap_profile, heap_profile_totals, HeapProfileOptions, EXTRA_NATIVE_FRAME,
 };
@@ -50,10 +59,12 @@ pub use heap_summary::{
     heap_analysis, heap_analysis_with, heap_summary, peak_memory_estimate, summarize,
     summarize_filtered, ClassRow, HeapAnalysis, HeapSummary, HeapSummaryOptions, ANALYSIS_PHASES,
 };
+pub use leak_clusters::{leak_clusters, LeakCluster, LeakClusters};
 pub use page_owned::page_owned;
 pub use retainer_edges::{
     edge_label, retainer_edges, RetainerEdge, RetainerEdgeOptions, RetainerEdges,
 };
+pub use retainer_forest::{PATH_HEAD_STEPS, PATH_TAIL_STEPS};
 pub use retainers::{
     dominator_chain, retainers, retainers_with, RetainerIndex, RetainerOptions, RetainerPath,
     RetainerStep,

@@ -7,6 +7,7 @@ mod decode_robustness;
 mod growth;
 mod heap;
 mod heap_comparison;
+mod heap_growth;
 mod heap_memory;
 mod heap_views;
 mod pprof_parity;
