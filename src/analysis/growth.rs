@@ -10,13 +10,13 @@ mod trend;
 
 use serde::{Deserialize, Serialize};
 
-pub use goroutine_waits::{goroutine_waits, WaitRow};
+pub use goroutine_waits::{goroutine_waits, WaitGroups, WaitRow};
 pub use profile_growth::{
     noise_floor, profile_growth, GrowthRow, ProfileGrowth, NOISE_PERIODS, NOISE_SHARE,
 };
 pub use trend::{rank_order, slope, trend, GrowthTrend, TrendKind};
 
-use super::aggregate::{aggregate, ReportOptions};
+use super::aggregate::{AggregateBuilder, ReportOptions};
 use super::merge::{compatible, MergeError};
 use crate::model::Profile;
 
@@ -39,26 +39,80 @@ pub fn series_growth(
     options: &ReportOptions,
     limit: usize,
 ) -> Result<SeriesGrowth, MergeError> {
-    if let Some(first) = points.first() {
-        for (i, p) in points.iter().enumerate().skip(1) {
-            compatible(first, p, i + 1)?;
-        }
-        if options.sample_index >= first.sample_types.len() {
-            return Err(MergeError {
-                message: format!(
-                    "sample type {} does not exist in these profiles",
-                    options.sample_index
-                ),
-            });
+    let mut b = SeriesGrowthBuilder::new(points.len(), options);
+    for p in points {
+        b.add(p)?;
+    }
+    Ok(b.finish(&(0..points.len()).collect::<Vec<_>>(), limit))
+}
+
+/// `series_growth` one profile at a time, in any order, so a long series of big files is read
+/// file by file (each can be dropped once added) and put in time order at the end.
+pub struct SeriesGrowthBuilder {
+    options: ReportOptions,
+    agg: AggregateBuilder,
+    waits: WaitGroups,
+    /// The first profile's sample and period types, for the compatibility check.
+    first: Option<Profile>,
+    period: i64,
+    added: usize,
+}
+
+impl SeriesGrowthBuilder {
+    /// A series of `points` profiles of `options`' sample type and granularity.
+    pub fn new(points: usize, options: &ReportOptions) -> Self {
+        SeriesGrowthBuilder {
+            options: options.clone(),
+            agg: AggregateBuilder::new(points, options),
+            waits: WaitGroups::new(points),
+            first: None,
+            period: 0,
+            added: 0,
         }
     }
-    let agg = aggregate(points, options);
-    let totals: Vec<i64> = (0..agg.columns()).map(|c| agg.total(c)).collect();
-    let noise = noise_floor(&totals, heap_sampling_period(points, options.sample_index));
-    Ok(SeriesGrowth {
-        growth: profile_growth(&agg, noise, limit),
-        waits: goroutine_waits(points),
-    })
+
+    /// Adds the next profile; it must be mergeable with the first one and have the sample
+    /// type.
+    pub fn add(&mut self, p: &Profile) -> Result<(), MergeError> {
+        match &self.first {
+            Some(first) => compatible(first, p, self.added + 1)?,
+            None => {
+                if self.options.sample_index >= p.sample_types.len() {
+                    return Err(MergeError {
+                        message: format!(
+                            "sample type {} does not exist in these profiles",
+                            self.options.sample_index
+                        ),
+                    });
+                }
+                self.first = Some(Profile {
+                    meta: p.meta.clone(),
+                    sample_types: p.sample_types.clone(),
+                    ..Default::default()
+                });
+            }
+        }
+        self.period = self
+            .period
+            .max(heap_sampling_period(&[p], self.options.sample_index));
+        self.agg.add(p, 1.0);
+        self.waits.add(self.added, p);
+        self.added += 1;
+        Ok(())
+    }
+
+    /// The growth with the points in the order `order` lists them (`order[i]` is the profile
+    /// added `order[i]`-th that becomes point `i`), each list cut to `limit` rows (0: all).
+    pub fn finish(self, order: &[usize], limit: usize) -> SeriesGrowth {
+        let mut agg = self.agg.finish();
+        agg.reorder_columns(order);
+        let totals: Vec<i64> = (0..agg.columns()).map(|c| agg.total(c)).collect();
+        let noise = noise_floor(&totals, self.period);
+        SeriesGrowth {
+            growth: profile_growth(&agg, noise, limit),
+            waits: self.waits.finish(order),
+        }
+    }
 }
 
 /// The largest heap sampling period (`MemProfileRate`) of `profiles` when column

@@ -1,6 +1,7 @@
 //! Loads the demo profiles shipped in `public/demo/` (listed by `manifest.json`) when the page
-//! opens, so the first view shows real data. A missing manifest is not an error: the page then
-//! simply waits for the user's files.
+//! opens, so the first view shows real data, and again from the Demo button. A missing manifest
+//! is not an error: the page then simply waits for the user's files; files the user drops while
+//! the demo is still being fetched stop it.
 
 use leptos::prelude::*;
 use serde::Deserialize;
@@ -20,6 +21,7 @@ struct DemoEntry {
 
 /// Fetches the manifest and every demo file, adding them to the page in manifest order.
 pub fn load_demo(state: AppState) {
+    let epoch = state.demo_epoch();
     leptos::task::spawn_local(async move {
         let Ok(manifest) = fetch_text("demo/manifest.json").await else {
             return;
@@ -35,7 +37,11 @@ pub fn load_demo(state: AppState) {
         };
         state.begin_batch();
         for entry in entries {
-            match fetch_blob(&format!("demo/{}", entry.file)).await {
+            let blob = fetch_blob(&format!("demo/{}", entry.file)).await;
+            if state.demo_epoch() != epoch {
+                return;
+            }
+            match blob {
                 Ok(blob) => state.add_file(entry.file, entry.title, blob.size(), blob, true),
                 Err(e) => state
                     .errors

@@ -225,6 +225,7 @@ fn growth_row(r: &GrowthRow, unit: &str, stack: bool, last: u32) -> impl IntoVie
     };
     view! {
         <tr class="growth-row" data-testid="growth-row" data-name=r.name.clone() data-trend=kind
+            data-values=serde_json::to_string(&r.values).unwrap_or_default()
             title="Open its stacks in the flame graph of the last point" on:click=open>
             <td><span class=format!("trend-badge {kind}")>{kind}</span></td>
             <td><Sparkline values=r.values.clone() class=kind /></td>
@@ -267,7 +268,8 @@ fn waits_table(waits: &[WaitRow], points: usize) -> impl IntoView + use<> {
                 None => "< 1 min".to_owned(),
             };
             view! {
-                <tr data-testid="wait-row" data-state=w.state.clone() data-frame=w.frame.clone()>
+                <tr data-testid="wait-row" data-state=w.state.clone() data-frame=w.frame.clone()
+                    data-counts=serde_json::to_string(&w.counts).unwrap_or_default()>
                     <td><span class=format!("trend-badge {kind}")>{kind}</span></td>
                     <td><Sparkline values=w.counts.clone() class=kind /></td>
                     {cells}

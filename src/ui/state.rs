@@ -202,6 +202,8 @@ pub struct AppState {
     /// True while a growth or diff request is computing.
     pub series_busy: RwSignal<bool>,
     next_id: StoredValue<u32>,
+    /// Bumped whenever the user's files replace the demo, so a demo still being fetched stops.
+    demo_epoch: StoredValue<u32>,
     /// The last sequence number given to a request.
     seq: StoredValue<u64>,
     /// The sequence numbers of the latest view, growth and diff requests.
@@ -246,6 +248,7 @@ impl AppState {
             series_error: RwSignal::new(None),
             series_busy: RwSignal::new(false),
             next_id: StoredValue::new(1),
+            demo_epoch: StoredValue::new(0),
             seq: StoredValue::new(0),
             view_seq: StoredValue::new(0),
             growth_seq: StoredValue::new(0),
@@ -277,8 +280,14 @@ impl AppState {
         seq
     }
 
-    /// Removes the demo files: the user's own files replace them.
+    /// The current demo epoch: a demo load started in an older one has been replaced.
+    pub fn demo_epoch(&self) -> u32 {
+        self.demo_epoch.get_value()
+    }
+
+    /// Removes the demo files: the user's own files replace them (and any still being fetched).
     pub fn drop_demo(&self) {
+        self.demo_epoch.update_value(|e| *e += 1);
         let demo: Vec<u32> = self
             .profiles
             .with_untracked(|p| p.iter().filter(|e| e.demo).map(|e| e.id).collect());

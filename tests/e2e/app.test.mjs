@@ -8,7 +8,7 @@ import path from 'node:path';
 import os from 'node:os';
 import {
   FIXTURES, LARGE_CPU, start, openPage, waitFor, dropFiles, fixture, profileItem, selectProfile,
-  pageTopRows, cliTopRows, expectTopRows,
+  pageTopRows, cliTopRows, expectTopRows, showTop,
 } from './support.mjs';
 
 let env;
@@ -36,11 +36,15 @@ test('the page opens with the demo profiles and shows the default one', async ()
   await waitFor(async () => (await page.locator('[data-testid=profile-item][data-status=ready]').count()) === manifest.length, {
     what: 'all demo profiles decoded',
   });
+  // Every demo file is listed once (series grouped in time order, the rest after them).
   const names = await page.locator('[data-testid=profile-item]').evaluateAll((els) => els.map((e) => e.dataset.name));
-  assert.deepEqual(names, manifest.map((m) => m.file));
-  // The first demo profile is selected and its table matches the CLI.
+  assert.deepEqual([...names].sort(), manifest.map((m) => m.file).sort());
+  assert.equal(await page.locator('[data-testid=series-group]').count(), 2, 'heap and goroutine series');
+  // The first demo profile is selected, on its series' Growth tab; its table matches the CLI.
   const first = manifest[0].file;
   assert.equal(await page.locator('[data-testid=view-title]').textContent(), first);
+  await page.locator('[data-testid=growth-row]').first().waitFor();
+  await showTop(page);
   const expected = cliTopRows(path.join(FIXTURES, '../../../public/demo', first));
   assert.deepEqual(await expectTopRows(page, expected, 'demo rows'), expected);
   assert.match(await profileItem(page, first).textContent(), /heap · [\d.]+[kMG]?B inuse_space/);
@@ -113,6 +117,7 @@ test('the file picker loads a goroutine debug=1 dump', async () => {
 
 test('the flame graph draws, zooms on click and shows a tooltip on hover', async () => {
   const { page, errors } = await openPage(env);
+  await showTop(page);
   await page.locator('[data-testid=top-row]').first().waitFor();
   await page.locator('[data-testid=tab-flame]').click();
   const canvas = page.locator('canvas.flame-canvas');
@@ -165,15 +170,19 @@ test('bad files are reported by name while a good one loads', async () => {
   await selectProfile(page, good.name);
   const expected = cliTopRows(path.join(FIXTURES, good.name));
   assert.deepEqual(await expectTopRows(page, expected, 'good file rows'), expected);
-  // The page still works: the good profile can be removed and the demo stays.
+  // The dropped files replaced the demo; the page still works: the good profile can be
+  // removed, and the failed ones stay listed with their messages.
+  assert.equal(await page.locator('[data-testid=profile-item]').count(), 4);
   await profileItem(page, good.name).locator('[data-testid=remove-profile]').click();
   assert.equal(await profileItem(page, good.name).count(), 0);
+  assert.equal(await page.locator('[data-testid=profile-item][data-status=failed]').count(), 3);
   assert.deepEqual(errors, []);
   await page.close();
 });
 
 test('a focus regex narrows the table; a bad regex is reported and the table stays', async () => {
   const { page, errors } = await openPage(env);
+  await showTop(page);
   await page.locator('[data-testid=top-row]').first().waitFor();
   const table = page.locator('[data-testid=top-table]');
   const before = Number(await table.getAttribute('data-shown-total'));
@@ -221,6 +230,7 @@ test('a crashed worker is reported, restarted and given the profiles again', asy
   const manifest = JSON.parse(fs.readFileSync(path.join(FIXTURES, '../../../public/demo/manifest.json'), 'utf8'));
   const ready = page.locator('[data-testid=profile-item][data-status=ready]');
   await waitFor(async () => (await ready.count()) === manifest.length, { what: 'demo decoded' });
+  await showTop(page);
   await page.locator('[data-testid=top-row]').first().waitFor();
   await page.evaluate(() => window.dispatchEvent(new Event('leakscope:crash-worker')));
   await waitFor(async () => /worker crashed/.test((await page.locator('[data-testid=error-banner]').textContent().catch(() => '')) ?? ''), {

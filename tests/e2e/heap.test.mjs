@@ -6,7 +6,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { ROOT, start, openPage, waitFor, dropFiles, fixture, profileItem, selectProfile } from './support.mjs';
+import { FIXTURES, ROOT, start, openPage, waitFor, dropFiles, fixture, profileItem, selectProfile } from './support.mjs';
 
 const HEAP = path.join(ROOT, 'tests/fixtures/heapsnapshot');
 
@@ -506,21 +506,22 @@ test('a big snapshot shows progress and can be cancelled, leaving the page usabl
   const plain = fs.readFileSync(path.join(HEAP, 'node-leak-3.heapsnapshot'));
   const at = plain.indexOf('"nodes":[') + '"nodes":['.length;
   // 512 MiB of JSON whitespace inside the nodes array: valid, and slow enough to cancel.
-  await page.evaluate(({ head, tail }) => {
+  const other = fs.readFileSync(path.join(FIXTURES, 'gin-heap-1.pb.gz')).toString('base64');
+  await page.evaluate(({ head, tail, other }) => {
     const pad = new Uint8Array(16 << 20).fill(32);
     const parts = [head, ...Array(32).fill(pad), tail];
     const dt = new DataTransfer();
     dt.items.add(new File(parts, 'big.heapsnapshot'));
+    dt.items.add(new File([Uint8Array.from(atob(other), (c) => c.charCodeAt(0))], 'gin-heap-1.pb.gz'));
     document.querySelector('[data-testid=drop-zone]').dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
-  }, { head: plain.subarray(0, at).toString('latin1'), tail: plain.subarray(at).toString('latin1') });
+  }, { head: plain.subarray(0, at).toString('latin1'), tail: plain.subarray(at).toString('latin1'), other });
   await page.locator('[data-testid=decode-bar]').waitFor();
   assert.match(await page.locator('[data-testid=decode-text]').textContent(), /big\.heapsnapshot: read [\d.]+[kMG]?B of [\d.]+[MG]B/);
   await page.locator('[data-testid=cancel-decoding]').click();
   await profileItem(page, 'big.heapsnapshot').and(page.locator('[data-status=cancelled]')).waitFor();
-  // The other files come back in the fresh worker and can be shown.
-  const demo = await page.locator('[data-testid=profile-item]').first().getAttribute('data-name');
+  // The other file of the drop comes back in the fresh worker and can be shown.
   await waitFor(async () => (await page.locator('[data-testid=profile-item][data-status=decoding]').count()) === 0, { what: 'reloaded' });
-  await selectProfile(page, demo);
+  await selectProfile(page, 'gin-heap-1.pb.gz');
   await page.locator('[data-testid=top-row]').first().waitFor();
   await page.locator('[data-testid=decode-progress]').waitFor({ state: 'detached' });
   assert.deepEqual(errors, []);

@@ -98,6 +98,12 @@ export async function selectProfile(page, name) {
   });
 }
 
+/** Shows the Top tab (a series opens on its Growth tab). */
+export async function showTop(page) {
+  await page.locator('[data-testid=tab-top]').click();
+  await page.locator('[data-testid=top-table]').waitFor();
+}
+
 /** The first `n` rows of the page's top table as { name, flat, cum }. */
 export async function pageTopRows(page, n = 20) {
   return page.evaluate((n) => {

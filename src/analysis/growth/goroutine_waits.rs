@@ -33,13 +33,35 @@ pub struct WaitRow {
 /// The wait groups of `points` (oldest first), growing groups first; empty when no point
 /// carries wait states (pprof goroutine profiles do not).
 pub fn goroutine_waits(points: &[&Profile]) -> Vec<WaitRow> {
-    let n = points.len();
-    let mut index: HashMap<(String, String), usize> = HashMap::new();
-    let mut rows: Vec<WaitRow> = Vec::new();
+    let mut groups = WaitGroups::new(points.len());
     for (at, p) in points.iter().enumerate() {
+        groups.add(at, p);
+    }
+    groups.finish(&(0..points.len()).collect::<Vec<_>>())
+}
+
+/// Wait groups counted point by point, so a series can be read one file at a time.
+pub struct WaitGroups {
+    points: usize,
+    index: HashMap<(String, String), usize>,
+    rows: Vec<WaitRow>,
+}
+
+impl WaitGroups {
+    /// No groups yet, for a series of `points` points.
+    pub fn new(points: usize) -> Self {
+        WaitGroups {
+            points,
+            index: HashMap::new(),
+            rows: Vec::new(),
+        }
+    }
+
+    /// Counts the goroutines of point `at` (a dump with `state` labels; others add nothing).
+    pub fn add(&mut self, at: usize, p: &Profile) {
         let (Some(state_key), minutes_key) = (p.strings.find("state"), p.strings.find("minutes"))
         else {
-            continue;
+            return;
         };
         let value_index = p.default_sample_type;
         for i in 0..p.samples.len() {
@@ -63,7 +85,9 @@ pub fn goroutine_waits(points: &[&Profile]) -> Vec<WaitRow> {
                 .unwrap_or("<no frames>")
                 .to_owned();
             let key = (state.to_owned(), frame);
-            let r = *index.entry(key.clone()).or_insert_with(|| {
+            let n = self.points;
+            let rows = &mut self.rows;
+            let r = *self.index.entry(key.clone()).or_insert_with(|| {
                 rows.push(WaitRow {
                     state: key.0,
                     frame: key.1,
@@ -80,15 +104,23 @@ pub fn goroutine_waits(points: &[&Profile]) -> Vec<WaitRow> {
             }
         }
     }
-    for row in &mut rows {
-        row.trend = trend(&row.counts, 0);
+
+    /// The groups with their points in the order `order` lists them (`order[i]` is the point
+    /// added as `at` that becomes point `i`), ranked.
+    pub fn finish(self, order: &[usize]) -> Vec<WaitRow> {
+        let mut rows = self.rows;
+        for row in &mut rows {
+            row.counts = order.iter().map(|&at| row.counts[at]).collect();
+            row.longest_minutes = order.iter().map(|&at| row.longest_minutes[at]).collect();
+            row.trend = trend(&row.counts, 0);
+        }
+        rows.sort_by(|a, b| {
+            rank_order(&a.trend, &b.trend)
+                .then_with(|| b.counts.last().cmp(&a.counts.last()))
+                .then_with(|| (&a.state, &a.frame).cmp(&(&b.state, &b.frame)))
+        });
+        rows
     }
-    rows.sort_by(|a, b| {
-        rank_order(&a.trend, &b.trend)
-            .then_with(|| b.counts.last().cmp(&a.counts.last()))
-            .then_with(|| (&a.state, &a.frame).cmp(&(&b.state, &b.frame)))
-    });
-    rows
 }
 
 #[cfg(test)]

@@ -1,13 +1,15 @@
 //! `leakscope growth FILE...`: what grew across profiles taken over time, ranked with what
-//! grew at every step first, as a table or JSON. Files are put in time order (as the page
-//! does) unless `--keep-order`.
+//! grew at every step first, as a table or JSON. Files are read one at a time and put in time
+//! order (as the page does) unless `--keep-order`.
 
 use std::path::PathBuf;
 
 use clap::Args;
-use leakscope::analysis::growth::{series_growth, GrowthRow, ProfileGrowth, SeriesGrowth, WaitRow};
-use leakscope::analysis::{compatible, order_members, refine, ReportOptions, SeriesMember};
-use leakscope::model::{format_value, Profile};
+use leakscope::analysis::growth::{
+    GrowthRow, ProfileGrowth, SeriesGrowth, SeriesGrowthBuilder, WaitRow,
+};
+use leakscope::analysis::{order_members, refine, ReportOptions, SeriesMember};
+use leakscope::model::format_value;
 
 use super::input::{load, sample_index, Failure, ViewArgs};
 
@@ -39,42 +41,56 @@ struct Out<'a> {
 }
 
 pub fn run(args: &GrowthArgs) -> Result<String, Failure> {
-    let mut loaded: Vec<(PathBuf, Profile)> = args
-        .files
-        .iter()
-        .map(|p| load(p).map(|profile| (p.clone(), profile)))
-        .collect::<Result<_, _>>()?;
-    for (i, (path, p)) in loaded.iter().enumerate().skip(1) {
-        compatible(&loaded[0].1, p, i + 1).map_err(|e| {
-            Failure(format!(
-                "{}: not one series with the first file: {e}",
-                path.display()
-            ))
-        })?;
-    }
-    if !args.keep_order {
-        loaded = in_time_order(loaded);
-    }
-    let points: Vec<String> = loaded
-        .iter()
-        .map(|(p, _)| p.display().to_string())
-        .collect();
-    let last = &loaded[loaded.len() - 1].1;
-    let index = sample_index(last, args.view.sample_index.as_deref())
-        .map_err(|e| Failure(format!("{}: {e}", points[points.len() - 1])))?;
     let options = args.view.refine();
-    let refined: Vec<Profile> = loaded
-        .iter()
-        .map(|(_, p)| refine(p, &options))
-        .collect::<Result<_, _>>()
-        .map_err(|e| Failure(e.message))?;
-    let refs: Vec<&Profile> = refined.iter().collect();
-    let report = ReportOptions {
-        sample_index: index,
-        granularity: args.view.granularity,
+    let mut series: Option<SeriesGrowthBuilder> = None;
+    let mut members: Vec<SeriesMember> = Vec::new();
+    // File by file: each decoded profile is added to the aggregation and dropped, so a series
+    // of big files needs the memory of one file plus the aggregation, not of all of them.
+    for (i, path) in args.files.iter().enumerate() {
+        let name = path.display().to_string();
+        let profile = load(path)?;
+        let builder = match &mut series {
+            Some(b) => b,
+            None => {
+                let index = sample_index(&profile, args.view.sample_index.as_deref())
+                    .map_err(|e| Failure(format!("{name}: {e}")))?;
+                let report = ReportOptions {
+                    sample_index: index,
+                    granularity: args.view.granularity,
+                };
+                series.insert(SeriesGrowthBuilder::new(args.files.len(), &report))
+            }
+        };
+        members.push(SeriesMember {
+            id: i as u32,
+            name: name.clone(),
+            key: String::new(),
+            time_nanos: profile.meta.time_nanos.filter(|&t| t != 0),
+            order_hint: None,
+        });
+        let refined;
+        let point = if options.is_empty() {
+            &profile
+        } else {
+            refined = refine(&profile, &options).map_err(|e| Failure(e.message))?;
+            &refined
+        };
+        builder
+            .add(point)
+            .map_err(|e| Failure(format!("{name}: not one series with the first file: {e}")))?;
+    }
+    let Some(series) = series else {
+        return Err(Failure("no files".to_owned()));
     };
+    // Put the points in the order they were taken, as the page does.
+    let mut order: Vec<&SeriesMember> = members.iter().collect();
+    if !args.keep_order {
+        order_members(&mut order);
+    }
+    let order: Vec<usize> = order.iter().map(|m| m.id as usize).collect();
+    let points: Vec<String> = order.iter().map(|&i| members[i].name.clone()).collect();
     let limit = args.limit.unwrap_or(if args.json { 0 } else { 20 });
-    let growth = series_growth(&refs, &report, limit).map_err(|e| Failure(e.message))?;
+    let growth = series.finish(&order, limit);
     if args.json {
         let out = Out {
             points,
@@ -85,26 +101,6 @@ pub fn run(args: &GrowthArgs) -> Result<String, Failure> {
         return Ok(text);
     }
     Ok(table(&points, &growth.growth, &growth.waits))
-}
-
-/// The files ordered as the page orders a series: by time when all have one, else by name.
-fn in_time_order(loaded: Vec<(PathBuf, Profile)>) -> Vec<(PathBuf, Profile)> {
-    let members: Vec<SeriesMember> = loaded
-        .iter()
-        .enumerate()
-        .map(|(i, (path, p))| SeriesMember {
-            id: i as u32,
-            name: path.display().to_string(),
-            key: String::new(),
-            time_nanos: p.meta.time_nanos.filter(|&t| t != 0),
-            order_hint: None,
-        })
-        .collect();
-    let mut order: Vec<&SeriesMember> = members.iter().collect();
-    order_members(&mut order);
-    let ids: Vec<usize> = order.iter().map(|m| m.id as usize).collect();
-    let mut slots: Vec<Option<(PathBuf, Profile)>> = loaded.into_iter().map(Some).collect();
-    ids.into_iter().filter_map(|i| slots[i].take()).collect()
 }
 
 fn table(points: &[String], g: &ProfileGrowth, waits: &[WaitRow]) -> String {
