@@ -49,7 +49,7 @@ pub use duplicate_strings::{
 pub use essential_edges::{essential_edges, is_essential_edge, EssentialEdgeContext};
 pub use filters::{event_handlers, retained_by_detached_dom, retained_by_event_handlers};
 pub use heap_growth::{
-    heap_growth, heap_growth_with, GrowthRow, HeapGrowth, HeapGrowthOptions, RetainerBasis,
+    heap_growth, heap_growth_with, ClassGrowthRow, HeapGrowth, HeapGrowthOptions, RetainerBasis,
     GROWTH_COUNT_NOISE, GROWTH_SIZE_NOISE_DIVISOR,
 };
 pub use heap_profile::{

@@ -6,7 +6,8 @@
 
 use leakscope::analysis::growth::TrendKind;
 use leakscope::analysis::heap::{
-    heap_growth, leak_clusters, GrowthRow, HeapAnalysis, HeapGrowth, LeakClusters, RetainerBasis,
+    heap_growth, leak_clusters, ClassGrowthRow, HeapAnalysis, HeapGrowth, LeakClusters,
+    RetainerBasis,
 };
 use leakscope::model::HeapGraph;
 
@@ -25,7 +26,7 @@ fn refs(s: &[(HeapGraph, HeapAnalysis)]) -> Vec<(&HeapGraph, &HeapAnalysis)> {
     s.iter().map(|(g, a)| (g, a)).collect()
 }
 
-fn row<'a>(h: &'a HeapGrowth, name: &str) -> (usize, &'a GrowthRow) {
+fn row<'a>(h: &'a HeapGrowth, name: &str) -> (usize, &'a ClassGrowthRow) {
     h.rows
         .iter()
         .enumerate()
@@ -219,7 +220,7 @@ fn mixed_processes_fall_back_to_class_totals() {
     let h = heap_growth(&mixed);
     assert!(!h.same_process);
     assert!(h.rows.iter().all(|r| r.new_objects == 0));
-    let with_path: Vec<&GrowthRow> = h.rows.iter().filter(|r| r.retainer.is_some()).collect();
+    let with_path: Vec<&ClassGrowthRow> = h.rows.iter().filter(|r| r.retainer.is_some()).collect();
     assert!(!with_path.is_empty());
     assert!(with_path
         .iter()

@@ -4,7 +4,7 @@
 //! trends and ranking are `heap_growth`'s.
 
 use super::bit_set::BitSet;
-use super::heap_growth::{GrowthRow, HeapGrowthOptions, RetainerBasis};
+use super::heap_growth::{ClassGrowthRow, HeapGrowthOptions, RetainerBasis};
 use super::heap_summary::HeapAnalysis;
 use super::path_clusters::PathClusters;
 use super::retainer_forest::RetainerForest;
@@ -17,7 +17,7 @@ use crate::model::{HeapGraph, NodeOrdinal};
 /// its ids, `fresh` its objects the first lacks (`None` when the snapshots are not of one
 /// process). The ids are dropped on return, before the forest is built.
 pub(super) fn sample(
-    rows: &[GrowthRow],
+    rows: &[ClassGrowthRow],
     (first_sizes, first_ids): (&[u32], SnapshotIds),
     (last, last_a, last_ids): (&HeapGraph, &HeapAnalysis, SnapshotIds),
     fresh: Option<&BitSet>,
@@ -78,7 +78,7 @@ pub(super) fn sample(
 /// Reads the sampled objects' paths in the last snapshot and gives each row the path most of
 /// them share (ties: the first found), its share and an example object.
 pub(super) fn describe(
-    rows: &mut [GrowthRow],
+    rows: &mut [ClassGrowthRow],
     last: &HeapGraph,
     last_a: &HeapAnalysis,
     samples: Vec<Vec<NodeOrdinal>>,
@@ -119,7 +119,7 @@ fn sample_new(
     g: &HeapGraph,
     a: &HeapAnalysis,
     fresh: &BitSet,
-    rows: &[GrowthRow],
+    rows: &[ClassGrowthRow],
     growing: &[bool],
     row_of: &impl Fn(usize) -> usize,
     opts: &HeapGrowthOptions,

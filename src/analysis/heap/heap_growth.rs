@@ -58,7 +58,7 @@ pub enum RetainerBasis {
 
 /// One class across the series.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct GrowthRow {
+pub struct ClassGrowthRow {
     /// The class name (the last snapshot's interfaces name plain objects in every snapshot).
     pub name: String,
     /// DevTools' class key.
@@ -117,7 +117,7 @@ pub struct HeapGrowth {
     pub size_noise: u64,
     /// Every class, ranked by `kind`, then (`rank_order`) by the net growth of the retained
     /// size (its absolute change for falling and churning classes), then by the count's.
-    pub rows: Vec<GrowthRow>,
+    pub rows: Vec<ClassGrowthRow>,
 }
 
 /// `heap_growth_with` with default options.
@@ -162,12 +162,12 @@ pub fn heap_growth_with(
             .map(|&x| x.min(i64::MAX as u64) as i64)
             .collect::<Vec<_>>()
     };
-    let mut rows: Vec<GrowthRow> = (0..rows_len)
+    let mut rows: Vec<ClassGrowthRow> = (0..rows_len)
         .map(|r| {
             let size_trend = trend(&as_i64(&shallow[r]), size_noise as i64);
             let count_trend = trend(&as_i64(&counts[r]), GROWTH_COUNT_NOISE as i64);
             let retained_trend = trend(&as_i64(&retained[r]), size_noise as i64);
-            GrowthRow {
+            ClassGrowthRow {
                 name: keys.names[r].clone(),
                 key: keys.texts[r].clone(),
                 kind: size_trend.kind.min(count_trend.kind),
@@ -222,7 +222,7 @@ pub fn heap_growth_with(
     drop(keys);
     describe(&mut rows, last, last_a, samples, &basis);
     // `rank_order` of the retained-size trends, with each row's leading kind in their place.
-    let ranked = |r: &GrowthRow| GrowthTrend {
+    let ranked = |r: &ClassGrowthRow| GrowthTrend {
         kind: r.kind,
         ..r.retained_trend.clone()
     };
@@ -292,7 +292,7 @@ pub(crate) mod tests {
         (g, a)
     }
 
-    fn row<'a>(h: &'a HeapGrowth, name: &str) -> &'a GrowthRow {
+    fn row<'a>(h: &'a HeapGrowth, name: &str) -> &'a ClassGrowthRow {
         h.rows.iter().find(|r| r.name == name).unwrap()
     }
 
