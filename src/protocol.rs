@@ -5,7 +5,10 @@
 use serde::{Deserialize, Serialize};
 
 use crate::analysis::growth::SeriesGrowth;
-use crate::analysis::heap::{ClosureContext, DuplicateString, HeapStatistics, RetainerEdge};
+use crate::analysis::heap::{
+    ClosureContext, Comparison, DuplicateString, HeapGrowth, HeapStatistics, LeakClusters,
+    RetainerEdge,
+};
 use crate::analysis::{
     CallTree, DiffStackRow, DiffTable, Granularity, HeapSummary, RefineOptions, StackRow, TopTable,
 };
@@ -32,6 +35,31 @@ pub enum Request {
     Growth(GrowthRequest),
     /// What changed from one profile to another.
     Diff(DiffRequest),
+    /// What grew across a series of heap snapshots of one runtime.
+    HeapGrowth {
+        /// Sequence number; answers to older requests are dropped by the page.
+        seq: u64,
+        /// The snapshots, oldest first.
+        ids: Vec<u32>,
+    },
+    /// DevTools' Comparison of heap snapshot `new` against `base`.
+    HeapComparison {
+        /// Sequence number; answers to older requests are dropped by the page.
+        seq: u64,
+        /// The earlier snapshot.
+        base: u32,
+        /// The later snapshot.
+        new: u32,
+    },
+    /// The new objects of one Comparison row (objects of `new` whose id `base` lacks).
+    ComparisonObjects {
+        /// The earlier snapshot.
+        base: u32,
+        /// The later snapshot.
+        new: u32,
+        /// The row's class key.
+        key: String,
+    },
     /// A page of the objects of one Summary class of heap snapshot `id`, largest retained first.
     HeapObjects(HeapObjectsRequest),
     /// DevTools' Summary filter `filter` applied to heap snapshot `id`.
@@ -413,6 +441,42 @@ pub enum Response {
         seq: u64,
         /// The tree.
         tree: CallTree,
+    },
+    /// What grew across heap snapshots, for `Request::HeapGrowth` `seq`.
+    HeapGrowth {
+        /// The request's sequence number.
+        seq: u64,
+        /// The snapshots, oldest first (as requested).
+        ids: Vec<u32>,
+        /// Every class with its trend and the retainer path that holds what grew.
+        growth: HeapGrowth,
+        /// MemLab's view: objects new in the second snapshot still alive in the last,
+        /// clustered by retainer path (series of three or more).
+        clusters: Option<LeakClusters>,
+    },
+    /// DevTools' Comparison, for `Request::HeapComparison` `seq`.
+    HeapComparison {
+        /// The request's sequence number.
+        seq: u64,
+        /// The earlier snapshot.
+        base: u32,
+        /// The later snapshot.
+        new: u32,
+        /// The rows.
+        comparison: Comparison,
+    },
+    /// The answer to `Request::ComparisonObjects`.
+    ComparisonObjects {
+        /// The earlier snapshot.
+        base: u32,
+        /// The later snapshot.
+        new: u32,
+        /// The row's class key.
+        key: String,
+        /// How many new objects the row has.
+        total: usize,
+        /// The largest of them (retained size), objects of `new`.
+        objects: Vec<HeapObjectRow>,
     },
     /// Call tree for request `seq`.
     Tree {

@@ -119,6 +119,21 @@ impl Session {
         }
     }
 
+    /// What grew across heap snapshots `ids` (oldest first).
+    pub fn heap_growth(&self, seq: u64, ids: &[u32]) -> Response {
+        self.heaps.growth(seq, ids)
+    }
+
+    /// DevTools' Comparison of heap snapshot `new` against `base`.
+    pub fn heap_comparison(&self, seq: u64, base: u32, new: u32) -> Response {
+        self.heaps.comparison(seq, base, new)
+    }
+
+    /// The new objects of one Comparison row.
+    pub fn comparison_objects(&self, base: u32, new: u32, key: &str) -> Response {
+        self.heaps.comparison_objects(base, new, key)
+    }
+
     /// What DevTools' Summary filter `filter` shows for heap snapshot `id`.
     pub fn heap_filter(&mut self, id: u32, filter: HeapFilter) -> Response {
         match self.heaps.filtered(id, filter) {

@@ -12,6 +12,7 @@ pub mod growth_view;
 pub mod heap_details;
 pub mod heap_filters;
 pub mod heap_object_list;
+pub mod heap_series;
 pub mod heap_summary;
 pub mod profile_list;
 pub mod series_chart;

@@ -266,6 +266,11 @@ impl ReportNodes {
         self.node_name.is_empty()
     }
 
+    /// True when two nodes print alike (so paths must be merged by printed name).
+    pub fn has_shared_names(&self) -> bool {
+        self.names.len() < self.node_name.len()
+    }
+
     /// The printed name of a node.
     pub fn printable(&self, node: u32) -> &str {
         &self.names[self.node_name[node as usize] as usize]

@@ -2,6 +2,7 @@
 //! granularity and identical named paths merged. It ranks whole stacks; per-node totals are
 //! `top`'s job, and diff and growth read the same merged paths (`stack_paths`).
 
+use std::cmp::Ordering;
 use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
@@ -20,8 +21,8 @@ pub struct StackRow {
 /// A distinct printed path and the self values of the tree nodes that print as it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct StackPath {
-    /// Printed-name ids (`ReportNodes::name`), root first.
-    pub names: Vec<u32>,
+    /// A tree node whose path prints as this stack (the first one seen).
+    pub leaf: u32,
     /// Summed self value, one per column.
     pub values: Vec<i64>,
 }
@@ -29,51 +30,122 @@ pub struct StackPath {
 impl StackPath {
     /// The path's printed names, root first.
     pub fn frames(&self, agg: &Aggregate) -> Vec<String> {
-        self.names
+        name_path(agg, self.leaf)
             .iter()
             .map(|&n| agg.nodes.name(n).to_owned())
             .collect()
     }
 }
 
-/// Every path that ends in a sample of some column, identical printed paths merged (two
-/// nodes may print alike, such as nameless functions of two binaries with one base name).
+/// The printed-name ids of the path ending at tree node `leaf`, root first.
+fn name_path(agg: &Aggregate, leaf: u32) -> Vec<u32> {
+    agg.path(leaf as usize)
+        .iter()
+        .map(|&k| agg.nodes.name_id(k))
+        .collect()
+}
+
+/// Every path that ends in a sample of some column. Identical printed paths are merged (two
+/// report nodes may print alike, such as nameless functions of two binaries with one base
+/// name); when no two nodes print alike, every tree path is its own stack and nothing is
+/// hashed (a million-stack profile has a million paths).
 pub fn stack_paths(agg: &Aggregate) -> Vec<StackPath> {
     let cols = agg.columns();
+    let leaves = (0..agg.len()).filter(|&t| agg.self_values(t).iter().any(|&v| v != 0));
+    if !agg.nodes.has_shared_names() {
+        return leaves
+            .map(|t| StackPath {
+                leaf: t as u32,
+                values: agg.self_values(t).to_vec(),
+            })
+            .collect();
+    }
     let mut index: HashMap<Vec<u32>, usize> = HashMap::new();
     let mut paths: Vec<StackPath> = Vec::new();
-    for t in 0..agg.len() {
-        let values = agg.self_values(t);
-        if values.iter().all(|&v| v == 0) {
-            continue;
-        }
-        let names: Vec<u32> = agg.path(t).iter().map(|&k| agg.nodes.name_id(k)).collect();
-        let i = *index.entry(names.clone()).or_insert_with(|| {
+    for t in leaves {
+        let i = *index.entry(name_path(agg, t as u32)).or_insert_with(|| {
             paths.push(StackPath {
-                names,
+                leaf: t as u32,
                 values: vec![0; cols],
             });
             paths.len() - 1
         });
-        for (slot, v) in paths[i].values.iter_mut().zip(values) {
+        for (slot, v) in paths[i].values.iter_mut().zip(agg.self_values(t)) {
             *slot = slot.wrapping_add(*v);
         }
     }
     paths
 }
 
+/// Sorts `items` by `order`, items it finds equal by their path (root first, by name), which
+/// is read only for such ties: most paths of a big profile have values of their own.
+pub fn sort_paths<T>(
+    agg: &Aggregate,
+    items: &mut [T],
+    leaf: impl Fn(&T) -> u32,
+    order: impl Fn(&T, &T) -> Ordering,
+) {
+    items.sort_by(&order);
+    let mut start = 0;
+    while start < items.len() {
+        let mut end = start + 1;
+        while end < items.len() && order(&items[start], &items[end]) == Ordering::Equal {
+            end += 1;
+        }
+        if end - start > 1 {
+            let run = &mut items[start..end];
+            let mut keyed: Vec<(Vec<&str>, usize)> = run
+                .iter()
+                .enumerate()
+                .map(|(i, item)| {
+                    let names = name_path(agg, leaf(item));
+                    (names.iter().map(|&n| agg.nodes.name(n)).collect(), i)
+                })
+                .collect();
+            keyed.sort();
+            let perm: Vec<usize> = keyed.into_iter().map(|(_, i)| i).collect();
+            apply_permutation(run, &perm);
+        }
+        start = end;
+    }
+}
+
+/// Reorders `items` so that item `perm[i]` comes `i`-th.
+fn apply_permutation<T>(items: &mut [T], perm: &[usize]) {
+    let mut placed = vec![false; items.len()];
+    for i in 0..items.len() {
+        if placed[i] {
+            continue;
+        }
+        // Follow the cycle through i.
+        let mut at = i;
+        loop {
+            placed[at] = true;
+            let from = perm[at];
+            if from == i {
+                break;
+            }
+            items.swap(at, from);
+            at = from;
+        }
+    }
+}
+
 /// Sorts paths by |`measure`| descending, then by path (root first, by name) ascending, and
 /// drops those whose measure is 0.
 pub fn rank_paths(agg: &Aggregate, paths: &mut Vec<StackPath>, measure: Measure) {
     paths.retain(|p| measure.of(&p.values) != 0);
-    let name = |id: &u32| agg.nodes.name(*id);
-    paths.sort_by(|a, b| {
-        measure
-            .of(&b.values)
-            .unsigned_abs()
-            .cmp(&measure.of(&a.values).unsigned_abs())
-            .then_with(|| a.names.iter().map(name).cmp(b.names.iter().map(name)))
-    });
+    sort_paths(
+        agg,
+        paths,
+        |p| p.leaf,
+        |a, b| {
+            measure
+                .of(&b.values)
+                .unsigned_abs()
+                .cmp(&measure.of(&a.values).unsigned_abs())
+        },
+    );
 }
 
 /// The `limit` heaviest paths of `measure`: |value| descending, then path (root first, by
@@ -139,6 +211,21 @@ mod tests {
         .assert_eq(&stacks(&p, &files, 2));
         assert!(stacks(&p, &ReportOptions::default(), 0).is_empty());
         assert!(stacks(&Profile::new(vec![]), &ReportOptions::default(), 5).is_empty());
+    }
+
+    #[test]
+    fn ties_sort_by_path_and_permutations_apply() {
+        let p = Profile::from_folded(
+            vec![SampleType::new("samples", "count")],
+            "main;zeta 5\nmain;alpha 5\nmain;mid 5\nmain;big 9\n",
+        );
+        assert_eq!(
+            stacks(&p, &ReportOptions::default(), 10),
+            "main;big 9\nmain;alpha 5\nmain;mid 5\nmain;zeta 5\n"
+        );
+        let mut v = vec!['a', 'b', 'c', 'd'];
+        apply_permutation(&mut v, &[2, 0, 3, 1]);
+        assert_eq!(v, ['c', 'a', 'd', 'b']);
     }
 
     #[test]

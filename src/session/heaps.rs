@@ -7,6 +7,7 @@ use std::collections::HashMap;
 mod filtered;
 mod load;
 mod retainer_tree;
+mod series;
 
 pub use load::HeapLoad;
 

@@ -15,9 +15,10 @@ use super::file_picker::FilePicker;
 use super::flame_graph::FlameGraph;
 use super::growth_view::GrowthView;
 use super::heap_details::{HeapStatisticsView, Retainers};
+use super::heap_series::{HeapComparisonView, HeapGrowthView};
 use super::heap_summary::HeapSummaryView;
 use super::profile_list::ProfileList;
-use super::state::{AppState, LoadStatus, Tab};
+use super::state::{AppState, HeapTab, LoadStatus, Tab};
 use super::top_stacks::TopStacks;
 use super::top_table::TopTable;
 use super::view_controls::ViewControls;
@@ -111,23 +112,39 @@ pub fn App() -> impl IntoView {
     }
 }
 
-/// The tabs of a heap snapshot: DevTools' views, then the heap as a profile by dominator path
-/// through the pprof views.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum HeapTab {
-    Summary,
-    Statistics,
-    Top,
-    Flame,
-}
-
 /// The main area for a heap snapshot: its title and DevTools' Summary.
 #[component]
 fn HeapMain() -> impl IntoView {
     let state = expect_context::<AppState>();
     // Only a new snapshot (id) or a new Summary draws the view again, not list changes.
     let heap = Memo::new(move |_| state.selected.get().zip(state.selected_heap()));
-    let (current, set_current) = signal(HeapTab::Summary);
+    let (current, set_current) = (state.heap_tab, state.heap_tab);
+    let in_series = move || state.selected_series().is_some_and(|s| s.heap);
+    // The series views ask only while they are shown.
+    let growth_key = Memo::new(move |_| state.heap_growth_key());
+    Effect::new(move |_| {
+        if let Some(key) = growth_key.get() {
+            state.request_heap_growth(key);
+        }
+    });
+    let comparison_key = Memo::new(move |_| state.comparison_key());
+    Effect::new(move |_| {
+        if let Some(key) = comparison_key.get() {
+            state.request_comparison(key);
+        }
+    });
+    // A snapshot outside any series has no Growth or Comparison.
+    Effect::new(move |_| {
+        let series = in_series();
+        if !series
+            && matches!(
+                current.get_untracked(),
+                HeapTab::Growth | HeapTab::Comparison
+            )
+        {
+            set_current.set(HeapTab::Summary);
+        }
+    });
     let tab = move |label: &'static str, testid: &'static str, value: HeapTab| {
         view! {
             <button
@@ -145,6 +162,8 @@ fn HeapMain() -> impl IntoView {
     let body = move || {
         let (id, info) = heap.get()?;
         Some(match current.get() {
+            HeapTab::Growth => view! { <HeapGrowthView /> }.into_any(),
+            HeapTab::Comparison => view! { <HeapComparisonView /> }.into_any(),
             HeapTab::Summary => {
                 let summary = Arc::new(info.summary.clone());
                 view! { <HeapSummaryView id summary /> <Retainers id /> }.into_any()
@@ -187,6 +206,10 @@ fn HeapMain() -> impl IntoView {
     view! {
         <ViewHeader />
         <nav class="tabs" role="tablist">
+            {move || in_series().then(|| view! {
+                {tab("Growth", "tab-heap-growth", HeapTab::Growth)}
+                {tab("Comparison", "tab-heap-comparison", HeapTab::Comparison)}
+            })}
             {tab("Summary", "tab-summary", HeapTab::Summary)}
             {tab("Statistics", "tab-statistics", HeapTab::Statistics)}
             {tab("Top (dominator paths)", "tab-heap-top", HeapTab::Top)}

@@ -17,11 +17,13 @@ use crate::protocol::{
 };
 
 mod heap_actions;
+mod heap_series;
 mod object_pages;
 mod retainer_tree;
 mod series;
 mod worker_events;
 
+pub use heap_series::{ComparisonAnswer, ComparisonObjectsAnswer, HeapGrowthAnswer};
 pub use object_pages::{ObjectPages, OBJECT_PAGE};
 pub use retainer_tree::{RetainerTree, TreeLine, TreeRow};
 pub use series::{GrowthAnswer, PageSeries};
@@ -126,6 +128,24 @@ pub enum Tab {
     Flame,
 }
 
+/// The tabs of a heap snapshot: what grew and DevTools' Comparison (for a series), DevTools'
+/// Summary and Statistics, then the heap as a profile by dominator path.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum HeapTab {
+    /// What grew across the series, by constructor.
+    Growth,
+    /// DevTools' Comparison against another snapshot of the series.
+    Comparison,
+    /// DevTools' Summary by constructor.
+    Summary,
+    /// DevTools' Statistics.
+    Statistics,
+    /// Top by dominator path.
+    Top,
+    /// Flame graph by dominator path.
+    Flame,
+}
+
 /// What decides the views, without the sequence number: a change posts a new request.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ViewKey {
@@ -197,6 +217,16 @@ pub struct AppState {
     pub diff: RwSignal<Option<Arc<DiffView>>>,
     /// The latest diff flame graph.
     pub diff_tree: RwSignal<Option<Arc<CallTree>>>,
+    /// The visible tab of a heap snapshot.
+    pub heap_tab: RwSignal<HeapTab>,
+    /// The latest growth of the selected heap series.
+    pub heap_growth: RwSignal<Option<Arc<HeapGrowthAnswer>>>,
+    /// The Comparison's base when the user picked it.
+    pub comparison_pick: RwSignal<Option<u32>>,
+    /// The latest Comparison.
+    pub heap_comparison: RwSignal<Option<Arc<ComparisonAnswer>>>,
+    /// The new objects of the open Comparison row.
+    pub comparison_objects: RwSignal<Option<Arc<ComparisonObjectsAnswer>>>,
     /// The growth or diff view's error.
     pub series_error: RwSignal<Option<String>>,
     /// True while a growth or diff request is computing.
@@ -210,6 +240,8 @@ pub struct AppState {
     view_seq: StoredValue<u64>,
     growth_seq: StoredValue<u64>,
     diff_seq: StoredValue<u64>,
+    heap_growth_seq: StoredValue<u64>,
+    comparison_seq: StoredValue<u64>,
     pending_view: StoredValue<Option<ViewKey>>,
     crashed_view: StoredValue<Option<ViewKey>>,
     batch: StoredValue<Batch>,
@@ -245,6 +277,11 @@ impl AppState {
             normalize: RwSignal::new(false),
             diff: RwSignal::new(None),
             diff_tree: RwSignal::new(None),
+            heap_tab: RwSignal::new(HeapTab::Summary),
+            heap_growth: RwSignal::new(None),
+            comparison_pick: RwSignal::new(None),
+            heap_comparison: RwSignal::new(None),
+            comparison_objects: RwSignal::new(None),
             series_error: RwSignal::new(None),
             series_busy: RwSignal::new(false),
             next_id: StoredValue::new(1),
@@ -253,6 +290,8 @@ impl AppState {
             view_seq: StoredValue::new(0),
             growth_seq: StoredValue::new(0),
             diff_seq: StoredValue::new(0),
+            heap_growth_seq: StoredValue::new(0),
+            comparison_seq: StoredValue::new(0),
             pending_view: StoredValue::new(None),
             crashed_view: StoredValue::new(None),
             batch: StoredValue::new(Batch::default()),

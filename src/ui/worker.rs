@@ -143,6 +143,13 @@ fn handle(session: &mut Session, data: JsValue) -> Option<(u32, Blob, u64)> {
         Request::View(req) => session.view(&req, |r| post(&r)),
         Request::Growth(req) => post(&session.growth(&req)),
         Request::Diff(req) => session.diff(&req, |r| post(&r)),
+        Request::HeapGrowth { seq, ids } => post(&session.heap_growth(seq, &ids)),
+        Request::HeapComparison { seq, base, new } => {
+            post(&session.heap_comparison(seq, base, new))
+        }
+        Request::ComparisonObjects { base, new, key } => {
+            post(&session.comparison_objects(base, new, &key))
+        }
         Request::Panic { message } => panic!("{message}"),
     }
     None

@@ -188,3 +188,74 @@ test('the demo opens on its series, and comes back with the Demo button', async 
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+const HEAP = path.join(ROOT, 'tests/fixtures/heapsnapshot');
+const heapFile = (name) => ({ name, bytes: fs.readFileSync(path.join(HEAP, name)) });
+
+test('a heap snapshot series shows what grew by constructor, who holds it, and DevTools\' Comparison', async () => {
+  const { page, errors } = await openPage(env);
+  const names = [1, 2, 3].map((t) => `node-leak-${t}.heapsnapshot.gz`);
+  await dropFiles(page, [names[2], names[0], names[1]].map(heapFile));
+  await waitFor(async () => (await page.locator('[data-testid=profile-item][data-status=ready]').count()) === 3, {
+    what: 'snapshots analysed',
+  });
+  // Ordered by their object ids, opened on what grew.
+  const listed = await page.locator('[data-testid=profile-item]').evaluateAll((els) => els.map((e) => e.dataset.name));
+  assert.deepEqual(listed, names);
+  await page.locator('[data-testid=heap-growth-row]').first().waitFor({ timeout: 30000 });
+  assert.equal(await page.locator('[data-testid=tab-heap-growth]').getAttribute('aria-selected'), 'true');
+  assert.equal(await page.locator('[data-testid=series-chart]').getAttribute('data-points'), '3');
+  assert.equal(await page.locator('[data-testid=heap-growth-note]').getAttribute('data-same-process'), 'true');
+
+  // The same ranking as the CLI; the planted Session leak grows by 120 per round and its
+  // path names the cache that holds it.
+  const expected = cli(['growth', ...names.map((n) => path.join(HEAP, n))]);
+  const rows = await page.locator('[data-testid=heap-growth-row]').evaluateAll((els) =>
+    els.map((e) => ({ name: e.dataset.name, trend: e.dataset.trend, counts: JSON.parse(e.dataset.counts) })),
+  );
+  assert.deepEqual(rows.slice(0, 20).map((r) => r.name), expected.rows.slice(0, 20).map((r) => r.name));
+  const session = rows.find((r) => r.name === 'Session');
+  assert.ok(session, 'a Session row');
+  assert.equal(session.trend, 'grows');
+  assert.deepEqual(session.counts.slice(1).map((c, i) => c - session.counts[i]), [120, 120]);
+  const sessionRow = page.locator('[data-testid=heap-growth-row][data-name=Session]');
+  assert.match(await sessionRow.locator('[data-testid=heap-growth-retainer]').textContent(), /SessionCache/);
+  // MemLab's view: Sessions born between t0 and t1, alive at t2, under the cache.
+  assert.ok(await page.locator('[data-testid=leak-cluster][data-name=Session]').count() > 0);
+  // A row shows the retainers of one of its objects in the last snapshot.
+  await sessionRow.click();
+  await page.locator('[data-testid=retainers]').waitFor();
+
+  // DevTools' Comparison of t2 with t0 equals DevTools' own answer.
+  await profileItem(page, names[2]).locator('.profile-select').click();
+  await page.locator('[data-testid=tab-heap-comparison]').click();
+  await page.locator('[data-testid=comparison-base]').selectOption({ label: `t0 · ${names[0]}` });
+  const oracle = JSON.parse(fs.readFileSync(path.join(HEAP, 'node-leak-3.vs-1.comparison.devtools.json'), 'utf8'));
+  const want = oracle.rows.slice(0, 15).map((r) => ({ name: r.name, new: r.new_count, deleted: r.deleted_count }));
+  const got = () =>
+    page.locator('[data-testid=comparison-row]').evaluateAll((els) =>
+      els.slice(0, 15).map((e) => ({ name: e.dataset.name, new: Number(e.dataset.new), deleted: Number(e.dataset.deleted) })),
+    );
+  await waitFor(async () => JSON.stringify(await got()) === JSON.stringify(want), { what: 'Comparison = DevTools' });
+  // A row expands to its new objects; one of them shows its retainers.
+  await page.locator('[data-testid=comparison-row][data-name=Session]').click();
+  const objects = page.locator('[data-testid=comparison-object]');
+  await objects.first().waitFor();
+  assert.equal(await objects.count(), 200);
+  await objects.first().click();
+  await page.locator('[data-testid=retainers]').waitFor();
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('a detached-DOM series names the view that keeps the detached lists', async () => {
+  const { page, errors } = await openPage(env);
+  const names = [1, 2, 3].map((t) => `detached-dom-${t}.heapsnapshot.gz`);
+  await dropFiles(page, names.map(heapFile));
+  const row = page.locator('[data-testid=heap-growth-row][data-name="Detached <ul>"]');
+  await row.waitFor({ timeout: 30000 });
+  assert.equal(await row.getAttribute('data-trend'), 'grows');
+  assert.match(await row.locator('[data-testid=heap-growth-retainer]').textContent(), /OrdersView|history/);
+  assert.deepEqual(errors, []);
+  await page.close();
+});

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use super::trend::{rank_order, trend, GrowthTrend};
 use crate::analysis::aggregate::Aggregate;
-use crate::analysis::top_stacks::stack_paths;
+use crate::analysis::top_stacks::{sort_paths, stack_paths, StackPath};
 use crate::model::SampleType;
 
 /// A step must move by more than this share of the series' largest total to count as a rise
@@ -81,25 +81,38 @@ pub fn profile_growth(agg: &Aggregate, noise: i64, limit: usize) -> ProfileGrowt
             trend: trend(values.flat(k), noise),
         })
         .collect();
-    let mut stacks: Vec<GrowthRow> = stack_paths(agg)
+    functions.sort_by(|a, b| rank_order(&a.trend, &b.trend).then_with(|| a.name.cmp(&b.name)));
+    // Stacks are ranked before their frames are named: a big profile has a million of them.
+    let mut ranked: Vec<(StackPath, GrowthTrend)> = stack_paths(agg)
         .into_iter()
         .map(|p| {
+            let t = trend(&p.values, noise);
+            (p, t)
+        })
+        .collect();
+    sort_paths(
+        agg,
+        &mut ranked,
+        |(p, _)| p.leaf,
+        |a, b| rank_order(&a.1, &b.1),
+    );
+    if limit > 0 {
+        functions.truncate(limit);
+        ranked.truncate(limit);
+    }
+    let stacks = ranked
+        .into_iter()
+        .map(|(p, trend)| {
             let frames = p.frames(agg);
             GrowthRow {
                 name: frames.join(";"),
                 frames,
-                trend: trend(&p.values, noise),
+                trend,
                 values: p.values,
                 cum: Vec::new(),
             }
         })
         .collect();
-    for rows in [&mut functions, &mut stacks] {
-        rows.sort_by(|a, b| rank_order(&a.trend, &b.trend).then_with(|| a.name.cmp(&b.name)));
-        if limit > 0 {
-            rows.truncate(limit);
-        }
-    }
     ProfileGrowth {
         sample_type: agg.sample_type.clone(),
         totals: (0..cols).map(|c| agg.total(c)).collect(),

@@ -1,5 +1,6 @@
 //! `leakscope diff BASE NEW`: what changed between two profiles, printed as
-//! `go tool pprof -top -diff_base=BASE NEW` prints it (or JSON with both sides per row).
+//! `go tool pprof -top -diff_base=BASE NEW` prints it (or JSON with both sides per row); two
+//! heap snapshots get DevTools' Comparison (`heap_series`).
 
 use std::path::PathBuf;
 
@@ -9,6 +10,7 @@ use leakscope::analysis::{
     TopTextOptions, DIFF,
 };
 
+use super::heap_series;
 use super::input::{load, pprof_header, sample_index, Failure, ViewArgs};
 
 /// Arguments of `leakscope diff`.
@@ -41,6 +43,9 @@ pub struct DiffArgs {
 }
 
 pub fn run(args: &DiffArgs) -> Result<String, Failure> {
+    if heap_series::is_heap_file(&args.base)? {
+        return heap_series::diff(&args.base, &args.new, args.nodecount, args.json);
+    }
     let (base, new) = (load(&args.base)?, load(&args.new)?);
     let name = args.new.display().to_string();
     // pprof's merged profile takes the newer (source) profile's default sample type.

@@ -11,6 +11,7 @@ use leakscope::analysis::growth::{
 use leakscope::analysis::{order_members, refine, ReportOptions, SeriesMember};
 use leakscope::model::format_value;
 
+use super::heap_series;
 use super::input::{load, sample_index, Failure, ViewArgs};
 
 /// Arguments of `leakscope growth`.
@@ -41,6 +42,10 @@ struct Out<'a> {
 }
 
 pub fn run(args: &GrowthArgs) -> Result<String, Failure> {
+    let limit = args.limit.unwrap_or(if args.json { 0 } else { 20 });
+    if heap_series::is_heap_file(&args.files[0])? {
+        return heap_series::growth(&args.files, args.keep_order, limit, args.json);
+    }
     let options = args.view.refine();
     let mut series: Option<SeriesGrowthBuilder> = None;
     let mut members: Vec<SeriesMember> = Vec::new();
@@ -89,7 +94,6 @@ pub fn run(args: &GrowthArgs) -> Result<String, Failure> {
     }
     let order: Vec<usize> = order.iter().map(|m| m.id as usize).collect();
     let points: Vec<String> = order.iter().map(|&i| members[i].name.clone()).collect();
-    let limit = args.limit.unwrap_or(if args.json { 0 } else { 20 });
     let growth = series.finish(&order, limit);
     if args.json {
         let out = Out {

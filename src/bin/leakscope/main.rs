@@ -9,6 +9,8 @@ mod diff;
 #[cfg(not(target_arch = "wasm32"))]
 mod growth;
 #[cfg(not(target_arch = "wasm32"))]
+mod heap_series;
+#[cfg(not(target_arch = "wasm32"))]
 mod input;
 #[cfg(not(target_arch = "wasm32"))]
 mod summary;
@@ -38,10 +40,11 @@ mod cli {
         /// Rank functions (or files, or lines) by flat value, like `go tool pprof -top`; for a
         /// V8 heap snapshot, rank classes along dominator paths (flat = shallow size).
         Top(top::TopArgs),
-        /// What changed from BASE to NEW, like `go tool pprof -top -diff_base=BASE NEW`.
+        /// What changed from BASE to NEW, like `go tool pprof -top -diff_base=BASE NEW`; for
+        /// two heap snapshots, Chrome DevTools' Comparison.
         Diff(diff::DiffArgs),
         /// What grew across profiles or heap snapshots taken over time, what grew at every
-        /// step first.
+        /// step first (for heap snapshots by constructor, with the path that holds it).
         Growth(growth::GrowthArgs),
         /// The Summary of a V8 heap snapshot by constructor, as Chrome DevTools shows it.
         Summary(summary::SummaryArgs),

@@ -14,6 +14,10 @@ impl AppState {
     pub(super) fn on_worker_event(&self, event: WorkerEvent) {
         let current = self.view_seq.get_value();
         let (growth_seq, diff_seq) = (self.growth_seq.get_value(), self.diff_seq.get_value());
+        let heap_seqs = (
+            self.heap_growth_seq.get_value(),
+            self.comparison_seq.get_value(),
+        );
         let response = match event {
             WorkerEvent::Response(r) => *r,
             WorkerEvent::Crashed(message) => return self.on_crash(message),
@@ -98,11 +102,42 @@ impl AppState {
                 self.series_busy.set(false);
                 self.diff_tree.set(Some(Arc::new(tree)));
             }
+            Response::HeapGrowth {
+                seq,
+                ids,
+                growth,
+                clusters,
+            } if seq == heap_seqs.0 => self.set_heap_growth((ids, growth, clusters)),
+            Response::HeapComparison {
+                seq,
+                base,
+                new,
+                comparison,
+            } if seq == heap_seqs.1 => {
+                self.series_busy.set(false);
+                self.heap_comparison
+                    .set(Some(Arc::new((base, new, comparison))));
+            }
+            Response::ComparisonObjects {
+                base,
+                new,
+                key,
+                total,
+                objects,
+            } => {
+                let current = self
+                    .heap_comparison
+                    .with_untracked(|c| c.as_ref().map(|c| (c.0, c.1)));
+                if current == Some((base, new)) {
+                    self.comparison_objects
+                        .set(Some(Arc::new((base, new, key, total, objects))));
+                }
+            }
             Response::ViewFailed {
                 seq,
                 message,
                 refine,
-            } if seq == growth_seq || seq == diff_seq => {
+            } if [growth_seq, diff_seq, heap_seqs.0, heap_seqs.1].contains(&seq) => {
                 self.series_busy.set(false);
                 if refine {
                     self.refine_error.set(Some(message));
@@ -146,9 +181,10 @@ impl AppState {
         });
         if batch_decoded {
             self.batch.update_value(|b| b.growth_shown = true);
-            let series = untrack(|| self.selected_series()).is_some_and(|s| !s.heap);
-            if series {
-                self.tab.set(super::Tab::Growth);
+            match untrack(|| self.selected_series()) {
+                Some(s) if s.heap => self.heap_tab.set(super::HeapTab::Growth),
+                Some(_) => self.tab.set(super::Tab::Growth),
+                None => {}
             }
         }
     }
