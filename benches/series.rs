@@ -31,7 +31,11 @@ fn bench(c: &mut Criterion) {
     };
     let mut group = c.benchmark_group("series/gin-heap-0..3");
     group.bench_function("top of each point (4 single loads)", |b| {
-        b.iter(|| refs.iter().map(|p| top(p, &options).rows.len()).sum::<usize>())
+        b.iter(|| {
+            refs.iter()
+                .map(|p| top(p, &options).rows.len())
+                .sum::<usize>()
+        })
     });
     group.bench_function("growth", |b| {
         b.iter(|| series_growth(&refs, &options, 0).expect("one series"))
