@@ -4,7 +4,11 @@
 // `top-row`; V8 heap snapshot: the Summary's first `heap-class`), the peak memory during the
 // run, and for pprof files the flame graph's paint time (`data-paint-ms`) over a few hovers.
 //
-// Usage: node scripts/browser-bench.mjs [--url URL] [--runs N] [--hovers N] [--timeout SECS] FILE...
+// With --series the FILEs are one series dropped together: it measures the drop → every file
+// decoded → the growth ranking's first row, then the Diff (pprof) or Comparison (heap) tab →
+// its first row, and the worker's wasm memory at the end.
+//
+// Usage: node scripts/browser-bench.mjs [--url URL] [--runs N] [--hovers N] [--timeout SECS] [--series] FILE...
 //   default FILE: the corpus' google-pprof_large.cpu.pb.gz (when present); default --runs 1.
 //   Without --url it serves dist/ itself: build it first (`trunk build --release --offline`).
 //
@@ -28,7 +32,7 @@ import zlib from 'node:zlib';
 import { LARGE_CPU, start, openPage, waitFor } from '../tests/e2e/support.mjs';
 
 // ---- arguments
-const opts = { runs: 1, hovers: 20, timeout: 600, files: [] };
+const opts = { runs: 1, hovers: 20, timeout: 600, files: [], series: false };
 const argv = process.argv.slice(2);
 for (let i = 0; i < argv.length; i++) {
   const a = argv[i];
@@ -36,6 +40,7 @@ for (let i = 0; i < argv.length; i++) {
   else if (a === '--runs') opts.runs = Number(argv[++i]);
   else if (a === '--hovers') opts.hovers = Number(argv[++i]);
   else if (a === '--timeout') opts.timeout = Number(argv[++i]);
+  else if (a === '--series') opts.series = true;
   else if (a.startsWith('-')) {
     console.error(`unknown option ${a}\nusage: node scripts/browser-bench.mjs [--url URL] [--runs N] [--hovers N] [--timeout SECS] FILE...`);
     process.exit(2);
@@ -252,6 +257,53 @@ async function flamePaints(page) {
   return { paints, rects: Number(await canvas.getAttribute('data-rects')) };
 }
 
+// ---- a series: every file dropped at once, then the growth and diff views.
+async function benchSeries(env, heap) {
+  const { page, errors } = await openPage(env);
+  try {
+    await page.evaluate(async ({ base, n }) => {
+      window.__benchFiles = [];
+      for (let i = 0; i < n; i++) {
+        const blob = await (await fetch(base + i)).blob();
+        window.__benchFiles.push(new File([blob], `point-${i}-${blob.size}`));
+      }
+    }, { base: filesUrl, n: opts.files.length });
+    await page.waitForTimeout(1000);
+    const sampler = new Sampler();
+    const t0 = Date.now();
+    await page.evaluate(() => {
+      const dt = new DataTransfer();
+      for (const f of window.__benchFiles) dt.items.add(f);
+      document.querySelector('[data-testid=drop-zone]').dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+    });
+    const until = async (what, fn) => {
+      await waitFor(fn, { timeout: opts.timeout * 1000, what });
+      return Date.now() - t0;
+    };
+    const n = opts.files.length;
+    const failed = () => page.locator('[data-testid=profile-item][data-status=failed]').count();
+    const decoded = await until('every point decoded', async () =>
+      (await failed()) > 0 || (await page.locator('[data-testid=profile-item][data-status=ready]').count()) === n);
+    if (await failed()) {
+      const why = await page.locator('[data-testid=error-message]').allTextContents();
+      return { failed: why.join(' | '), mem: sampler.stop(), wasm: await wasmBytes(page), errors };
+    }
+    const growth = await until('growth ranking', async () =>
+      (await page.locator(heap ? '[data-testid=heap-growth-row]' : '[data-testid=growth-row]').count()) > 0);
+    const tab = heap ? '[data-testid=tab-heap-comparison]' : '[data-testid=tab-diff]';
+    const t1 = Date.now();
+    await page.locator(tab).click();
+    await waitFor(async () => (await page.locator(heap ? '[data-testid=comparison-row]' : '[data-testid=diff-row]').count()) > 0, {
+      timeout: opts.timeout * 1000,
+      what: 'diff',
+    });
+    const diff = Date.now() - t1;
+    return { decoded, growth, diff, mem: sampler.stop(), wasm: await wasmBytes(page), errors };
+  } finally {
+    await page.close();
+  }
+}
+
 // ---- report
 const MB = (b) => (Number.isFinite(b) ? `${(b / 1e6).toFixed(0)} MB` : '?');
 const ms = (v) => (v === null || v === undefined || !Number.isFinite(v) ? '-' : `${v.toFixed(0)} ms`);
@@ -260,6 +312,25 @@ const pad = (s, n) => String(s).padEnd(n);
 const lpad = (s, n) => String(s).padStart(n);
 
 const env = await start();
+if (opts.series) {
+  try {
+    const heap = isHeapSnapshot(opts.files[0]);
+    const total = opts.files.reduce((a, f) => a + fs.statSync(f).size, 0);
+    console.log(`site: ${env.url}\nseries of ${opts.files.length} ${heap ? 'heap snapshots' : 'profiles'}, ${MB(total)} in all`);
+    for (let run = 1; run <= opts.runs; run++) {
+      const r = await benchSeries(env, heap);
+      if (r.failed) console.log(`run ${run}: FAILED: ${r.failed}; renderer Δ ${MB(r.mem.renderer)}, wasm ${MB(r.wasm)}`);
+      else {
+        console.log(`run ${run}: drop → all decoded ${ms(r.decoded)}, → growth ranking ${ms(r.growth)}; ${heap ? 'Comparison' : 'Diff'} tab → first row ${ms(r.diff)}; renderer Δ ${MB(r.mem.renderer)}, chromium Δ ${MB(r.mem.all)}, wasm ${MB(r.wasm)}`);
+      }
+      if (r.errors.length) console.log(`page errors: ${r.errors.join('; ')}`);
+    }
+  } finally {
+    await env.stop();
+    fileServer.close();
+  }
+  process.exit(0);
+}
 const results = [];
 try {
   console.log(`site: ${env.url}`);

@@ -235,7 +235,11 @@ pub fn HeapComparisonView() -> impl IntoView {
                                 }
                             })
                             .collect_view();
-                        let more = (o.3 > o.4.len()).then(|| format!("{} more", o.3 - o.4.len()));
+                        let more = match o.3 {
+                            0 => Some("No new objects: none of this class is younger than the base.".to_owned()),
+                            n if n > o.4.len() => Some(format!("{} more", n - o.4.len())),
+                            _ => None,
+                        };
                         Some(view! { {list} {more.map(|m| view! { <tr><td colspan="8" class="muted">{m}</td></tr> })} })
                     })
                 };

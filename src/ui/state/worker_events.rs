@@ -181,7 +181,12 @@ impl AppState {
         });
         if batch_decoded {
             self.batch.update_value(|b| b.growth_shown = true);
-            match untrack(|| self.selected_series()) {
+            // A series opens on its latest point, on what grew.
+            let series = untrack(|| self.selected_series());
+            if let Some(last) = series.as_ref().and_then(|s| s.included.last()) {
+                self.select(Some(*last));
+            }
+            match series {
                 Some(s) if s.heap => self.heap_tab.set(super::HeapTab::Growth),
                 Some(_) => self.tab.set(super::Tab::Growth),
                 None => {}
