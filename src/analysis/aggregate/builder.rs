@@ -1,16 +1,17 @@
 //! `AggregateBuilder`: builds an `Aggregate` one profile (one column) at a time, so a long
 //! series can be added file by file without holding every decoded profile at once. It sums
-//! each profile's samples per stack row, maps rows to tree nodes through one lookup table,
-//! and finishes with subtree sums and children lists; reports read the result.
+//! each profile's samples per stack row and maps rows to tree nodes top-down, all rows of one
+//! tree node at once, so a child is found by its report node in a stamped table instead of a
+//! hash lookup per row; it finishes with subtree sums and children lists.
 
 use std::collections::HashMap;
-use std::hash::{BuildHasher, BuildHasherDefault};
-
-use hashbrown::HashTable;
 
 use super::{Aggregate, ReportOptions, INLINED, NOT_INLINED, NO_PARENT};
 use crate::analysis::ReportNodes;
-use crate::model::{FrameId, IdHasher, IdMap, Profile, StackId};
+use crate::model::{FrameId, IdMap, Profile, StackId};
+
+/// End of a linked list.
+const NONE: u32 = u32::MAX;
 
 /// Builds an `Aggregate` profile by profile.
 pub struct AggregateBuilder {
@@ -19,15 +20,13 @@ pub struct AggregateBuilder {
     /// The column the next profile fills.
     next: usize,
     agg: Aggregate,
-    /// Tree nodes by (parent, report node): bare node numbers hashed through the columns (a
-    /// third of the memory of a key-to-node map at millions of nodes).
-    lookup: HashTable<u32>,
+    /// Per tree node: its first child and next sibling (`NONE` ends a list), so the children
+    /// of a node can be stamped before its rows' children are placed.
+    first_child: Vec<u32>,
+    next_sibling: Vec<u32>,
+    /// The first root of the tree (roots are linked through `next_sibling`).
+    first_root: u32,
     detail_ids: HashMap<String, u32>,
-}
-
-fn tree_hash(parent: u32, node: u32) -> u64 {
-    let key = (u64::from(parent) << 32) | u64::from(node);
-    BuildHasherDefault::<IdHasher>::default().hash_one(key)
 }
 
 impl AggregateBuilder {
@@ -42,7 +41,9 @@ impl AggregateBuilder {
                 details: vec![String::new()],
                 ..Default::default()
             },
-            lookup: HashTable::new(),
+            first_child: Vec::new(),
+            next_sibling: Vec::new(),
+            first_root: NONE,
             detail_ids: HashMap::from([(String::new(), 0)]),
         }
     }
@@ -91,31 +92,34 @@ impl AggregateBuilder {
         let frame_detail: Vec<u32> = (0..profile.frames.len())
             .map(|f| self.detail_id(&frame_detail(profile, FrameId::from_index(f))))
             .collect();
-        let mut tree_of_row = vec![NO_PARENT; rows];
-        for r in 0..rows {
-            if !active[r] {
-                continue;
+        let (child_start, children, roots) = active_children(profile, &active);
+        drop(active);
+        let mut placer = Placer {
+            frame_node: &frame_node,
+            frame_detail: &frame_detail,
+            row_self: &row_self,
+            column,
+            stamp: vec![NONE; self.agg.nodes.len()],
+            slot: vec![0; self.agg.nodes.len()],
+            epoch: 0,
+            rows_of: Vec::new(),
+            next_row: vec![NONE; rows],
+            work: Vec::new(),
+        };
+        // The roots first, then each tree node's rows' children, a node's rows all at once.
+        placer.place(self, profile, NO_PARENT, &roots);
+        let mut kids: Vec<u32> = Vec::new();
+        while let Some(t) = placer.work.pop() {
+            kids.clear();
+            let mut r = placer.rows_of[t as usize];
+            while r != NONE {
+                let r_ = r as usize;
+                kids.extend_from_slice(
+                    &children[child_start[r_] as usize..child_start[r_ + 1] as usize],
+                );
+                r = placer.next_row[r_];
             }
-            let id = StackId::from_index(r);
-            // An active row's parent is active, so its tree node is set.
-            let parent = profile
-                .stacks
-                .parent(id)
-                .map_or(NO_PARENT, |p| tree_of_row[p.index()]);
-            let frame = profile.stacks.frame(id);
-            let t = self.tree_node(
-                parent,
-                frame_node[frame.index()],
-                frame_detail[frame.index()],
-            );
-            self.agg.inlining[t] |= if profile.frame(frame).inlined {
-                INLINED
-            } else {
-                NOT_INLINED
-            };
-            let slot = &mut self.agg.self_values[t * self.agg.columns + column];
-            *slot = slot.wrapping_add(row_self[r]);
-            tree_of_row[r] = t as u32;
+            placer.place(self, profile, t, &kids);
         }
     }
 
@@ -129,26 +133,8 @@ impl AggregateBuilder {
         id
     }
 
-    /// The tree node for report node `node` under `parent`, added if new. Frames with
-    /// different positions merged into one node (one function, several lines) keep what
-    /// their details share: the file, or nothing.
-    fn tree_node(&mut self, parent: u32, node: u32, detail: u32) -> usize {
-        let hash = tree_hash(parent, node);
-        let a = &self.agg;
-        let found = self
-            .lookup
-            .find(hash, |&t| {
-                a.parent[t as usize] == parent && a.node[t as usize] == node
-            })
-            .copied();
-        if let Some(t) = found {
-            let t = t as usize;
-            if self.agg.detail[t] != detail {
-                let shared = common_file(self.agg.detail(t), &self.agg.details[detail as usize]);
-                self.agg.detail[t] = self.detail_id(&shared);
-            }
-            return t;
-        }
+    /// A new tree node for report node `node` under `parent` (`NO_PARENT`: a root).
+    fn new_node(&mut self, parent: u32, node: u32, detail: u32) -> usize {
         let t = self.agg.node.len();
         self.agg.parent.push(parent);
         self.agg.node.push(node);
@@ -157,17 +143,28 @@ impl AggregateBuilder {
         self.agg
             .self_values
             .resize(self.agg.self_values.len() + self.agg.columns, 0);
-        let a = &self.agg;
-        self.lookup.insert_unique(hash, t as u32, |&u| {
-            tree_hash(a.parent[u as usize], a.node[u as usize])
-        });
+        let head = match parent {
+            NO_PARENT => &mut self.first_root,
+            p => &mut self.first_child[p as usize],
+        };
+        self.next_sibling.push(*head);
+        *head = t as u32;
+        self.first_child.push(NONE);
         t
+    }
+
+    /// Frames with different positions merged into one node (one function, several lines)
+    /// keep what their details share: the file, or nothing.
+    fn merge_detail(&mut self, t: usize, detail: u32) {
+        if self.agg.detail[t] != detail {
+            let shared = common_file(self.agg.detail(t), &self.agg.details[detail as usize]);
+            self.agg.detail[t] = self.detail_id(&shared);
+        }
     }
 
     /// The aggregate, with subtree sums and children lists (columns never added stay zero).
     pub fn finish(self) -> Aggregate {
         let mut agg = self.agg;
-        drop(self.lookup);
         let (n, cols) = (agg.node.len(), agg.columns);
         agg.subtree.clone_from(&agg.self_values);
         for t in (0..n).rev() {
@@ -202,6 +199,103 @@ impl AggregateBuilder {
         agg.child_start = start;
         agg.children = children;
         agg
+    }
+}
+
+/// The children of every active row as compressed rows (row `r`'s are
+/// `children[start[r]..start[r + 1]]`), and the active roots.
+fn active_children(profile: &Profile, active: &[bool]) -> (Vec<u32>, Vec<u32>, Vec<u32>) {
+    let rows = active.len();
+    let parent = |r: usize| profile.stacks.parent(StackId::from_index(r));
+    let mut start = vec![0u32; rows + 1];
+    let mut roots: Vec<u32> = Vec::new();
+    for (r, _) in active.iter().enumerate().filter(|(_, &a)| a) {
+        match parent(r) {
+            Some(p) => start[p.index() + 1] += 1,
+            None => roots.push(r as u32),
+        }
+    }
+    for r in 0..rows {
+        start[r + 1] += start[r];
+    }
+    let mut fill = start.clone();
+    let mut children = vec![0u32; start[rows] as usize];
+    for (r, _) in active.iter().enumerate().filter(|(_, &a)| a) {
+        if let Some(p) = parent(r) {
+            children[fill[p.index()] as usize] = r as u32;
+            fill[p.index()] += 1;
+        }
+    }
+    (start, children, roots)
+}
+
+/// One profile's rows being placed in the tree, a tree node's rows at a time.
+struct Placer<'a> {
+    frame_node: &'a [u32],
+    frame_detail: &'a [u32],
+    row_self: &'a [i64],
+    column: usize,
+    /// Per report node: the group (`epoch`) it was last seen in, and its tree node there.
+    stamp: Vec<u32>,
+    slot: Vec<u32>,
+    epoch: u32,
+    /// Per tree node: the first of its rows of this profile (`NONE` if none), linked
+    /// through `next_row`.
+    rows_of: Vec<u32>,
+    next_row: Vec<u32>,
+    /// Tree nodes whose rows' children are still to be placed.
+    work: Vec<u32>,
+}
+
+impl Placer<'_> {
+    /// Places `rows` (the children of tree node `parent`'s rows, or the roots) under
+    /// `parent`: a row joins the child of `parent` with its report node, new if none.
+    fn place(&mut self, b: &mut AggregateBuilder, profile: &Profile, parent: u32, rows: &[u32]) {
+        self.epoch += 1;
+        let epoch = self.epoch;
+        let mut c = match parent {
+            NO_PARENT => b.first_root,
+            p => b.first_child[p as usize],
+        };
+        while c != NONE {
+            let k = b.agg.node[c as usize] as usize;
+            self.stamp[k] = epoch;
+            self.slot[k] = c;
+            c = b.next_sibling[c as usize];
+        }
+        let cols = b.agg.columns;
+        for &r in rows {
+            let frame = profile.stacks.frame(StackId(r));
+            let (k, detail) = (
+                self.frame_node[frame.index()],
+                self.frame_detail[frame.index()],
+            );
+            let t = if self.stamp[k as usize] == epoch {
+                let t = self.slot[k as usize] as usize;
+                b.merge_detail(t, detail);
+                t
+            } else {
+                let t = b.new_node(parent, k, detail);
+                self.stamp[k as usize] = epoch;
+                self.slot[k as usize] = t as u32;
+                t
+            };
+            b.agg.inlining[t] |= if profile.frame(frame).inlined {
+                INLINED
+            } else {
+                NOT_INLINED
+            };
+            let slot = &mut b.agg.self_values[t * cols + self.column];
+            *slot = slot.wrapping_add(self.row_self[r as usize]);
+            if self.rows_of.len() <= t {
+                self.rows_of.resize(t + 1, NONE);
+            }
+            if self.rows_of[t] == NONE {
+                self.work.push(t as u32);
+            }
+            self.next_row[r as usize] = self.rows_of[t];
+            self.rows_of[t] = r;
+        }
     }
 }
 
