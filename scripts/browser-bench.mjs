@@ -288,15 +288,26 @@ async function benchSeries(env, heap) {
       const why = await page.locator('[data-testid=error-message]').allTextContents();
       return { failed: why.join(' | '), mem: sampler.stop(), wasm: await wasmBytes(page), errors };
     }
+    const problem = () => page.locator('[data-testid=series-error], [data-testid=error-message]').allTextContents();
     const growth = await until('growth ranking', async () =>
+      (await problem()).length > 0 ||
       (await page.locator(heap ? '[data-testid=heap-growth-row]' : '[data-testid=growth-row]').count()) > 0);
+    if ((await problem()).length > 0) {
+      return { failed: (await problem()).join(' | '), mem: sampler.stop(), wasm: await wasmBytes(page), errors };
+    }
     const tab = heap ? '[data-testid=tab-heap-comparison]' : '[data-testid=tab-diff]';
     const t1 = Date.now();
     await page.locator(tab).click();
-    await waitFor(async () => (await page.locator(heap ? '[data-testid=comparison-row]' : '[data-testid=diff-row]').count()) > 0, {
-      timeout: opts.timeout * 1000,
-      what: 'diff',
-    });
+    try {
+      // The summary line shows with the table (which is empty when the points are equal).
+      await waitFor(async () => (await page.locator(heap ? '[data-testid=comparison-summary]' : '[data-testid=diff-summary]').count()) > 0, {
+        timeout: opts.timeout * 1000,
+        what: 'diff',
+      });
+    } catch (e) {
+      const why = await page.locator('[data-testid=error-message], [data-testid=series-error]').allTextContents();
+      return { failed: `${e.message}; page says: ${why.join(' | ') || 'nothing'}`, mem: sampler.stop(), wasm: await wasmBytes(page), errors };
+    }
     const diff = Date.now() - t1;
     return { decoded, growth, diff, mem: sampler.stop(), wasm: await wasmBytes(page), errors };
   } finally {
@@ -321,7 +332,7 @@ if (opts.series) {
       const r = await benchSeries(env, heap);
       if (r.failed) console.log(`run ${run}: FAILED: ${r.failed}; renderer Δ ${MB(r.mem.renderer)}, wasm ${MB(r.wasm)}`);
       else {
-        console.log(`run ${run}: drop → all decoded ${ms(r.decoded)}, → growth ranking ${ms(r.growth)}; ${heap ? 'Comparison' : 'Diff'} tab → first row ${ms(r.diff)}; renderer Δ ${MB(r.mem.renderer)}, chromium Δ ${MB(r.mem.all)}, wasm ${MB(r.wasm)}`);
+        console.log(`run ${run}: drop → all decoded ${ms(r.decoded)}, → growth ranking ${ms(r.growth)}; ${heap ? 'Comparison' : 'Diff'} tab → shown ${ms(r.diff)}; renderer Δ ${MB(r.mem.renderer)}, chromium Δ ${MB(r.mem.all)}, wasm ${MB(r.wasm)}`);
       }
       if (r.errors.length) console.log(`page errors: ${r.errors.join('; ')}`);
     }

@@ -73,6 +73,9 @@ pub fn DiffView() -> impl IntoView {
             .take(ROWS)
             .map(|r| diff_row(r, &unit))
             .collect_view();
+        let same = t.rows.is_empty().then(|| {
+            view! { <tr><td colspan="9" class="empty-row muted" data-testid="diff-same">"No function changed between these two profiles."</td></tr> }
+        });
         let more = if t.rows.len() > ROWS {
             format!(" (the {ROWS} largest changes shown)")
         } else {
@@ -122,7 +125,7 @@ pub fn DiffView() -> impl IntoView {
                             <th class="name">"name"</th>
                         </tr>
                     </thead>
-                    <tbody>{rows}</tbody>
+                    <tbody>{rows}{same}</tbody>
                 </table>
             </div>
             <h3 class="section-title">"Stacks that changed the most"</h3>

@@ -244,6 +244,10 @@ pub struct AppState {
     comparison_seq: StoredValue<u64>,
     pending_view: StoredValue<Option<ViewKey>>,
     crashed_view: StoredValue<Option<ViewKey>>,
+    /// The last series request (growth, diff, Comparison) as text, and the one the worker
+    /// crashed on, which is not sent again by itself.
+    pending_series: StoredValue<Option<String>>,
+    crashed_series: StoredValue<Option<String>>,
     batch: StoredValue<Batch>,
     client: StoredValue<Option<WorkerClient>, LocalStorage>,
 }
@@ -294,6 +298,8 @@ impl AppState {
             comparison_seq: StoredValue::new(0),
             pending_view: StoredValue::new(None),
             crashed_view: StoredValue::new(None),
+            pending_series: StoredValue::new(None),
+            crashed_series: StoredValue::new(None),
             batch: StoredValue::new(Batch::default()),
             client: StoredValue::new_local(None),
         };
@@ -310,6 +316,18 @@ impl AppState {
     /// decodes becomes the selected profile.
     pub fn begin_batch(&self) {
         self.batch.set_value(Batch::default());
+    }
+
+    /// Notes that a series request for `key` is about to be sent; false when the worker
+    /// crashed on that very request (it is then not sent again until something changes).
+    fn begin_series_request(&self, key: &impl std::fmt::Debug) -> bool {
+        let text = format!("{key:?}");
+        if self.crashed_series.get_value().as_ref() == Some(&text) {
+            return false;
+        }
+        self.crashed_series.set_value(None);
+        self.pending_series.set_value(Some(text));
+        true
     }
 
     /// A new request sequence number.

@@ -78,6 +78,15 @@ impl AppState {
 
     /// Asks the worker what grew across the heap series.
     pub fn request_heap_growth(&self, key: HeapGrowthKey) {
+        if !self.begin_series_request(&key) {
+            return;
+        }
+        if self
+            .heap_growth
+            .with_untracked(|g| g.as_ref().is_some_and(|g| g.0 != key.ids))
+        {
+            self.heap_growth.set(None);
+        }
         let seq = self.next_seq();
         self.heap_growth_seq.set_value(seq);
         self.series_busy.set(true);
@@ -89,10 +98,14 @@ impl AppState {
 
     /// Asks the worker for DevTools' Comparison.
     pub fn request_comparison(&self, key: ComparisonKey) {
+        if !self.begin_series_request(&key) {
+            return;
+        }
         let seq = self.next_seq();
         self.comparison_seq.set_value(seq);
         self.series_busy.set(true);
         self.series_error.set(None);
+        self.heap_comparison.set(None);
         self.comparison_objects.set(None);
         let request = Request::HeapComparison {
             seq,

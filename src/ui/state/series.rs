@@ -219,6 +219,16 @@ impl AppState {
             self.growth.set(None);
             return;
         };
+        if !self.begin_series_request(&key) {
+            return;
+        }
+        // Another series: drop the last one's ranking rather than show it under these files.
+        if self
+            .growth
+            .with_untracked(|g| g.as_ref().is_some_and(|g| g.0 != key.ids))
+        {
+            self.growth.set(None);
+        }
         let seq = self.next_seq();
         self.growth_seq.set_value(seq);
         self.series_busy.set(true);
@@ -243,6 +253,11 @@ impl AppState {
             self.diff_tree.set(None);
             return;
         };
+        if !self.begin_series_request(&key) {
+            return;
+        }
+        self.diff.set(None);
+        self.diff_tree.set(None);
         let seq = self.next_seq();
         self.diff_seq.set_value(seq);
         self.series_busy.set(true);

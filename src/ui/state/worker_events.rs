@@ -221,6 +221,18 @@ impl AppState {
                     client.remove(id);
                 }
             }
+            None if self.series_busy.get_untracked() => {
+                // Comparing several big files needs them all in memory at once: say so, and do
+                // not ask for the same comparison again by itself once the files are back.
+                let text = format!(
+                    "The analysis worker ran out of room comparing these files ({message}). A browser tab holds about 4 GB: leave out some points of the series, or compare them with the command-line tool (leakscope growth / diff)."
+                );
+                self.series_error.set(Some(text.clone()));
+                self.errors.update(|e| e.push(text));
+                self.crashed_series
+                    .set_value(self.pending_series.get_value());
+                self.series_busy.set(false);
+            }
             None if self.analysing.get_untracked() => {
                 let text =
                     format!("The analysis worker crashed while computing this view ({message}).");
