@@ -501,6 +501,18 @@ pub enum Response {
     },
 }
 
+impl Response {
+    /// `ViewFailed`: request `seq` failed for `message`; `refine` when the refine expressions
+    /// were at fault.
+    pub fn view_failed(seq: u64, message: impl Into<String>, refine: bool) -> Response {
+        Response::ViewFailed {
+            seq,
+            message: message.into(),
+            refine,
+        }
+    }
+}
+
 /// Encodes a message as the JSON string that is posted.
 pub fn encode<T: Serialize>(message: &T) -> String {
     // Serializing these plain enums cannot fail (no maps with non-string keys, no floats).

@@ -93,11 +93,7 @@ impl Session {
     pub fn heap_objects(&mut self, req: &HeapObjectsRequest) -> Response {
         match self.heaps.objects(req) {
             Some(page) => Response::HeapObjects(page),
-            None => Response::ViewFailed {
-                seq: 0,
-                message: "this heap snapshot is no longer loaded".to_owned(),
-                refine: false,
-            },
+            None => Response::view_failed(0, "this heap snapshot is no longer loaded", false),
         }
     }
 
@@ -111,11 +107,7 @@ impl Session {
     pub fn retainer_edges(&mut self, id: u32, ordinal: u32) -> Response {
         match self.heaps.retainer_edges(id, ordinal) {
             Some(page) => Response::RetainerEdges(page),
-            None => Response::ViewFailed {
-                seq: 0,
-                message: "this heap snapshot is no longer loaded".to_owned(),
-                refine: false,
-            },
+            None => Response::view_failed(0, "this heap snapshot is no longer loaded", false),
         }
     }
 
@@ -138,11 +130,7 @@ impl Session {
     pub fn heap_filter(&mut self, id: u32, filter: HeapFilter) -> Response {
         match self.heaps.filtered(id, filter) {
             Some(view) => Response::HeapFiltered { id, filter, view },
-            None => Response::ViewFailed {
-                seq: 0,
-                message: "this heap snapshot is no longer loaded".to_owned(),
-                refine: false,
-            },
+            None => Response::view_failed(0, "this heap snapshot is no longer loaded", false),
         }
     }
 
@@ -165,11 +153,7 @@ impl Session {
         let profile = match self.refined_profile(req.id, &req.refine) {
             Ok(p) => p,
             Err((message, refine)) => {
-                post(Response::ViewFailed {
-                    seq,
-                    message,
-                    refine,
-                });
+                post(Response::view_failed(seq, message, refine));
                 return;
             }
         };
@@ -178,11 +162,7 @@ impl Session {
                 "sample type {} does not exist in this profile",
                 req.sample_index
             );
-            post(Response::ViewFailed {
-                seq,
-                message,
-                refine: false,
-            });
+            post(Response::view_failed(seq, message, false));
             return;
         }
         let opts = ReportOptions {

@@ -14,14 +14,9 @@ use super::{Session, TREE_MIN_FRACTION};
 impl Session {
     /// What grew across `req.ids` (oldest first).
     pub fn growth(&mut self, req: &GrowthRequest) -> Response {
-        let failed = |message: String, refine: bool| Response::ViewFailed {
-            seq: req.seq,
-            message,
-            refine,
-        };
         let points = match self.series_profiles(&req.ids, &req.refine) {
             Ok(p) => p,
-            Err((message, refine)) => return failed(message, refine),
+            Err((message, refine)) => return Response::view_failed(req.seq, message, refine),
         };
         let options = ReportOptions {
             sample_index: req.sample_index,
@@ -33,7 +28,7 @@ impl Session {
                 ids: req.ids.clone(),
                 growth,
             },
-            Err(e) => failed(e.message, false),
+            Err(e) => Response::view_failed(req.seq, e.message, false),
         }
     }
 
@@ -43,11 +38,7 @@ impl Session {
         let points = match self.series_profiles(&[req.base, req.new], &req.refine) {
             Ok(p) => p,
             Err((message, refine)) => {
-                post(Response::ViewFailed {
-                    seq,
-                    message,
-                    refine,
-                });
+                post(Response::view_failed(seq, message, refine));
                 return;
             }
         };
@@ -58,11 +49,7 @@ impl Session {
         let agg = match diff_aggregate(points[0], points[1], &options, req.normalize) {
             Ok(agg) => agg,
             Err(e) => {
-                post(Response::ViewFailed {
-                    seq,
-                    message: e.message,
-                    refine: false,
-                });
+                post(Response::view_failed(seq, e.message, false));
                 return;
             }
         };

@@ -10,7 +10,7 @@ use crate::analysis::{percentage, Change, DiffRow};
 use crate::model::format_value;
 
 use super::flame_graph::FlameGraph;
-use super::growth_view::short_stack;
+use super::growth_view::{short_stack, SeriesStatus};
 use super::state::AppState;
 
 /// Rows of the diff table rendered at most.
@@ -158,13 +158,8 @@ pub fn DiffView() -> impl IntoView {
                 />
                 <span>"Normalize (compare shares of each total)"</span>
             </label>
-            <Show when=move || state.series_busy.get()>
-                <span class="analysing"><span class="spinner"></span>"Analysing…"</span>
-            </Show>
+            <SeriesStatus />
         </div>
-        <Show when=move || state.series_error.with(Option::is_some)>
-            <div class="banner error" role="alert" data-testid="series-error">{move || state.series_error.get()}</div>
-        </Show>
         {table}
         <h3 class="section-title">"Diff flame graph"</h3>
         <p class="muted diff-legend">

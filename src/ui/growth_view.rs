@@ -82,17 +82,36 @@ pub fn chart_data(profiles: &[LoadedProfile], series: &PageSeries) -> Option<Cha
     })
 }
 
-/// The growth view of the selected pprof series.
-#[component]
-pub fn GrowthView() -> impl IntoView {
-    let state = expect_context::<AppState>();
-    let chart = Memo::new(move |_| {
+/// The totals chart of the selected file's series, drawn again only when its data changes.
+pub fn series_chart(state: AppState) -> Memo<Option<Arc<ChartData>>> {
+    Memo::new(move |_| {
         let series = state.selected_series()?;
         state
             .profiles
             .with(|p| chart_data(p, &series))
             .map(Arc::new)
-    });
+    })
+}
+
+/// "Analysing…" while a series request computes, and its error.
+#[component]
+pub fn SeriesStatus() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    view! {
+        <Show when=move || state.series_busy.get()>
+            <span class="analysing"><span class="spinner"></span>"Analysing…"</span>
+        </Show>
+        <Show when=move || state.series_error.with(Option::is_some)>
+            <div class="banner error" role="alert" data-testid="series-error">{move || state.series_error.get()}</div>
+        </Show>
+    }
+}
+
+/// The growth view of the selected pprof series.
+#[component]
+pub fn GrowthView() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let chart = series_chart(state);
     let goroutines = move || {
         state
             .selected_summary()
@@ -180,13 +199,8 @@ pub fn GrowthView() -> impl IntoView {
                 {switch("function", By::Function)}
                 {switch("stack", By::Stack)}
             </div>
-            <Show when=move || state.series_busy.get()>
-                <span class="analysing"><span class="spinner"></span>"Analysing…"</span>
-            </Show>
+            <SeriesStatus />
         </div>
-        <Show when=move || state.series_error.with(Option::is_some)>
-            <div class="banner error" role="alert" data-testid="series-error">{move || state.series_error.get()}</div>
-        </Show>
         {body}
     }
 }

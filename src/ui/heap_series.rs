@@ -5,14 +5,12 @@
 //! expanding to its new objects). A row or object shows its Retainers tree. Numbers come from
 //! the worker; this only lays them out.
 
-use std::sync::Arc;
-
 use leptos::prelude::*;
 
 use crate::analysis::heap::{ClassGrowthRow, LeakCluster, RetainerBasis};
 use crate::model::format_value;
 
-use super::growth_view::chart_data;
+use super::growth_view::{series_chart, SeriesStatus};
 use super::heap_details::Retainers;
 use super::series_chart::SeriesChart;
 use super::sparkline::Sparkline;
@@ -34,13 +32,7 @@ fn signed_bytes(v: i64) -> String {
 #[component]
 pub fn HeapGrowthView() -> impl IntoView {
     let state = expect_context::<AppState>();
-    let chart = Memo::new(move |_| {
-        let series = state.selected_series()?;
-        state
-            .profiles
-            .with(|p| chart_data(p, &series))
-            .map(Arc::new)
-    });
+    let chart = series_chart(state);
     let body = move || {
         let answer = state.heap_growth.get()?;
         let (ids, growth, clusters) = (&answer.0, &answer.1, &answer.2);
@@ -88,12 +80,7 @@ pub fn HeapGrowthView() -> impl IntoView {
     };
     view! {
         <SeriesChart data=chart />
-        <Show when=move || state.series_busy.get()>
-            <span class="analysing"><span class="spinner"></span>"Analysing…"</span>
-        </Show>
-        <Show when=move || state.series_error.with(Option::is_some)>
-            <div class="banner error" role="alert" data-testid="series-error">{move || state.series_error.get()}</div>
-        </Show>
+        <SeriesStatus />
         {body}
     }
 }
@@ -297,13 +284,8 @@ pub fn HeapComparisonView() -> impl IntoView {
                     {options}
                 </select>
             </label>
-            <Show when=move || state.series_busy.get()>
-                <span class="analysing"><span class="spinner"></span>"Analysing…"</span>
-            </Show>
+            <SeriesStatus />
         </div>
-        <Show when=move || state.series_error.with(Option::is_some)>
-            <div class="banner error" role="alert" data-testid="series-error">{move || state.series_error.get()}</div>
-        </Show>
         {body}
     }
 }

@@ -330,6 +330,18 @@ impl AppState {
         true
     }
 
+    /// Sends a series request (growth, diff, Comparison): a new sequence number, kept in
+    /// `latest` so that only its answer is taken, the busy flag up and the last error gone.
+    fn post_series(&self, latest: StoredValue<u64>, request: impl FnOnce(u64) -> Request) {
+        let seq = self.next_seq();
+        latest.set_value(seq);
+        self.series_busy.set(true);
+        self.series_error.set(None);
+        if let Some(client) = self.client() {
+            client.post(&request(seq), None);
+        }
+    }
+
     /// A new request sequence number.
     fn next_seq(&self) -> u64 {
         let seq = self.seq.get_value() + 1;

@@ -11,7 +11,7 @@ use leakscope::analysis::{
 };
 
 use super::heap_series;
-use super::input::{load, pprof_header, sample_index, Failure, ViewArgs};
+use super::input::{load, pprof_header, sample_index, Failure, TextArgs, ViewArgs};
 
 /// Arguments of `leakscope diff`.
 #[derive(Args)]
@@ -22,18 +22,8 @@ pub struct DiffArgs {
     /// `-normalize`).
     #[arg(long)]
     normalize: bool,
-    /// Show at most N rows (0: all).
-    #[arg(long, value_name = "N", default_value_t = 0)]
-    nodecount: usize,
-    /// Drop rows whose |cum| is below this fraction of the total (text only, as pprof).
-    #[arg(long, value_name = "F", default_value_t = 0.005)]
-    nodefraction: f64,
-    /// Ignore caller edges below this fraction of the total for `(inline)` marks (as pprof).
-    #[arg(long, value_name = "F", default_value_t = 0.001)]
-    edgefraction: f64,
-    /// Print one JSON object instead of text.
-    #[arg(long)]
-    json: bool,
+    #[command(flatten)]
+    text: TextArgs,
     /// The earlier profile.
     #[arg(value_name = "BASE")]
     base: PathBuf,
@@ -44,7 +34,7 @@ pub struct DiffArgs {
 
 pub fn run(args: &DiffArgs) -> Result<String, Failure> {
     if heap_series::is_heap_file(&args.base)? {
-        return heap_series::diff(&args.base, &args.new, args.nodecount, args.json);
+        return heap_series::diff(&args.base, &args.new, args.text.nodecount, args.text.json);
     }
     let (base, new) = (load(&args.base)?, load(&args.new)?);
     let name = args.new.display().to_string();
@@ -65,10 +55,10 @@ pub fn run(args: &DiffArgs) -> Result<String, Failure> {
         (true, _) | (false, 0) => agg.report_total(DIFF),
         (false, t) => t,
     };
-    if args.json {
+    if args.text.json {
         let mut table = diff_table(&agg, args.normalize);
-        if args.nodecount > 0 {
-            table.rows.truncate(args.nodecount);
+        if args.text.nodecount > 0 {
+            table.rows.truncate(args.text.nodecount);
         }
         let mut text = serde_json::to_string(&table).map_err(|e| Failure(e.to_string()))?;
         text.push('\n');
@@ -77,14 +67,14 @@ pub fn run(args: &DiffArgs) -> Result<String, Failure> {
     let mut table = pprof_top(
         &agg,
         DIFF,
-        args.nodefraction,
-        args.edgefraction,
-        args.nodecount,
+        args.text.nodefraction,
+        args.text.edgefraction,
+        args.text.nodecount,
     );
     table.total = total;
     let text_options = TopTextOptions {
-        node_fraction: args.nodefraction,
-        node_count: args.nodecount,
+        node_fraction: args.text.nodefraction,
+        node_count: args.text.nodecount,
         header: pprof_header(&name, &new, &table.sample_type.name),
         duration_nanos: None,
         active_filters: options.active_filters(),

@@ -36,6 +36,23 @@ pub struct ViewArgs {
     pub hide: String,
 }
 
+/// How a table of report nodes is printed: pprof's trimming flags and JSON.
+#[derive(Args)]
+pub struct TextArgs {
+    /// Show at most N rows (0: all).
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    pub nodecount: usize,
+    /// Drop rows whose |cum| is below this fraction of the total (text only, as pprof).
+    #[arg(long, value_name = "F", default_value_t = 0.005)]
+    pub nodefraction: f64,
+    /// Ignore caller edges below this fraction of the total for `(inline)` marks (as pprof).
+    #[arg(long, value_name = "F", default_value_t = 0.001)]
+    pub edgefraction: f64,
+    /// Print one JSON object instead of text.
+    #[arg(long)]
+    pub json: bool,
+}
+
 impl ViewArgs {
     /// The focus, ignore and hide expressions.
     pub fn refine(&self) -> RefineOptions {

@@ -10,25 +10,15 @@ use leakscope::analysis::{
 };
 use leakscope::model::Profile;
 
-use super::input::{label, load_all, pprof_header, sample_index, Failure, ViewArgs};
+use super::input::{label, load_all, pprof_header, sample_index, Failure, TextArgs, ViewArgs};
 
 /// Arguments of `leakscope top`.
 #[derive(Args)]
 pub struct TopArgs {
     #[command(flatten)]
     view: ViewArgs,
-    /// Show at most N rows (0: all).
-    #[arg(long, value_name = "N", default_value_t = 0)]
-    nodecount: usize,
-    /// Drop rows whose |cum| is below this fraction of the total (text only, as pprof).
-    #[arg(long, value_name = "F", default_value_t = 0.005)]
-    nodefraction: f64,
-    /// Ignore caller edges below this fraction of the total for `(inline)` marks (as pprof).
-    #[arg(long, value_name = "F", default_value_t = 0.001)]
-    edgefraction: f64,
-    /// Print one JSON object instead of text.
-    #[arg(long)]
-    json: bool,
+    #[command(flatten)]
+    text: TextArgs,
     /// Profiles to read; several are merged (they must have the same sample types).
     #[arg(required = true, value_name = "FILE")]
     files: Vec<PathBuf>,
@@ -67,11 +57,11 @@ pub fn run(args: &TopArgs) -> Result<String, Failure> {
         granularity: args.view.granularity,
     };
     let agg = aggregate(&[&refined], &report);
-    if args.json {
+    if args.text.json {
         let mut table = top_table(&agg, Measure::Column(0));
         table.total = total;
-        if args.nodecount > 0 {
-            table.rows.truncate(args.nodecount);
+        if args.text.nodecount > 0 {
+            table.rows.truncate(args.text.nodecount);
         }
         let mut text = serde_json::to_string(&table).map_err(|e| Failure(e.to_string()))?;
         text.push('\n');
@@ -82,14 +72,14 @@ pub fn run(args: &TopArgs) -> Result<String, Failure> {
     let mut table = pprof_top(
         &agg,
         Measure::Column(0),
-        args.nodefraction,
-        args.edgefraction,
-        args.nodecount,
+        args.text.nodefraction,
+        args.text.edgefraction,
+        args.text.nodecount,
     );
     table.total = total;
     let text_options = TopTextOptions {
-        node_fraction: args.nodefraction,
-        node_count: args.nodecount,
+        node_fraction: args.text.nodefraction,
+        node_count: args.text.nodecount,
         header: pprof_header(&label, profile, &table.sample_type.name),
         duration_nanos: profile.meta.duration_nanos,
         active_filters: options.active_filters(),

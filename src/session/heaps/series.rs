@@ -71,11 +71,7 @@ impl Heaps {
 }
 
 fn gone(seq: u64) -> Response {
-    Response::ViewFailed {
-        seq,
-        message: "these heap snapshots are no longer loaded".to_owned(),
-        refine: false,
-    }
+    Response::view_failed(seq, "these heap snapshots are no longer loaded", false)
 }
 
 #[cfg(test)]

@@ -87,13 +87,10 @@ impl AppState {
         {
             self.heap_growth.set(None);
         }
-        let seq = self.next_seq();
-        self.heap_growth_seq.set_value(seq);
-        self.series_busy.set(true);
-        self.series_error.set(None);
-        if let Some(client) = self.client() {
-            client.post(&Request::HeapGrowth { seq, ids: key.ids }, None);
-        }
+        self.post_series(self.heap_growth_seq, |seq| Request::HeapGrowth {
+            seq,
+            ids: key.ids,
+        });
     }
 
     /// Asks the worker for DevTools' Comparison.
@@ -101,20 +98,13 @@ impl AppState {
         if !self.begin_series_request(&key) {
             return;
         }
-        let seq = self.next_seq();
-        self.comparison_seq.set_value(seq);
-        self.series_busy.set(true);
-        self.series_error.set(None);
         self.heap_comparison.set(None);
         self.comparison_objects.set(None);
-        let request = Request::HeapComparison {
+        self.post_series(self.comparison_seq, |seq| Request::HeapComparison {
             seq,
             base: key.base,
             new: key.new,
-        };
-        if let Some(client) = self.client() {
-            client.post(&request, None);
-        }
+        });
     }
 
     /// Asks for the new objects of Comparison row `key` (or closes it when open).

@@ -229,21 +229,16 @@ impl AppState {
         {
             self.growth.set(None);
         }
-        let seq = self.next_seq();
-        self.growth_seq.set_value(seq);
-        self.series_busy.set(true);
-        self.series_error.set(None);
-        let request = Request::Growth(GrowthRequest {
-            seq,
-            ids: key.ids,
-            sample_index: key.sample_index,
-            granularity: key.granularity,
-            refine: key.refine,
-            limit: GROWTH_ROWS,
+        self.post_series(self.growth_seq, |seq| {
+            Request::Growth(GrowthRequest {
+                seq,
+                ids: key.ids,
+                sample_index: key.sample_index,
+                granularity: key.granularity,
+                refine: key.refine,
+                limit: GROWTH_ROWS,
+            })
         });
-        if let Some(client) = self.client() {
-            client.post(&request, None);
-        }
     }
 
     /// Asks the worker for the diff (or clears the diff view when there is no key).
@@ -258,22 +253,17 @@ impl AppState {
         }
         self.diff.set(None);
         self.diff_tree.set(None);
-        let seq = self.next_seq();
-        self.diff_seq.set_value(seq);
-        self.series_busy.set(true);
-        self.series_error.set(None);
-        let request = Request::Diff(DiffRequest {
-            seq,
-            base: key.base,
-            new: key.new,
-            sample_index: key.sample_index,
-            granularity: key.granularity,
-            refine: key.refine,
-            normalize: key.normalize,
-            stack_limit: DIFF_STACKS,
+        self.post_series(self.diff_seq, |seq| {
+            Request::Diff(DiffRequest {
+                seq,
+                base: key.base,
+                new: key.new,
+                sample_index: key.sample_index,
+                granularity: key.granularity,
+                refine: key.refine,
+                normalize: key.normalize,
+                stack_limit: DIFF_STACKS,
+            })
         });
-        if let Some(client) = self.client() {
-            client.post(&request, None);
-        }
     }
 }
