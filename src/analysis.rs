@@ -4,6 +4,7 @@
 
 mod aggregate;
 mod call_tree;
+pub mod checklist;
 mod diff;
 pub mod frames;
 mod granularity;

@@ -5,6 +5,8 @@
 //! arguments and formats output; every number comes from `leakscope::analysis`.
 
 #[cfg(not(target_arch = "wasm32"))]
+mod check;
+#[cfg(not(target_arch = "wasm32"))]
 mod diff;
 #[cfg(not(target_arch = "wasm32"))]
 mod growth;
@@ -24,7 +26,7 @@ mod cli {
     use clap::{Parser, Subcommand};
 
     use super::input::Failure;
-    use super::{diff, growth, summary, top};
+    use super::{check, diff, growth, summary, top};
 
     /// Find out why a service's memory keeps growing: pprof and heap snapshot analysis for
     /// terminals and CI.
@@ -48,15 +50,31 @@ mod cli {
         Growth(growth::GrowthArgs),
         /// The Summary of a V8 heap snapshot by constructor, as Chrome DevTools shows it.
         Summary(summary::SummaryArgs),
+        /// The leak checklist: which known causes of memory growth the files show, with the
+        /// evidence and the fix. Exit 0: no leak likely; 3: one is; 2: bad input.
+        Check(check::CheckArgs),
     }
 
     pub fn main() -> ExitCode {
         let cli = Cli::parse();
+        if let Command::Check(args) = &cli.command {
+            return match check::run(args) {
+                Ok((out, likely)) => {
+                    print!("{out}");
+                    ExitCode::from(if likely { 3 } else { 0 })
+                }
+                Err(Failure(message)) => {
+                    eprintln!("leakscope: {message}");
+                    ExitCode::from(2)
+                }
+            };
+        }
         let result = match cli.command {
             Command::Top(args) => top::run(&args),
             Command::Diff(args) => diff::run(&args),
             Command::Growth(args) => growth::run(&args),
             Command::Summary(args) => summary::run(&args),
+            Command::Check(_) => unreachable!("handled above"),
         };
         match result {
             Ok(out) => {
