@@ -4,7 +4,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::analysis::growth::SeriesGrowth;
+use crate::analysis::checklist::Checklist;
+use crate::analysis::growth::{SeriesGrowth, WaitRow};
 use crate::analysis::heap::{
     ClosureContext, Comparison, DuplicateString, HeapGrowth, HeapStatistics, LeakClusters,
     RetainerEdge,
@@ -82,6 +83,22 @@ pub enum Request {
         id: u32,
         /// The object (`HeapObjectRow::ordinal`, `RetainerEdge::node`).
         ordinal: u32,
+    },
+    /// The leak checklist over the loaded files `files` (id, name).
+    Checklist {
+        /// Sequence number; answers to older requests are dropped by the page.
+        seq: u64,
+        /// The files to read, each with its name (series of one kind are ordered by time, then
+        /// by name).
+        files: Vec<(u32, String)>,
+    },
+    /// The goroutines of the text dumps `ids` (oldest first) grouped by wait state and user
+    /// frame.
+    Goroutines {
+        /// Sequence number; answers to older requests are dropped by the page.
+        seq: u64,
+        /// The dumps, oldest first (one or more).
+        ids: Vec<u32>,
     },
     /// Panic on purpose, so the browser tests can check that the page survives a dead worker
     /// (the page sends it on a `leakscope:crash-worker` window event).
@@ -417,6 +434,24 @@ pub enum Response {
         seq: u64,
         /// The view.
         view: TopView,
+    },
+    /// The leak checklist of `Request::Checklist` `seq`.
+    Checklist {
+        /// The request's sequence number.
+        seq: u64,
+        /// The files it read (as requested).
+        ids: Vec<u32>,
+        /// One finding per cause, likely first, and what to capture next.
+        checklist: Checklist,
+    },
+    /// The wait groups of `Request::Goroutines` `seq`.
+    Goroutines {
+        /// The request's sequence number.
+        seq: u64,
+        /// The dumps, oldest first (as requested).
+        ids: Vec<u32>,
+        /// Goroutines by wait state and user frame, counted at each point, growing first.
+        waits: Vec<WaitRow>,
     },
     /// What grew, for `Request::Growth` `seq`.
     Growth {

@@ -12,6 +12,7 @@ use crate::protocol::{
     HeapFilter, HeapObjectsRequest, ProfileSummary, Response, TopView, ViewRequest,
 };
 
+mod checklist;
 mod heaps;
 mod series;
 

@@ -9,15 +9,18 @@ mod facts;
 mod go_stacks;
 mod report;
 mod rules;
+#[cfg(test)]
+mod test_support;
 
 use serde::{Deserialize, Serialize};
 
 pub use facts::{CheckInput, Facts};
 pub use report::markdown;
 
-/// How sure a finding is.
+/// How sure a finding is. Serialized as its label (`"likely"`, `"not seen"`,
+/// `"needs goroutine profile"`), which is what a CI job compares.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[serde(into = "String", try_from = "String")]
 pub enum Verdict {
     /// The evidence grows across the series (or, for goroutines, thousands wait at one frame).
     Likely,
@@ -37,6 +40,28 @@ impl Verdict {
             Verdict::Possible => "possible".to_owned(),
             Verdict::NotSeen => "not seen".to_owned(),
             Verdict::Needs(kind) => format!("needs {kind}"),
+        }
+    }
+}
+
+impl From<Verdict> for String {
+    fn from(v: Verdict) -> String {
+        v.label()
+    }
+}
+
+impl TryFrom<String> for Verdict {
+    type Error = String;
+
+    fn try_from(label: String) -> Result<Self, String> {
+        match label.as_str() {
+            "likely" => Ok(Verdict::Likely),
+            "possible" => Ok(Verdict::Possible),
+            "not seen" => Ok(Verdict::NotSeen),
+            _ => match label.strip_prefix("needs ") {
+                Some(kind) => Ok(Verdict::Needs(kind.to_owned())),
+                None => Err(format!("not a verdict: {label}")),
+            },
         }
     }
 }
@@ -176,5 +201,25 @@ pub fn check(facts: &Facts) -> Checklist {
     Checklist {
         capture_next: rules::capture_next(facts, &findings),
         findings,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Verdict;
+
+    #[test]
+    fn verdicts_serialize_as_their_labels_and_back() {
+        for v in [
+            Verdict::Likely,
+            Verdict::Possible,
+            Verdict::NotSeen,
+            Verdict::Needs("goroutine profile".to_owned()),
+        ] {
+            let json = serde_json::to_string(&v).unwrap();
+            assert_eq!(json, format!("\"{}\"", v.label()));
+            assert_eq!(serde_json::from_str::<Verdict>(&json).unwrap(), v);
+        }
+        assert!(serde_json::from_str::<Verdict>("\"maybe\"").is_err());
     }
 }

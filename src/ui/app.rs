@@ -12,7 +12,9 @@ use super::demo::load_demo;
 use super::diff_view::DiffView;
 use super::file_drop::FileDrop;
 use super::file_picker::FilePicker;
+use super::findings::FindingsView;
 use super::flame_graph::FlameGraph;
+use super::goroutines_view::GoroutinesView;
 use super::growth_view::GrowthView;
 use super::heap_details::{HeapStatisticsView, Retainers};
 use super::heap_series::{HeapComparisonView, HeapGrowthView};
@@ -31,32 +33,41 @@ pub fn App() -> impl IntoView {
     // A memo, so that list changes that leave the view's inputs alone post nothing.
     let key = Memo::new(move |_| state.view_key());
     Effect::new(move |_| state.request_view(key.get()));
+    // The checklist reads every decoded file, once the files being decoded are in.
+    let checklist_key = Memo::new(move |_| state.checklist_key());
+    Effect::new(move |_| state.request_checklist(checklist_key.get()));
     // The series views ask only while they are shown.
-    let growth_key = Memo::new(move |_| {
-        (state.tab.get() == Tab::Growth)
-            .then(|| state.growth_key())
-            .flatten()
-    });
+    let shown = move |tab: Tab| !state.findings_open.get() && state.tab.get() == tab;
+    let growth_key = Memo::new(move |_| shown(Tab::Growth).then(|| state.growth_key()).flatten());
     Effect::new(move |_| {
         if let Some(key) = growth_key.get() {
             state.request_growth(Some(key));
         }
     });
-    let diff_key = Memo::new(move |_| {
-        (state.tab.get() == Tab::Diff)
-            .then(|| state.diff_key())
-            .flatten()
-    });
+    let diff_key = Memo::new(move |_| shown(Tab::Diff).then(|| state.diff_key()).flatten());
     Effect::new(move |_| {
         if let Some(key) = diff_key.get() {
             state.request_diff(Some(key));
         }
     });
-    // A file of a series opens on what grew; a single file cannot show growth or a diff.
+    let goroutines_key = Memo::new(move |_| {
+        shown(Tab::Goroutines)
+            .then(|| state.goroutines_key())
+            .flatten()
+    });
+    Effect::new(move |_| {
+        if let Some(ids) = goroutines_key.get() {
+            state.request_goroutines(ids);
+        }
+    });
+    // A file of a series opens on what grew; a single file cannot show growth or a diff, and
+    // only a dump with wait states has goroutine groups.
     Effect::new(move |_| {
         let series = state.selected_series().is_some_and(|s| !s.heap);
+        let dump = state.selected_is_dump();
         match state.tab.get_untracked() {
             Tab::Growth | Tab::Diff if !series => state.tab.set(Tab::Top),
+            Tab::Goroutines if !dump => state.tab.set(Tab::Top),
             _ => {}
         }
     });
@@ -86,6 +97,24 @@ pub fn App() -> impl IntoView {
                     <ProfileList />
                 </aside>
                 <main class="main">
+                    <Show when=move || state.findings_open.get()>
+                        <FindingsView />
+                    </Show>
+                    <Show when=move || !state.findings_open.get()>
+                        <FileMain />
+                    </Show>
+                </main>
+            </div>
+        </FileDrop>
+    }
+}
+
+/// The main area for the selected file: a heap snapshot's views, a profile's, or the
+/// invitation to drop files.
+#[component]
+fn FileMain() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    view! {
                     <Show when=move || state.selected_heap().is_some()>
                         <HeapMain />
                     </Show>
@@ -99,6 +128,7 @@ pub fn App() -> impl IntoView {
                         <div class="tab-body">
                             {move || match state.tab.get() {
                                 Tab::Growth => view! { <GrowthView /> }.into_any(),
+                                Tab::Goroutines => view! { <GoroutinesView /> }.into_any(),
                                 Tab::Diff => view! { <DiffView /> }.into_any(),
                                 Tab::Top => view! { <TopTable view=state.top /> }.into_any(),
                                 Tab::Stacks => view! { <TopStacks view=state.top /> }.into_any(),
@@ -106,9 +136,6 @@ pub fn App() -> impl IntoView {
                             }}
                         </div>
                     </Show>
-                </main>
-            </div>
-        </FileDrop>
     }
 }
 
@@ -286,9 +313,15 @@ fn Tabs() -> impl IntoView {
             }
         })
     };
+    let dump_tab = move || {
+        state
+            .selected_is_dump()
+            .then(|| tab("Goroutines", Tab::Goroutines))
+    };
     view! {
         <nav class="tabs" role="tablist">
             {series_tabs}
+            {dump_tab}
             {tab("Top", Tab::Top)}
             {tab("Stacks", Tab::Stacks)}
             {tab("Flame graph", Tab::Flame)}

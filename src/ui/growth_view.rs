@@ -7,9 +7,10 @@ use std::sync::Arc;
 
 use leptos::prelude::*;
 
-use crate::analysis::growth::{GrowthRow, WaitRow};
+use crate::analysis::growth::GrowthRow;
 use crate::model::format_value;
 
+use super::goroutines_view::waits_table;
 use super::series_chart::{ChartData, ChartPanel, SeriesChart};
 use super::sparkline::Sparkline;
 use super::state::{AppState, LoadedProfile, PageSeries, Tab};
@@ -163,7 +164,7 @@ pub fn GrowthView() -> impl IntoView {
             .iter()
             .map(|r| growth_row(r, &unit, by_now() == By::Stack, last))
             .collect_view();
-        let waits = (!growth.waits.is_empty()).then(|| waits_table(&growth.waits, ids.len()));
+        let waits = (!growth.waits.is_empty()).then(|| waits_table(&growth.waits, ids, None));
         Some(view! {
             <p class="muted growth-note">
                 {format!(
@@ -260,57 +261,6 @@ pub fn short_stack(frames: &[String]) -> String {
         format!("… → {joined}")
     } else {
         joined
-    }
-}
-
-/// Goroutines by wait state and user frame across the points.
-fn waits_table(waits: &[WaitRow], points: usize) -> impl IntoView + use<> {
-    let head = (0..points)
-        .map(|i| view! { <th class="num">{format!("t{i}")}</th> })
-        .collect_view();
-    let rows = waits
-        .iter()
-        .map(|w| {
-            let kind = w.trend.kind.label();
-            let cells = w
-                .counts
-                .iter()
-                .map(|c| view! { <td class="num">{c.to_string()}</td> })
-                .collect_view();
-            let longest = match w.longest_minutes.last().copied().flatten() {
-                Some(m) => format!("{m} min"),
-                None => "< 1 min".to_owned(),
-            };
-            view! {
-                <tr data-testid="wait-row" data-state=w.state.clone() data-frame=w.frame.clone()
-                    data-counts=serde_json::to_string(&w.counts).unwrap_or_default()>
-                    <td><span class=format!("trend-badge {kind}")>{kind}</span></td>
-                    <td><Sparkline values=w.counts.clone() class=kind /></td>
-                    {cells}
-                    <td class="num">{longest}</td>
-                    <td>{w.state.clone()}</td>
-                    <td class="name"><span class="fn-name">{w.frame.clone()}</span></td>
-                </tr>
-            }
-        })
-        .collect_view();
-    view! {
-        <h3 class="section-title">"Goroutines by wait state and user frame"</h3>
-        <div class="table-scroll">
-            <table class="top-table growth-table" data-testid="waits-table">
-                <thead>
-                    <tr>
-                        <th>"trend"</th>
-                        <th></th>
-                        {head}
-                        <th class="num">"longest wait"</th>
-                        <th>"state"</th>
-                        <th class="name">"waiting at"</th>
-                    </tr>
-                </thead>
-                <tbody>{rows}</tbody>
-            </table>
-        </div>
     }
 }
 

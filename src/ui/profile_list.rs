@@ -7,6 +7,7 @@ use leptos::prelude::*;
 
 use crate::model::format_value;
 
+use crate::analysis::checklist::Verdict;
 use crate::analysis::HeapSummary;
 
 use super::state::{AppState, LoadStatus, LoadedProfile, PageSeries};
@@ -58,6 +59,7 @@ pub fn ProfileList() -> impl IntoView {
         view! { {grouped} {rest} }
     };
     view! {
+        <FindingsEntry />
         <section class="profiles" aria-label="Loaded profiles">
             <h2>"Loaded profiles"</h2>
             <Show when=move || state.profiles.with(|p| p.is_empty())>
@@ -68,13 +70,55 @@ pub fn ProfileList() -> impl IntoView {
     }
 }
 
+/// The way to the Findings (the leak checklist of every file), with how many leaks are likely.
+#[component]
+fn FindingsEntry() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let any_ready = move || {
+        state
+            .profiles
+            .with(|p| p.iter().any(LoadedProfile::is_ready))
+    };
+    let count = move || {
+        if state.checklist_busy.get() {
+            return "checking…".to_owned();
+        }
+        state.checklist.with(|c| match c {
+            Some(c) => {
+                let likely =
+                    c.1.findings
+                        .iter()
+                        .filter(|f| f.leak && f.verdict == Verdict::Likely)
+                        .count();
+                match likely {
+                    0 => "no likely leak".to_owned(),
+                    1 => "1 likely cause".to_owned(),
+                    n => format!("{n} likely causes"),
+                }
+            }
+            None => String::new(),
+        })
+    };
+    view! {
+        <Show when=any_ready>
+            <button class="findings-entry" class:selected=move || state.findings_open.get()
+                data-testid="findings-nav" on:click=move |_| state.show_findings(true)>
+                <span class="findings-entry-title">"Findings"</span>
+                <span class="muted" data-testid="findings-count">{count}</span>
+            </button>
+        </Show>
+    }
+}
+
 /// One file; `point` is `Some(Some(i))` for point `i` of a series, `Some(None)` for a file
 /// left out of its series, `None` outside any series.
 #[component]
 fn ProfileItem(profile: LoadedProfile, point: Option<Option<usize>>) -> impl IntoView {
     let state = expect_context::<AppState>();
     let id = profile.id;
-    let selected = move || state.selected.get() == Some(id);
+    // The file the views show (behind the Findings while they are open).
+    let current = move || state.selected.get() == Some(id);
+    let selected = move || current() && !state.findings_open.get();
     let status = status_name(&profile.status);
     let size = format_value(profile.size as i64, "bytes");
     let body = match profile.status.clone() {
@@ -129,13 +173,14 @@ fn ProfileItem(profile: LoadedProfile, point: Option<Option<usize>>) -> impl Int
             data-testid="profile-item"
             data-name=profile.name.clone()
             data-status=status
+            data-current=move || current().to_string()
         >
             {controls}
             <button
                 class="profile-select"
                 title=title
                 disabled=status != "ready"
-                on:click=move |_| state.select(Some(id))
+                on:click=move |_| state.open(id)
             >
                 <span class="profile-name">{label}{profile.name.clone()}</span>
                 {body}

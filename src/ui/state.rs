@@ -16,6 +16,7 @@ use crate::protocol::{
     ViewRequest,
 };
 
+mod findings;
 mod heap_actions;
 mod heap_series;
 mod object_pages;
@@ -23,6 +24,7 @@ mod retainer_tree;
 mod series;
 mod worker_events;
 
+pub use findings::{ChecklistAnswer, GoroutinesAnswer};
 pub use heap_series::{ComparisonAnswer, ComparisonObjectsAnswer, HeapGrowthAnswer};
 pub use object_pages::{ObjectPages, OBJECT_PAGE};
 pub use retainer_tree::{RetainerTree, TreeLine, TreeRow};
@@ -118,6 +120,8 @@ pub struct LoadProgress {
 pub enum Tab {
     /// What grew across the selected file's series.
     Growth,
+    /// The goroutines of a text dump (or a series of them) by wait state and user frame.
+    Goroutines,
     /// The diff of two points of the series.
     Diff,
     /// The `pprof -top` table.
@@ -156,12 +160,14 @@ pub struct ViewKey {
 }
 
 /// The files of one drop, one picker choice or the demo: the first of them to decode is
-/// selected, once, and when all are decoded a series among them opens on its growth.
+/// selected, once, and when all are decoded a series among them opens on its growth, behind
+/// the Findings. Unless the user opened a view meanwhile: then the page stays where they went.
 #[derive(Clone, Debug, Default)]
 struct Batch {
     ids: Vec<u32>,
     done: bool,
     growth_shown: bool,
+    user_moved: bool,
 }
 
 /// The page's state, shared through context. All fields are signal handles, so it is `Copy`.
@@ -231,6 +237,18 @@ pub struct AppState {
     pub series_error: RwSignal<Option<String>>,
     /// True while a growth or diff request is computing.
     pub series_busy: RwSignal<bool>,
+    /// True while the main area shows the leak checklist rather than the selected file.
+    pub findings_open: RwSignal<bool>,
+    /// The latest leak checklist of the decoded files.
+    pub checklist: RwSignal<Option<Arc<ChecklistAnswer>>>,
+    /// True while the checklist is computing.
+    pub checklist_busy: RwSignal<bool>,
+    /// Why the checklist could not be computed.
+    pub checklist_error: RwSignal<Option<String>>,
+    /// The latest goroutine wait groups of the selected dump or its series.
+    pub goroutines: RwSignal<Option<Arc<GoroutinesAnswer>>>,
+    /// The user frame a finding pointed the goroutine view at.
+    pub highlight: RwSignal<Option<String>>,
     next_id: StoredValue<u32>,
     /// Bumped whenever the user's files replace the demo, so a demo still being fetched stops.
     demo_epoch: StoredValue<u32>,
@@ -242,6 +260,12 @@ pub struct AppState {
     diff_seq: StoredValue<u64>,
     heap_growth_seq: StoredValue<u64>,
     comparison_seq: StoredValue<u64>,
+    checklist_seq: StoredValue<u64>,
+    /// The files of the last checklist request, and those the worker crashed on (not asked
+    /// again by themselves).
+    pending_checklist: StoredValue<Option<Vec<(u32, String)>>>,
+    crashed_checklist: StoredValue<Option<Vec<(u32, String)>>>,
+    goroutines_seq: StoredValue<u64>,
     pending_view: StoredValue<Option<ViewKey>>,
     crashed_view: StoredValue<Option<ViewKey>>,
     /// The last series request (growth, diff, Comparison) as text, and the one the worker
@@ -288,6 +312,12 @@ impl AppState {
             comparison_objects: RwSignal::new(None),
             series_error: RwSignal::new(None),
             series_busy: RwSignal::new(false),
+            findings_open: RwSignal::new(false),
+            checklist: RwSignal::new(None),
+            checklist_busy: RwSignal::new(false),
+            checklist_error: RwSignal::new(None),
+            goroutines: RwSignal::new(None),
+            highlight: RwSignal::new(None),
             next_id: StoredValue::new(1),
             demo_epoch: StoredValue::new(0),
             seq: StoredValue::new(0),
@@ -296,6 +326,10 @@ impl AppState {
             diff_seq: StoredValue::new(0),
             heap_growth_seq: StoredValue::new(0),
             comparison_seq: StoredValue::new(0),
+            checklist_seq: StoredValue::new(0),
+            pending_checklist: StoredValue::new(None),
+            crashed_checklist: StoredValue::new(None),
+            goroutines_seq: StoredValue::new(0),
             pending_view: StoredValue::new(None),
             crashed_view: StoredValue::new(None),
             pending_series: StoredValue::new(None),
@@ -415,6 +449,13 @@ impl AppState {
                 .with_untracked(|p| p.iter().find(|e| e.is_ready()).map(|e| e.id));
             self.select(next);
         }
+    }
+
+    /// Shows profile `id` with its default sample type (and its views, not the Findings).
+    pub fn open(&self, id: u32) {
+        self.batch.update_value(|b| b.user_moved = true);
+        self.findings_open.set(false);
+        self.select(Some(id));
     }
 
     /// Shows profile `id` with its default sample type.

@@ -150,6 +150,8 @@ fn handle(session: &mut Session, data: JsValue) -> Option<(u32, Blob, u64)> {
         Request::ComparisonObjects { base, new, key } => {
             post(&session.comparison_objects(base, new, &key))
         }
+        Request::Checklist { seq, files } => post(&session.checklist(seq, &files)),
+        Request::Goroutines { seq, ids } => post(&session.goroutines(seq, &ids)),
         Request::Panic { message } => panic!("{message}"),
     }
     None

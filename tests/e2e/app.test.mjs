@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import os from 'node:os';
 import {
-  FIXTURES, LARGE_CPU, start, openPage, waitFor, dropFiles, fixture, profileItem, selectProfile,
+  FIXTURES, LARGE_CPU, start, openPage, waitFor, dropFiles, fixture, profileItem, selectProfile, showFiles,
   pageTopRows, cliTopRows, expectTopRows, showTop,
 } from './support.mjs';
 
@@ -30,12 +30,17 @@ async function dropAndCompare(page, files) {
   }
 }
 
-test('the page opens with the demo profiles and shows the default one', async () => {
-  const { page, errors } = await openPage(env);
+test('the page opens with the demo profiles, their findings first, and shows the default one', async () => {
+  const { page, errors } = await openPage(env, { findings: true });
   const manifest = JSON.parse(fs.readFileSync(path.join(FIXTURES, '../../../public/demo/manifest.json'), 'utf8'));
   await waitFor(async () => (await page.locator('[data-testid=profile-item][data-status=ready]').count()) === manifest.length, {
     what: 'all demo profiles decoded',
   });
+  // The checklist of the demo's leaky Gin service comes first: its planted leaks are likely.
+  await page.locator('[data-testid=findings-headline]').waitFor();
+  const likely = await page.locator('[data-testid=finding][data-verdict=likely]').evaluateAll((els) => els.map((e) => e.dataset.cause));
+  for (const cause of ['G1', 'G4']) assert.ok(likely.includes(cause), `${cause} likely: ${likely}`);
+  await showFiles(page);
   // Every demo file is listed once (series grouped in time order, the rest after them).
   const names = await page.locator('[data-testid=profile-item]').evaluateAll((els) => els.map((e) => e.dataset.name));
   assert.deepEqual([...names].sort(), manifest.map((m) => m.file).sort());

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { FIXTURES, ROOT, start, openPage, waitFor, dropFiles, fixture, profileItem } from './support.mjs';
+import { FIXTURES, ROOT, start, openPage, waitFor, dropFiles, fixture, profileItem, showFiles } from './support.mjs';
 
 let env;
 before(async () => {
@@ -43,6 +43,8 @@ async function dropSeries(page, names) {
   await waitFor(async () => (await page.locator('[data-testid=profile-item][data-status=ready]').count()) === names.length, {
     what: 'series decoded',
   });
+  // The Findings come first; the series' views are one click away.
+  await showFiles(page);
   await page.locator('[data-testid=growth-row]').first().waitFor({ timeout: 20000 });
 }
 
@@ -200,6 +202,7 @@ test('a heap snapshot series shows what grew by constructor, who holds it, and D
   await waitFor(async () => (await page.locator('[data-testid=profile-item][data-status=ready]').count()) === 3, {
     what: 'snapshots analysed',
   });
+  await showFiles(page);
   // Ordered by their object ids, opened on what grew.
   const listed = await page.locator('[data-testid=profile-item]').evaluateAll((els) => els.map((e) => e.dataset.name));
   assert.deepEqual(listed, names);
@@ -254,6 +257,7 @@ test('a detached-DOM series names the view that keeps the detached lists', async
   const { page, errors } = await openPage(env);
   const names = [1, 2, 3].map((t) => `detached-dom-${t}.heapsnapshot.gz`);
   await dropFiles(page, names.map(heapFile));
+  await showFiles(page);
   const row = page.locator('[data-testid=heap-growth-row][data-name="Detached <ul>"]');
   await row.waitFor({ timeout: 30000 });
   assert.equal(await row.getAttribute('data-trend'), 'grows');

@@ -40,14 +40,28 @@ export async function start() {
   };
 }
 
-/** Opens the page, collecting uncaught page errors, and waits for the demo to be listed. */
-export async function openPage(env) {
+/**
+ * Opens the page, collecting uncaught page errors, and waits for the demo to be listed and
+ * checked; then leaves its Findings for the file views, unless `findings` is set.
+ */
+export async function openPage(env, { findings = false } = {}) {
   const page = await env.browser.newPage({ viewport: { width: 1400, height: 900 } });
   const errors = [];
   page.on('pageerror', (e) => errors.push(e.message));
   await page.goto(env.url);
   await page.locator('[data-testid=profile-item][data-status=ready]').first().waitFor();
+  if (!findings) await showFiles(page);
   return { page, errors };
+}
+
+/**
+ * Leaves the Findings (the page's first view once files are loaded, the checklist of every
+ * file) for the file views, as a user does: clicks the entry of the file the views show.
+ */
+export async function showFiles(page) {
+  await page.locator('[data-testid=findings-headline]').waitFor({ timeout: 60000 });
+  await page.locator('[data-testid=profile-item][data-current=true] .profile-select').click();
+  await page.locator('[data-testid=findings-headline]').waitFor({ state: 'detached' });
 }
 
 /** Polls `fn` until it returns a truthy value; returns it, or throws after `timeout` ms. */

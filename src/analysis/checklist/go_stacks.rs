@@ -81,36 +81,44 @@ pub struct GoroutineGroup {
     pub proof: Vec<String>,
     /// The longest wait in minutes at the last point (dumps only).
     pub longest_minutes: Option<i64>,
+    /// The shortest wait in minutes at the last point when all of them had waited a minute or
+    /// more (dumps only).
+    pub shortest_minutes: Option<i64>,
 }
 
 /// Goroutines of a profile or dump series, grouped by wait and user frame, growing first.
 pub fn goroutine_groups(facts: &SeriesFacts) -> Vec<GoroutineGroup> {
     let mut groups: Vec<GoroutineGroup> = Vec::new();
-    let mut add =
-        |frame: String, wait: Wait, counts: &[i64], proof: Vec<String>, minutes| match groups
-            .iter_mut()
-            .find(|g| g.frame == frame && g.wait == wait)
-        {
-            Some(g) => {
-                for (a, b) in g.counts.iter_mut().zip(counts) {
-                    *a += b;
-                }
-                for p in proof {
-                    if !g.proof.contains(&p) {
-                        g.proof.push(p);
-                    }
-                }
-                g.longest_minutes = g.longest_minutes.max(minutes);
+    let mut add = |frame: String,
+                   wait: Wait,
+                   counts: &[i64],
+                   proof: Vec<String>,
+                   (minutes, shortest): (Option<i64>, Option<i64>)| match groups
+        .iter_mut()
+        .find(|g| g.frame == frame && g.wait == wait)
+    {
+        Some(g) => {
+            for (a, b) in g.counts.iter_mut().zip(counts) {
+                *a += b;
             }
-            None => groups.push(GoroutineGroup {
-                frame,
-                wait,
-                counts: counts.to_vec(),
-                trend: trend(&[], 0),
-                proof,
-                longest_minutes: minutes,
-            }),
-        };
+            for p in proof {
+                if !g.proof.contains(&p) {
+                    g.proof.push(p);
+                }
+            }
+            g.longest_minutes = g.longest_minutes.max(minutes);
+            g.shortest_minutes = g.shortest_minutes.zip(shortest).map(|(a, b)| a.min(b));
+        }
+        None => groups.push(GoroutineGroup {
+            frame,
+            wait,
+            counts: counts.to_vec(),
+            trend: trend(&[], 0),
+            proof,
+            longest_minutes: minutes,
+            shortest_minutes: shortest,
+        }),
+    };
     if facts.waits.is_empty() {
         for s in &facts.growth.stacks {
             let leaf_first: Vec<&str> = s.frames.iter().rev().map(String::as_str).collect();
@@ -130,7 +138,7 @@ pub fn goroutine_groups(facts: &SeriesFacts) -> Vec<GoroutineGroup> {
                 .map(|f| f.to_string())
                 .collect();
             let frame = named_frame(&leaf_first, wait);
-            add(frame, wait, &s.values, proof, None);
+            add(frame, wait, &s.values, proof, (None, None));
         }
     } else {
         for w in &facts.waits {
@@ -141,12 +149,13 @@ pub fn goroutine_groups(facts: &SeriesFacts) -> Vec<GoroutineGroup> {
                 wait_of_state(&w.state)
             };
             let minutes = w.longest_minutes.last().copied().flatten();
+            let shortest = w.shortest_minutes.last().copied().flatten();
             add(
                 w.frame.clone(),
                 wait,
                 &w.counts,
                 vec![format!("[{}]", w.state)],
-                minutes,
+                (minutes, shortest),
             );
         }
     }
@@ -241,7 +250,8 @@ pub struct HeapGroup {
     pub holding: Holding,
     /// The first user frame from the leaf.
     pub frame: String,
-    /// The outermost user frame (the handler or middleware the request ran through).
+    /// The handler or middleware the request ran through: the outermost of the user frames
+    /// that called `frame` one another, up to a frame of a framework or the standard library.
     pub entry: String,
     /// Summed in-use bytes at each point.
     pub values: Vec<i64>,
@@ -278,10 +288,14 @@ pub fn heap_groups(inuse: &SeriesFacts) -> Vec<HeapGroup> {
             None if holding == Holding::HttpClient => proof[0].as_str(),
             None => continue,
         };
+        // The handler: from the user frame, up through the user's own callers to the first
+        // frame a framework or the standard library called (a middleware of the service's own
+        // that calls `c.Next()` is another entry, not this one's).
         let entry = leaf_first
             .iter()
-            .rev()
-            .find(|f| frame_owner(f) == FrameOwner::User)
+            .skip_while(|f| **f != frame)
+            .take_while(|f| frame_owner(f) == FrameOwner::User)
+            .last()
             .copied()
             .unwrap_or(frame);
         let (frame, entry) = (frame.to_owned(), entry.to_owned());
@@ -329,4 +343,164 @@ pub fn grows(t: &GrowthTrend) -> bool {
 /// True for a group that ended higher without falling (grew, or rose with a pause).
 pub fn rises(t: &GrowthTrend) -> bool {
     matches!(t.kind, TrendKind::Growing | TrendKind::Rising)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::checklist::test_support::*;
+    use crate::analysis::growth::TrendKind;
+
+    #[test]
+    fn goroutines_are_grouped_by_wait_and_user_frame() {
+        let recv = gin("main.(*Server).handle;runtime.chanrecv1;runtime.chanrecv;runtime.gopark");
+        let select = gin("main.(*Server).handle;runtime.selectgo;runtime.gopark");
+        let locked = gin("main.(*Server).handle;sync.(*Mutex).Lock;sync.(*Mutex).lockSlow;sync.runtime_SemacquireMutex;runtime.semacquire1;runtime.gopark");
+        let read_loop =
+            "runtime.goexit;net/http.(*persistConn).readLoop;runtime.selectgo;runtime.gopark";
+        let g = goroutine_series(&[
+            (&recv, &[10, 20, 30]),
+            (&select, &[1, 2, 3]),
+            (&locked, &[5, 5, 5]),
+            (read_loop, &[4, 8, 12]),
+            (IDLE_SERVER_CONN, &[30, 30, 30]),
+        ]);
+        let fs = facts(&[&g]);
+        let groups = goroutine_groups(fs.goroutines.as_ref().unwrap());
+        let mut shown: Vec<String> = groups
+            .iter()
+            .map(|g| {
+                format!(
+                    "{:?} @ {} {:?} {:?}",
+                    g.wait, g.frame, g.counts, g.trend.kind
+                )
+            })
+            .collect();
+        // Flat groups tie: their order is not part of the contract.
+        shown[2..].sort();
+        assert_eq!(
+            shown,
+            [
+                // Both channel waits at the handler are one group, growing first, by the most.
+                "Channel @ main.(*Server).handle [11, 22, 33] Growing",
+                // The transport's loops have no user frame: the loop names them, and their
+                // select does not make them a channel wait.
+                "HttpConn @ net/http.(*persistConn).readLoop [4, 8, 12] Growing",
+                // No user frame at all: the leaf.
+                "Other @ runtime.gopark [30, 30, 30] Flat",
+                // A sync wait at the same handler is a group of its own.
+                "Sync @ main.(*Server).handle [5, 5, 5] Flat",
+            ]
+        );
+        let channel = &groups[0];
+        for f in ["runtime.chanrecv1", "runtime.chanrecv", "runtime.selectgo"] {
+            assert!(
+                channel.proof.iter().any(|p| p == f),
+                "{f} in {:?}",
+                channel.proof
+            );
+        }
+        assert!(!channel.proof.iter().any(|p| p == "runtime.gopark"));
+        let sync = groups.iter().find(|g| g.wait == Wait::Sync).unwrap();
+        assert_eq!(sync.proof[0], "sync.runtime_SemacquireMutex");
+        assert!(sync.proof.iter().any(|p| p == "sync.(*Mutex).Lock"));
+    }
+
+    #[test]
+    fn dumps_are_grouped_by_wait_state() {
+        let handler = ["main.(*Server).handle", "net/http.(*conn).serve"];
+        let d = dump_series(&[
+            Dumped {
+                state: "chan receive",
+                minutes: Some(3),
+                frames: &handler,
+                counts: &[1, 2],
+            },
+            Dumped {
+                state: "chan receive",
+                minutes: Some(9),
+                frames: &handler,
+                counts: &[1, 1],
+            },
+            Dumped {
+                state: "sync.RWMutex.RLock",
+                minutes: None,
+                frames: &handler,
+                counts: &[2, 2],
+            },
+            Dumped {
+                state: "IO wait",
+                minutes: None,
+                frames: &["net/http.(*persistConn).readLoop"],
+                counts: &[1, 3],
+            },
+        ]);
+        let fs = facts(&[&d]);
+        let groups = goroutine_groups(fs.dumps.as_ref().unwrap());
+        let find = |wait: Wait| groups.iter().find(|g| g.wait == wait).unwrap();
+        let channel = find(Wait::Channel);
+        assert_eq!(channel.frame, "main.(*Server).handle");
+        assert_eq!(channel.counts, [2, 3]);
+        assert_eq!(channel.longest_minutes, Some(9));
+        assert_eq!(channel.proof, ["[chan receive]"]);
+        assert_eq!(find(Wait::Sync).proof, ["[sync.RWMutex.RLock]"]);
+        let conn = find(Wait::HttpConn);
+        assert_eq!(conn.frame, "net/http.(*persistConn).readLoop");
+        assert_eq!(conn.counts, [1, 3]);
+    }
+
+    #[test]
+    fn heap_stacks_are_grouped_by_holder_user_frame_and_handler() {
+        const MB: i64 = 1 << 20;
+        let behind_auth = |frames: &str| {
+            gin(&format!(
+                "main.authMiddleware.func1;github.com/gin-gonic/gin.(*Context).Next;{frames}"
+            ))
+        };
+        let put = behind_auth("main.(*Server).getProduct;main.(*responseCache).Put");
+        let body = behind_auth("main.(*Server).upload;io.ReadAll");
+        let set = behind_auth("main.(*Server).handle;github.com/gin-gonic/gin.(*Context).Set");
+        // A client timeout's timer under Client.Do is a timer first.
+        let timeout = "runtime.goexit;main.(*PriceClient).fetch;net/http.(*Client).Do;net/http.(*Client).do;net/http.setRequestCancel;time.AfterFunc";
+        let dial = "runtime.goexit;net/http.(*Transport).dialConnFor;net/http.(*Transport).dialConn;bufio.NewReaderSize";
+        // Each behind the service's own auth middleware: the handler is the user frame the
+        // framework called last (`c.Next()` → handler), not the middleware.
+        // The profiler's own work, and memory no user frame allocated, are left out.
+        let pprof = "runtime.goexit;net/http.(*conn).serve;net/http.HandlerFunc.ServeHTTP;net/http/pprof.Index;net/http/pprof.handler.ServeHTTP;runtime/pprof.writeHeap";
+        let tls = "runtime.main;runtime.doInit1;crypto/tls.init";
+        let h = heap_series(&[
+            (&put, &[MB, 2 * MB, 3 * MB]),
+            (&body, &[MB, 2 * MB, 2 * MB]),
+            (&set, &[4_000, 4_000, 4_000]),
+            (timeout, &[100_000, 200_000, 300_000]),
+            (dial, &[80_000, 160_000, 240_000]),
+            (pprof, &[MB, 2 * MB, 3 * MB]),
+            (tls, &[64_000, 64_000, 64_000]),
+        ]);
+        let fs = facts(&[&h]);
+        let groups = heap_groups(&fs.memory.as_ref().unwrap().inuse);
+        let shown: Vec<String> = groups
+            .iter()
+            .map(|g| {
+                format!(
+                    "{:?} @ {} in {} {:?} {:?}",
+                    g.holding, g.frame, g.entry, g.values, g.trend.kind
+                )
+            })
+            .collect();
+        assert_eq!(
+            shown,
+            [
+                "Plain @ main.(*responseCache).Put in main.(*Server).getProduct [1048576, 2097152, 3145728] Growing",
+                "Timer @ main.(*PriceClient).fetch in main.(*PriceClient).fetch [100000, 200000, 300000] Growing",
+                "HttpClient @ net/http.(*Transport).dialConn in net/http.(*Transport).dialConn [80000, 160000, 240000] Growing",
+                "WholeBody @ main.(*Server).upload in main.(*Server).upload [1048576, 2097152, 2097152] Rising",
+                "RequestContext @ main.(*Server).handle in main.(*Server).handle [4000, 4000, 4000] Flat",
+            ]
+        );
+        assert_eq!(groups[1].proof, ["time.AfterFunc"]);
+        assert!(grows(&groups[0].trend) && rises(&groups[0].trend));
+        assert!(!grows(&groups[3].trend) && rises(&groups[3].trend));
+        assert_eq!(groups[4].trend.kind, TrendKind::Flat);
+    }
 }

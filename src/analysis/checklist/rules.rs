@@ -16,6 +16,7 @@ mod j2_global_cache;
 mod j3_detached_dom;
 mod j4_listeners;
 mod j5_strings;
+mod js;
 
 use super::facts::{Facts, SeriesFacts};
 use super::go_stacks::{goroutine_groups, heap_groups, GoroutineGroup, HeapGroup, Holding};
@@ -127,6 +128,7 @@ fn goroutines(f: &Facts) -> Vec<(&SeriesFacts, Vec<GoroutineGroup>)> {
                     {
                         g.proof.extend(s.proof.iter().cloned());
                         g.longest_minutes = s.longest_minutes;
+                        g.shortest_minutes = s.shortest_minutes;
                     }
                 }
             }
@@ -141,10 +143,12 @@ fn goroutines(f: &Facts) -> Vec<(&SeriesFacts, Vec<GoroutineGroup>)> {
 /// The evidence of a group of goroutines.
 fn goroutine_evidence(series: &SeriesFacts, g: &GoroutineGroup, what: &str) -> Evidence {
     let last = g.counts.last().copied().unwrap_or(0);
-    let waited = g
-        .longest_minutes
-        .map(|m| format!(", the longest for {m} minutes"))
-        .unwrap_or_default();
+    let waited = match (g.shortest_minutes, g.longest_minutes) {
+        (Some(s), Some(l)) if s < l => format!(", all for {s} to {l} minutes"),
+        (Some(s), _) => format!(", all for {s} minutes"),
+        (None, Some(l)) => format!(", the longest for {l} minutes"),
+        (None, None) => String::new(),
+    };
     Evidence {
         text: format!(
             "{last} goroutines {what} at {}{}{waited}: {}",
@@ -156,8 +160,18 @@ fn goroutine_evidence(series: &SeriesFacts, g: &GoroutineGroup, what: &str) -> E
         runtime_frames: g.proof.clone(),
         values: g.counts.clone(),
         unit: "count".to_owned(),
-        link: Some(growth_link(series, &g.frame)),
+        link: Some(goroutines_link(series, &g.frame)),
     }
+}
+
+/// A link to the goroutines of `series` at `frame`: the wait groups for text dumps (they carry
+/// the wait states), else the growth ranking.
+fn goroutines_link(series: &SeriesFacts, frame: &str) -> Link {
+    let mut link = growth_link(series, frame);
+    if !series.waits.is_empty() {
+        link.view = View::Goroutines;
+    }
+    link
 }
 
 /// The heap groups of the memory series, if any.
@@ -262,111 +276,4 @@ pub fn capture_next(f: &Facts, findings: &[Finding]) -> Vec<Advice> {
         _ => {}
     }
     advice
-}
-
-/// A class's growth matters for a finding when its count rose by at least this many objects
-/// per step (a handful of objects is what any process adds between two snapshots)…
-const JS_MIN_NEW_PER_STEP: f64 = 5.0;
-
-/// … or its shallow size by at least this share of the heap per step (a growing `Map` adds
-/// no objects, only table).
-const JS_MIN_SIZE_SHARE_PER_STEP: f64 = 0.001;
-
-/// True when row `r`'s growth is more than what any process adds between snapshots.
-fn significant(r: &crate::analysis::heap::ClassGrowthRow, total: u64) -> bool {
-    let count = r.count_trend.monotonic && r.count_trend.slope >= JS_MIN_NEW_PER_STEP;
-    let size =
-        r.size_trend.monotonic && r.size_trend.slope >= JS_MIN_SIZE_SHARE_PER_STEP * total as f64;
-    count || size
-}
-
-/// True for the engine's own classes, which name no user code.
-fn engine_class(name: &str) -> bool {
-    name.starts_with('(')
-        || name.starts_with("system / ")
-        || matches!(name, "Array" | "Object" | "Function" | "Map" | "Set")
-}
-
-/// True for string classes (`(string)`, `(concatenated string)`, `(sliced string)`).
-fn is_string(r: &crate::analysis::heap::ClassGrowthRow) -> bool {
-    r.name.ends_with("string)")
-}
-
-/// True when a class's growth is held through an event emitter's listeners or a timer.
-fn held_by_listeners_or_timers(r: &crate::analysis::heap::ClassGrowthRow) -> bool {
-    let path = r.retainer.as_deref().unwrap_or("");
-    path.contains("._events") || path.contains("Timeout") || path.contains("_onTimeout")
-}
-
-/// A heap snapshot rule: the classes `matches` picks that grow (count or size at every step,
-/// retained size rising) make it likely; rising ones possible. One snapshot cannot show growth:
-/// a matching class with objects makes it possible.
-fn js_finding(
-    f: &Facts,
-    cause: &str,
-    title: &str,
-    fix: Fix,
-    matches: impl Fn(&crate::analysis::heap::ClassGrowthRow) -> bool,
-) -> Finding {
-    use crate::analysis::growth::TrendKind;
-    let Some(s) = &f.snapshots else {
-        return finding(
-            cause,
-            title,
-            Verdict::Needs("heap snapshot".to_owned()),
-            vec![],
-            fix,
-        );
-    };
-    let single = s.ids.len() < 2;
-    let total = s.growth.total_sizes.last().copied().unwrap_or(0);
-    let mut rows: Vec<&crate::analysis::heap::ClassGrowthRow> = s
-        .growth
-        .rows
-        .iter()
-        .filter(|r| matches(r) && (single || significant(r, total)))
-        .collect();
-    // The user's own constructors say more than the engine's (`Array`, `(string)`).
-    rows.sort_by_key(|r| engine_class(&r.name));
-    let mut evidence = Vec::new();
-    let (mut likely, mut possible) = (false, false);
-    for r in rows {
-        let last_count = r.counts.last().copied().unwrap_or(0);
-        let grows = !single && s.growth.same_process && r.kind == TrendKind::Growing;
-        let rises = grows || (!single && r.kind == TrendKind::Rising) || (single && last_count > 0);
-        if !rises {
-            continue;
-        }
-        likely |= grows;
-        possible = true;
-        let counts = r.counts.iter().map(|&c| c as i64).collect::<Vec<_>>();
-        let retained: Vec<i64> = r.retained_sizes.iter().map(|&v| v as i64).collect();
-        evidence.push(Evidence {
-            text: format!(
-                "{} {} objects ({} retained){}: {}{}",
-                last_count,
-                r.name,
-                format_value(retained.last().copied().unwrap_or(0), "bytes"),
-                over_series(counts.len()),
-                values_text(&counts, "count"),
-                r.retainer
-                    .as_ref()
-                    .map(|p| format!("; held by {p}"))
-                    .unwrap_or_default()
-            ),
-            frame: r.retainer.clone(),
-            runtime_frames: Vec::new(),
-            values: retained,
-            unit: "bytes".to_owned(),
-            link: Some(Link {
-                view: View::Retainers,
-                files: s.ids.clone(),
-                sample_type: None,
-                focus: None,
-                class_key: Some(r.key.clone()),
-                object: r.example.map(|o| o.0),
-            }),
-        });
-    }
-    finding(cause, title, verdict_of(likely, possible), evidence, fix)
 }

@@ -25,6 +25,11 @@ pub struct WaitRow {
     /// The longest wait at each point in minutes (Go prints it from one minute on), if any
     /// goroutine of the group had one.
     pub longest_minutes: Vec<Option<i64>>,
+    /// The shortest wait at each point in minutes when every goroutine of the group had
+    /// waited a minute or more (all blocked for minutes: the strongest sign of a leak one
+    /// dump gives), else `None`.
+    #[serde(default)]
+    pub shortest_minutes: Vec<Option<i64>>,
     /// How `counts` moved.
     #[serde(flatten)]
     pub trend: GrowthTrend,
@@ -45,6 +50,8 @@ pub struct WaitGroups {
     points: usize,
     index: HashMap<(String, String), usize>,
     rows: Vec<WaitRow>,
+    /// Per row and point, the goroutines that printed a wait in minutes.
+    timed: Vec<Vec<i64>>,
 }
 
 impl WaitGroups {
@@ -54,6 +61,7 @@ impl WaitGroups {
             points,
             index: HashMap::new(),
             rows: Vec::new(),
+            timed: Vec::new(),
         }
     }
 
@@ -86,21 +94,26 @@ impl WaitGroups {
                 .to_owned();
             let key = (state.to_owned(), frame);
             let n = self.points;
-            let rows = &mut self.rows;
+            let (rows, timed) = (&mut self.rows, &mut self.timed);
             let r = *self.index.entry(key.clone()).or_insert_with(|| {
                 rows.push(WaitRow {
                     state: key.0,
                     frame: key.1,
                     counts: vec![0; n],
                     longest_minutes: vec![None; n],
+                    shortest_minutes: vec![None; n],
                     trend: trend(&[], 0),
                 });
+                timed.push(vec![0; n]);
                 rows.len() - 1
             });
             let row = &mut rows[r];
-            row.counts[at] += p.samples.value(i, value_index);
+            let goroutines = p.samples.value(i, value_index);
+            row.counts[at] += goroutines;
             if let Some(m) = minutes {
+                timed[r][at] += goroutines;
                 row.longest_minutes[at] = Some(row.longest_minutes[at].map_or(m, |x| x.max(m)));
+                row.shortest_minutes[at] = Some(row.shortest_minutes[at].map_or(m, |x| x.min(m)));
             }
         }
     }
@@ -109,9 +122,16 @@ impl WaitGroups {
     /// added as `at` that becomes point `i`), ranked.
     pub fn finish(self, order: &[usize]) -> Vec<WaitRow> {
         let mut rows = self.rows;
-        for row in &mut rows {
+        for (row, timed) in rows.iter_mut().zip(&self.timed) {
+            // The shortest wait counts only when every goroutine printed one.
+            for (at, shortest) in row.shortest_minutes.iter_mut().enumerate() {
+                if timed[at] < row.counts[at] {
+                    *shortest = None;
+                }
+            }
             row.counts = order.iter().map(|&at| row.counts[at]).collect();
             row.longest_minutes = order.iter().map(|&at| row.longest_minutes[at]).collect();
+            row.shortest_minutes = order.iter().map(|&at| row.shortest_minutes[at]).collect();
             row.trend = trend(&row.counts, 0);
         }
         rows.sort_by(|a, b| {
@@ -186,5 +206,21 @@ mod tests {
         // Profiles without wait states (pprof goroutine profiles) give no groups.
         let plain = Profile::from_folded(vec![SampleType::new("goroutine", "count")], "a;b 3\n");
         assert!(goroutine_waits(&[&plain]).is_empty());
+    }
+
+    #[test]
+    fn the_shortest_wait_only_when_every_goroutine_printed_one() {
+        let stuck = "main.placeOrder;main.waitForReply";
+        let t0 = dump(&[
+            ("chan receive", Some(12), stuck),
+            ("chan receive", None, stuck),
+        ]);
+        let t1 = dump(&[
+            ("chan receive", Some(14), stuck),
+            ("chan receive", Some(2), stuck),
+        ]);
+        let rows = goroutine_waits(&[&t0, &t1]);
+        assert_eq!(rows[0].shortest_minutes, [None, Some(2)]);
+        assert_eq!(rows[0].longest_minutes, [Some(12), Some(14)]);
     }
 }

@@ -15,7 +15,10 @@ const COMPARISON_OBJECTS: usize = 200;
 
 impl Heaps {
     /// The graphs and analyses of `ids`, in order; `None` when one is not held.
-    fn series(&self, ids: &[u32]) -> Option<Vec<(&HeapGraph, &HeapAnalysis)>> {
+    pub(in crate::session) fn series(
+        &self,
+        ids: &[u32],
+    ) -> Option<Vec<(&HeapGraph, &HeapAnalysis)>> {
         ids.iter()
             .map(|id| self.entries.get(id).map(|e| (&e.graph, &e.analysis)))
             .collect()

@@ -18,6 +18,10 @@ impl AppState {
             self.heap_growth_seq.get_value(),
             self.comparison_seq.get_value(),
         );
+        let (checklist_seq, goroutines_seq) = (
+            self.checklist_seq.get_value(),
+            self.goroutines_seq.get_value(),
+        );
         let response = match event {
             WorkerEvent::Response(r) => *r,
             WorkerEvent::Crashed(message) => return self.on_crash(message),
@@ -91,6 +95,19 @@ impl AppState {
                 self.tree.set(Some(Arc::new(tree)));
                 self.analysing.set(false);
             }
+            Response::Checklist {
+                seq,
+                ids,
+                checklist,
+            } => self.take_checklist(seq, (ids, checklist)),
+            Response::Goroutines { seq, ids, waits } if seq == goroutines_seq => {
+                self.series_busy.set(false);
+                self.goroutines.set(Some(Arc::new((ids, waits))));
+            }
+            Response::ViewFailed { seq, message, .. } if seq == checklist_seq => {
+                self.checklist_busy.set(false);
+                self.checklist_error.set(Some(message));
+            }
             Response::Growth { seq, ids, growth } if seq == growth_seq => {
                 self.series_busy.set(false);
                 self.growth.set(Some(Arc::new((ids, growth))));
@@ -137,7 +154,15 @@ impl AppState {
                 seq,
                 message,
                 refine,
-            } if [growth_seq, diff_seq, heap_seqs.0, heap_seqs.1].contains(&seq) => {
+            } if [
+                growth_seq,
+                diff_seq,
+                goroutines_seq,
+                heap_seqs.0,
+                heap_seqs.1,
+            ]
+            .contains(&seq) =>
+            {
                 self.series_busy.set(false);
                 if refine {
                     self.refine_error.set(Some(message));
@@ -165,7 +190,8 @@ impl AppState {
     /// once the whole batch is decoded and the selected file has a series, shows what grew.
     fn loaded(&self, id: u32) {
         self.clear_progress(id);
-        if self.batch.with_value(|b| !b.done && b.ids.contains(&id)) {
+        let user_moved = self.batch.with_value(|b| b.user_moved);
+        if self.batch.with_value(|b| !b.done && b.ids.contains(&id)) && !user_moved {
             self.batch.update_value(|b| b.done = true);
             self.select(Some(id));
         } else if self.selected.get_untracked().is_none() {
@@ -179,7 +205,7 @@ impl AppState {
                         .all(|e| e.status != LoadStatus::Decoding)
                 })
         });
-        if batch_decoded {
+        if batch_decoded && !user_moved {
             self.batch.update_value(|b| b.growth_shown = true);
             // A series opens on its latest point, on what grew.
             let series = untrack(|| self.selected_series());
@@ -191,6 +217,8 @@ impl AppState {
                 Some(_) => self.tab.set(super::Tab::Growth),
                 None => {}
             }
+            // The checklist is the first answer; the file's views are one click away.
+            self.findings_open.set(true);
         }
     }
 
@@ -232,6 +260,16 @@ impl AppState {
                 self.crashed_series
                     .set_value(self.pending_series.get_value());
                 self.series_busy.set(false);
+            }
+            None if self.checklist_busy.get_untracked() => {
+                let text = format!(
+                    "The analysis worker ran out of room checking these files for leaks ({message}). A browser tab holds about 4 GB: remove some files, or run the command-line tool (leakscope check)."
+                );
+                self.checklist_error.set(Some(text.clone()));
+                self.errors.update(|e| e.push(text));
+                self.crashed_checklist
+                    .set_value(self.pending_checklist.get_value());
+                self.checklist_busy.set(false);
             }
             None if self.analysing.get_untracked() => {
                 let text =

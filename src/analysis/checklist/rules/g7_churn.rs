@@ -67,20 +67,19 @@ pub fn check(f: &Facts) -> Finding {
         total += grown;
         let leaf = s.frames.last().map(String::as_str).unwrap_or("");
         let by_frames = s.frames.iter().find(|f| CHURN_FRAMES.contains(&f.as_str()));
+        let kept = inuse.growth.stacks.iter().find(|i| i.frames == s.frames);
+        let in_use = kept.and_then(|i| i.values.last().copied()).unwrap_or(0);
+        // Churn is what was let go: what the stack allocated over the series less what of it
+        // is still in use (a buffer that only grows is a leak, not churn).
+        let released = (grown - kept.map_or(0, |i| change(&i.values)).max(0)).max(0);
         // A user function whose allocations are not in use: temporaries (concatenation).
-        let in_use = inuse
-            .growth
-            .stacks
-            .iter()
-            .find(|i| i.frames == s.frames)
-            .and_then(|i| i.values.last().copied())
-            .unwrap_or(0);
         let temporary = frame_owner(leaf) == FrameOwner::User && in_use * 100 < grown;
         if let Some(what) = by_frames
             .cloned()
             .or_else(|| temporary.then(|| leaf.to_owned()))
+            .filter(|_| released > 0)
         {
-            churn += grown;
+            churn += released;
             // Name the user's code that makes the temporaries.
             let leaf_first = s.frames.iter().rev().map(String::as_str);
             let site = match crate::analysis::frames::user_frame(leaf_first) {
@@ -88,8 +87,8 @@ pub fn check(f: &Facts) -> Finding {
                 _ => what,
             };
             match sites.iter_mut().find(|(n, _)| *n == site) {
-                Some(x) => x.1 += grown,
-                None => sites.push((site, grown)),
+                Some(x) => x.1 += released,
+                None => sites.push((site, released)),
             }
         }
     }
@@ -122,7 +121,10 @@ pub fn check(f: &Facts) -> Finding {
             runtime_frames: Vec::new(),
             values: alloc.growth.totals.clone(),
             unit: "bytes".to_owned(),
-            link: None,
+            link: Some(Link {
+                focus: None,
+                ..growth_link(alloc, "")
+            }),
         });
         for (site, bytes) in sites.iter().take(3) {
             let user = site.rsplit(" under ").next().unwrap_or(site);
@@ -139,4 +141,135 @@ pub fn check(f: &Facts) -> Finding {
     let likely = share >= CHURN_SHARE && rate >= CHURN_PER_INUSE && !inuse_grows;
     let possible = share >= CHURN_SHARE / 2.0;
     finding("G7", title, verdict_of(likely, possible), evidence, fix)
+}
+
+#[cfg(test)]
+mod tests {
+    //! G7 on heap profiles built from text, with their allocated bytes apart from the bytes in
+    //! use: churn is what is allocated and let go.
+    use crate::analysis::checklist::test_support::*;
+    use crate::analysis::checklist::{check, Verdict};
+
+    const MB: i64 = 1 << 20;
+
+    #[test]
+    fn g7_json_and_sprintf_per_request_with_a_flat_heap_is_churn_never_a_leak() {
+        let marshal = gin("main.(*Server).report;encoding/json.Marshal");
+        let sprintf = gin("main.(*Server).report;fmt.Sprintf");
+        let h = heap_series_with_allocs(&[
+            (&marshal, &[32_000; 3], &[100 * MB, 200 * MB, 300 * MB]),
+            (&sprintf, &[8_000; 3], &[20 * MB, 40 * MB, 60 * MB]),
+            (STARTUP, &[MB; 3], &[MB; 3]),
+        ]);
+        let fs = facts(&[&h]);
+        let f = finding_of(&fs, "G7");
+        assert_eq!(f.verdict, Verdict::Likely);
+        assert!(!f.leak, "churn is never a leak");
+        assert!(
+            f.evidence[0].text.contains("the heap in use stays flat"),
+            "{f:#?}"
+        );
+        let e = evidence_at(&f, "main.(*Server).report");
+        assert!(
+            e.text
+                .contains("encoding/json.Marshal under main.(*Server).report"),
+            "{}",
+            e.text
+        );
+        assert!(names_user_frames_only(&f));
+        // A healthy service that only churns comes out clean: no leak is likely.
+        let checklist = check(&fs);
+        assert!(!checklist.any_likely_leak(), "{checklist:#?}");
+        for g in ["G1", "G2", "G3", "G4", "G5", "G6", "G8"] {
+            assert_ne!(finding_of(&fs, g).verdict, Verdict::Likely, "{g}");
+        }
+    }
+
+    #[test]
+    fn g7_string_concatenation_shows_as_the_users_function() {
+        // `+` allocates in runtime.concatstrings, which heap profiles leave out.
+        let concat = gin("main.(*Server).handle;main.cacheKey");
+        let h = heap_series_with_allocs(&[
+            (&concat, &[0; 3], &[50 * MB, 100 * MB, 150 * MB]),
+            (STARTUP, &[MB; 3], &[MB; 3]),
+        ]);
+        let fs = facts(&[&h]);
+        let f = finding_of(&fs, "G7");
+        assert_eq!(f.verdict, Verdict::Likely);
+        assert!(!f.leak);
+        evidence_at(&f, "main.cacheKey");
+        assert!(!check(&fs).any_likely_leak());
+    }
+
+    #[test]
+    fn g7_not_from_allocations_that_stay_in_use() {
+        // A cache: everything it allocates stays. That is G4's leak, not churn.
+        let put = gin("main.(*Server).getProduct;main.(*responseCache).Put");
+        let h = heap_series(&[(&put, &[10 * MB, 20 * MB, 30 * MB]), (STARTUP, &[MB; 3])]);
+        let fs = facts(&[&h]);
+        let f = finding_of(&fs, "G7");
+        assert_eq!(f.verdict, Verdict::NotSeen, "{f:#?}");
+        assert!(f.evidence.is_empty());
+        assert_eq!(finding_of(&fs, "G4").verdict, Verdict::Likely);
+        assert!(check(&fs).any_likely_leak());
+    }
+
+    #[test]
+    fn g7_not_likely_while_the_heap_in_use_grows() {
+        // Heavy JSON churn, but the heap also grows (a cache beside it): the growth must be
+        // looked at first, churn is only possible.
+        let marshal = gin("main.(*Server).report;encoding/json.Marshal");
+        let put = gin("main.(*Server).getProduct;main.(*responseCache).Put");
+        let h = heap_series_with_allocs(&[
+            (&marshal, &[32_000; 3], &[100 * MB, 200 * MB, 300 * MB]),
+            (&put, &[MB, 2 * MB, 3 * MB], &[MB, 2 * MB, 3 * MB]),
+            (STARTUP, &[MB; 3], &[MB; 3]),
+        ]);
+        let fs = facts(&[&h]);
+        assert_eq!(finding_of(&fs, "G7").verdict, Verdict::Possible);
+        assert_eq!(finding_of(&fs, "G4").verdict, Verdict::Likely);
+    }
+
+    #[test]
+    fn g7_not_likely_when_the_churn_is_small_against_the_heap() {
+        // Mostly JSON, but a few times the heap per step: the GC barely notices.
+        let marshal = gin("main.(*Server).report;encoding/json.Marshal");
+        let h = heap_series_with_allocs(&[
+            (&marshal, &[32_000; 3], &[10 * MB, 20 * MB, 30 * MB]),
+            (STARTUP, &[2 * MB; 3], &[2 * MB; 3]),
+        ]);
+        assert_eq!(verdict(&[&h], "G7"), Verdict::Possible);
+    }
+
+    /// Bodies copied into buffers and all kept: bytes.(*Buffer).grow allocates, but nothing of
+    /// it is let go.
+    fn kept_buffers() -> Vec<File> {
+        let copy = gin(
+            "main.(*Server).audit;bytes.(*Buffer).ReadFrom;bytes.(*Buffer).grow;bytes.growSlice",
+        );
+        heap_series(&[(&copy, &[10 * MB, 20 * MB, 30 * MB]), (STARTUP, &[MB; 3])])
+    }
+
+    #[test]
+    fn g7_not_likely_for_a_leak_through_a_buffer() {
+        let fs = facts(&[&kept_buffers()]);
+        assert_eq!(finding_of(&fs, "G6").verdict, Verdict::Likely);
+        assert_ne!(finding_of(&fs, "G7").verdict, Verdict::Likely);
+    }
+
+    #[test]
+    fn g7_not_seen_for_a_leak_through_a_buffer() {
+        // None of it is let go, so none of it is churn.
+        let f = finding_of(&facts(&[&kept_buffers()]), "G7");
+        assert_eq!(f.verdict, Verdict::NotSeen, "{f:#?}");
+    }
+
+    #[test]
+    fn g7_needs_a_heap_or_allocs_profile() {
+        let g = goroutine_series(&[(IDLE_SERVER_CONN, &[30, 30])]);
+        assert_eq!(
+            verdict(&[&g], "G7"),
+            Verdict::Needs("heap or allocs profile".to_owned())
+        );
+    }
 }

@@ -1,7 +1,8 @@
 //! J4: event listeners or intervals accumulating (`emitter.on` per request, `setInterval` never
-//! cleared). Evidence: timers (`Timeout`) growing across snapshots, and objects held through an
-//! event emitter's listener lists (`_events`) or a timer growing.
+//! cleared). Evidence: timers (`Timeout`) or listeners growing across snapshots, and what an
+//! emitter's listener array or a list of timers keeps.
 
+use super::js::{js_finding, HeldBy};
 use super::*;
 use crate::analysis::heap::ClassGrowthRow;
 
@@ -11,7 +12,14 @@ pub fn check(f: &Facts) -> Finding {
         "Remove what you add: emitter.off (or once) for per-request listeners, clearInterval for intervals, or an AbortController whose signal removes them together.",
         "const ac = new AbortController();\nemitter.on('tick', onTick, { signal: ac.signal }); // EventTarget; for EventEmitter: emitter.off('tick', onTick)\nreq.on('close', () => ac.abort());",
     );
-    js_finding(f, "J4", title, fix, |r: &ClassGrowthRow| {
-        r.name == "Timeout" || r.name == "Timer" || held_by_listeners_or_timers(r)
-    })
+    js_finding(f, "J4", title, fix)
+}
+
+/// A class is J4's evidence when it is timers or listeners, or when listeners or timers that
+/// the holding variable names keep it.
+pub(super) fn matches(r: &ClassGrowthRow, held: &HeldBy) -> bool {
+    matches!(
+        r.name.as_str(),
+        "Timeout" | "Timer" | "EventListener" | "V8EventListener"
+    ) || held.in_listeners_or_timers()
 }
