@@ -2,7 +2,7 @@
 # Capture real V8 heap snapshot series, one per JavaScript cause of the leak checklist (J1..J5 of
 # ../shared/design/LEAK-CAUSES.md), plus two healthy series, into tests/fixtures/js-causes/:
 #   j1, j2, j4, j5   fixtures/leaky-node/causes.js --cause <jN>: one fresh Node process per cause
-#   j3               fixtures/detached-dom/j3.html in headless Chromium (capture-j3.mjs)
+#   j3               fixtures/detached-dom/j3.html in headless Chromium (capture.mjs --page j3.html)
 #   healthy-node     ONE Node process running the fix of j1, j2, j4 and j5 together
 #                    (causes.js --cause all --healthy)
 #   healthy-page     j3.html?fixed in headless Chromium
@@ -84,9 +84,9 @@ for s in "${SERIES[@]}"; do
     healthy-node)
       run node fixtures/leaky-node/causes.js --cause all --healthy --warmup "$WARMUP" --rounds "$ROUNDS" --out "$dir" ;;
     j3)
-      run node fixtures/detached-dom/capture-j3.mjs --warmup "$WARMUP" --rounds "$ROUNDS" --out "$dir" --chromium "$CHROMIUM" ;;
+      run node fixtures/detached-dom/capture.mjs --page j3.html --port 47312 --prefix snapshot --warmup "$WARMUP" --rounds "$ROUNDS" --out "$dir" --chromium "$CHROMIUM" ;;
     healthy-page)
-      run node fixtures/detached-dom/capture-j3.mjs --healthy --warmup "$WARMUP" --rounds "$ROUNDS" --out "$dir" --chromium "$CHROMIUM" ;;
+      run node fixtures/detached-dom/capture.mjs --page j3.html --port 47312 --prefix snapshot --healthy --warmup "$WARMUP" --rounds "$ROUNDS" --out "$dir" --chromium "$CHROMIUM" ;;
   esac
   for ((r = 1; r <= ROUNDS; r++)); do
     [[ -s "$dir/snapshot-$r.heapsnapshot" ]] || { echo "make-js-cause-fixtures: $s: no snapshot-$r" >&2; exit 1; }

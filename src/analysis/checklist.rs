@@ -153,6 +153,21 @@ pub struct Finding {
     pub fix: Fix,
 }
 
+impl Finding {
+    /// The title inside a sentence: its first letter in lower case, unless the first word is
+    /// an acronym (`detached DOM trees…`, `HTTP client response bodies…`).
+    pub fn title_in_sentence(&self) -> String {
+        let mut chars = self.title.chars();
+        match (chars.next(), chars.next()) {
+            (Some(first), Some(second)) if !second.is_uppercase() => first
+                .to_lowercase()
+                .chain(self.title[first.len_utf8()..].chars())
+                .collect(),
+            _ => self.title.clone(),
+        }
+    }
+}
+
 /// What to capture next, and how.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Advice {
@@ -221,5 +236,28 @@ mod tests {
             assert_eq!(serde_json::from_str::<Verdict>(&json).unwrap(), v);
         }
         assert!(serde_json::from_str::<Verdict>("\"maybe\"").is_err());
+    }
+
+    #[test]
+    fn titles_in_sentences_keep_acronyms() {
+        let with = |title: &str| super::Finding {
+            cause: "X".to_owned(),
+            title: title.to_owned(),
+            leak: true,
+            verdict: Verdict::Likely,
+            evidence: vec![],
+            fix: super::Fix {
+                text: String::new(),
+                example: String::new(),
+            },
+        };
+        assert_eq!(
+            with("Detached DOM trees kept alive by JavaScript").title_in_sentence(),
+            "detached DOM trees kept alive by JavaScript"
+        );
+        assert_eq!(
+            with("HTTP client response bodies never closed").title_in_sentence(),
+            "HTTP client response bodies never closed"
+        );
     }
 }

@@ -35,7 +35,7 @@ pub fn FindingsView() -> impl IntoView {
             [one] => format!(
                 "One likely cause: {} {}.",
                 one.cause,
-                one.title.to_lowercase()
+                one.title_in_sentence()
             ),
             many => format!("{} likely causes, most telling first.", many.len()),
         };

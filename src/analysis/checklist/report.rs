@@ -12,7 +12,7 @@ pub fn markdown(checklist: &Checklist, name_of: impl Fn(u32) -> String) -> Strin
             .findings
             .iter()
             .filter(|f| f.verdict == Verdict::Likely && f.leak == leak)
-            .map(|f| format!("{} ({})", f.cause, f.title.to_lowercase()))
+            .map(|f| format!("{} ({})", f.cause, f.title_in_sentence()))
             .collect()
     };
     out.push_str(&match likely(true).as_slice() {

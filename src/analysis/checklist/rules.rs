@@ -66,6 +66,11 @@ fn finding(
     }
 }
 
+/// The finding of a cause that none of the files can show: `kind` names the profile that would.
+fn needs(cause: &str, title: &str, kind: &str, fix: Fix) -> Finding {
+    finding(cause, title, Verdict::Needs(kind.to_owned()), vec![], fix)
+}
+
 fn fix(text: &str, example: &str) -> Fix {
     Fix {
         text: text.to_owned(),

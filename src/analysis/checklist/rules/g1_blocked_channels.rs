@@ -24,39 +24,25 @@ pub const FEW_STUCK: i64 = 10;
 
 /// True when `g`, a group of `last` goroutines, all waited `LONG_WAIT_MINUTES` or more:
 /// (`strong`, `weak`) evidence from one dump.
-pub fn stuck_for_minutes(g: &GoroutineGroup, last: i64) -> (bool, bool) {
+fn stuck_for_minutes(g: &GoroutineGroup, last: i64) -> (bool, bool) {
     let stuck = g.shortest_minutes.is_some_and(|m| m >= LONG_WAIT_MINUTES);
     (stuck && last >= SOME_WAITING, stuck && last >= FEW_STUCK)
 }
 
-pub fn check(f: &Facts) -> Finding {
-    let title = "Goroutines blocked forever on a channel or select";
-    let fix = fix(
-        "Give the goroutine a way out: a receiver for every send, a buffered channel of the right size, a select on ctx.Done() or a timeout.",
-        "select {\ncase reply <- res:\ncase <-ctx.Done(): // the caller is gone: stop instead of blocking forever\n}",
-    );
-    let series = goroutines(f);
-    if series.is_empty() {
-        return finding(
-            "G1",
-            title,
-            Verdict::Needs("goroutine profile".to_owned()),
-            vec![],
-            fix,
-        );
-    }
-    // Goroutines that wait on a ticker whose timers pile up in the heap are G8's.
-    let timers: Vec<String> = heap(f)
-        .map(|(_, groups)| entries_held_by(&groups, &[Holding::Timer]))
-        .unwrap_or_default();
+/// The groups of blocked goroutines that `keep` picks (G1's channel waits, G2's lock waits),
+/// as evidence, and whether they make the cause likely and possible: proven by a
+/// `goroutineleak` profile, growing at every step, very many at one frame, or all stuck for
+/// minutes in a dump (likely); rising, many, or a few stuck for minutes (possible).
+pub(super) fn blocked_goroutines(
+    series: &[(&SeriesFacts, Vec<GoroutineGroup>)],
+    what: &str,
+    keep: impl Fn(&GoroutineGroup) -> bool,
+) -> (Vec<Evidence>, bool, bool) {
     let mut evidence = Vec::new();
     let (mut likely, mut possible) = (false, false);
-    for (s, groups) in &series {
+    for (s, groups) in series {
         let proven = s.sample_type == "goroutineleak";
-        for g in groups
-            .iter()
-            .filter(|g| g.wait == Wait::Channel && !timers.contains(&g.frame))
-        {
+        for g in groups.iter().filter(|g| keep(g)) {
             let last = g.counts.last().copied().unwrap_or(0);
             let (stuck, some_stuck) = stuck_for_minutes(g, last);
             let strong = proven || grows(&g.trend) || last >= MANY_WAITING || stuck;
@@ -69,11 +55,31 @@ pub fn check(f: &Facts) -> Finding {
             let what = if proven {
                 "proven blocked forever"
             } else {
-                "wait on a channel"
+                what
             };
             evidence.push(goroutine_evidence(s, g, what));
         }
     }
+    (evidence, likely, possible)
+}
+
+pub fn check(f: &Facts) -> Finding {
+    let title = "Goroutines blocked forever on a channel or select";
+    let fix = fix(
+        "Give the goroutine a way out: a receiver for every send, a buffered channel of the right size, a select on ctx.Done() or a timeout.",
+        "select {\ncase reply <- res:\ncase <-ctx.Done(): // the caller is gone: stop instead of blocking forever\n}",
+    );
+    let series = goroutines(f);
+    if series.is_empty() {
+        return needs("G1", title, "goroutine profile", fix);
+    }
+    // Goroutines that wait on a ticker whose timers pile up in the heap are G8's.
+    let timers: Vec<String> = heap(f)
+        .map(|(_, groups)| entries_held_by(&groups, &[Holding::Timer]))
+        .unwrap_or_default();
+    let (evidence, likely, possible) = blocked_goroutines(&series, "wait on a channel", |g| {
+        g.wait == Wait::Channel && !timers.contains(&g.frame)
+    });
     finding("G1", title, verdict_of(likely, possible), evidence, fix)
 }
 

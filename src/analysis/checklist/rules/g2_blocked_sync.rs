@@ -4,8 +4,8 @@
 //! `[sync.*]`) at one user frame, their count growing; block and mutex profiles add where
 //! goroutines waited on locks (a blocked-forever wait is never in them: it has not ended).
 
-use super::super::go_stacks::{grows, rises, Wait};
-use super::g1_blocked_channels::{stuck_for_minutes, MANY_WAITING, SOME_WAITING};
+use super::super::go_stacks::Wait;
+use super::g1_blocked_channels::blocked_goroutines;
 use super::*;
 
 pub fn check(f: &Facts) -> Finding {
@@ -16,35 +16,12 @@ pub fn check(f: &Facts) -> Finding {
     );
     let series = goroutines(f);
     if series.is_empty() {
-        return finding(
-            "G2",
-            title,
-            Verdict::Needs("goroutine profile".to_owned()),
-            vec![],
-            fix,
-        );
+        return needs("G2", title, "goroutine profile", fix);
     }
-    let mut evidence = Vec::new();
-    let (mut likely, mut possible) = (false, false);
-    for (s, groups) in &series {
-        let proven = s.sample_type == "goroutineleak";
-        for g in groups.iter().filter(|g| g.wait == Wait::Sync) {
-            let last = g.counts.last().copied().unwrap_or(0);
-            let (stuck, some_stuck) = stuck_for_minutes(g, last);
-            let strong = proven || grows(&g.trend) || last >= MANY_WAITING || stuck;
-            let weak = rises(&g.trend) || last >= SOME_WAITING || some_stuck;
-            if !(strong || weak) || last == 0 {
-                continue;
-            }
-            likely |= strong;
-            possible |= weak;
-            evidence.push(goroutine_evidence(
-                s,
-                g,
-                "wait on a WaitGroup, mutex or Cond",
-            ));
-        }
-    }
+    let (mut evidence, likely, possible) =
+        blocked_goroutines(&series, "wait on a WaitGroup, mutex or Cond", |g| {
+            g.wait == Wait::Sync
+        });
     // Where goroutines did wait on locks: supporting evidence, never a verdict by itself.
     for (kind, table) in [("block", &f.block), ("mutex", &f.mutex)] {
         let Some(t) = table.as_ref().filter(|_| likely || possible) else {

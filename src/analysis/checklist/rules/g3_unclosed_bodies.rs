@@ -16,13 +16,7 @@ pub fn check(f: &Facts) -> Finding {
     let series = goroutines(f);
     let memory = heap(f);
     if series.is_empty() && memory.is_none() {
-        return finding(
-            "G3",
-            title,
-            Verdict::Needs("goroutine profile".to_owned()),
-            vec![],
-            fix,
-        );
+        return needs("G3", title, "goroutine profile", fix);
     }
     let mut evidence = Vec::new();
     let (mut likely, mut possible) = (false, false);

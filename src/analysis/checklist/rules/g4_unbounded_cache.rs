@@ -19,13 +19,7 @@ pub fn check(f: &Facts) -> Finding {
         "cache, _ := lru.New[string, []byte](10_000) // github.com/hashicorp/golang-lru/v2\ncache.Add(key, body)",
     );
     let Some((s, groups)) = heap(f) else {
-        return finding(
-            "G4",
-            title,
-            Verdict::Needs("heap profile".to_owned()),
-            vec![],
-            fix,
-        );
+        return needs("G4", title, "heap profile", fix);
     };
     let explained = entries_held_by(
         &groups,

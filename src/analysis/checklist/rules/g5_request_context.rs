@@ -13,13 +13,7 @@ pub fn check(f: &Facts) -> Finding {
         "payload := c.MustGet(\"payload\").(*Doc)\ngo audit(payload.ID, len(payload.Body)) // values, not c",
     );
     let Some((s, groups)) = heap(f) else {
-        return finding(
-            "G5",
-            title,
-            Verdict::Needs("heap profile".to_owned()),
-            vec![],
-            fix,
-        );
+        return needs("G5", title, "heap profile", fix);
     };
     let handlers = entries_held_by(&groups, &[Holding::RequestContext]);
     let mut evidence = Vec::new();

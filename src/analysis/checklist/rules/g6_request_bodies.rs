@@ -12,13 +12,7 @@ pub fn check(f: &Facts) -> Finding {
         "c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, 1<<20)\nbody, err := io.ReadAll(c.Request.Body)\nauditLog.Add(string(body[:min(len(body), 256)])) // a copy of the head, not the body",
     );
     let Some((s, groups)) = heap(f) else {
-        return finding(
-            "G6",
-            title,
-            Verdict::Needs("heap profile".to_owned()),
-            vec![],
-            fix,
-        );
+        return needs("G6", title, "heap profile", fix);
     };
     let mut evidence = Vec::new();
     let (mut likely, mut possible) = (false, false);

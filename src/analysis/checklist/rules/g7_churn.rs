@@ -41,13 +41,7 @@ pub fn check(f: &Facts) -> Finding {
         "var bufs = sync.Pool{New: func() any { return new(bytes.Buffer) }}\nb := bufs.Get().(*bytes.Buffer)\nb.Reset()\ndefer bufs.Put(b)\njson.NewEncoder(w).Encode(report)",
     );
     let Some(m) = &f.memory else {
-        return finding(
-            "G7",
-            title,
-            Verdict::Needs("heap or allocs profile".to_owned()),
-            vec![],
-            fix,
-        );
+        return needs("G7", title, "heap or allocs profile", fix);
     };
     let (alloc, inuse) = (&m.alloc, &m.inuse);
     let change = |v: &[i64]| match v {

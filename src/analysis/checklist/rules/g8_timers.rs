@@ -12,13 +12,7 @@ pub fn check(f: &Facts) -> Finding {
         "t := time.NewTicker(100 * time.Millisecond)\ndefer t.Stop()\nfor {\n    select {\n    case <-t.C:\n        poll()\n    case <-ctx.Done():\n        return\n    }\n}",
     );
     let Some((s, groups)) = heap(f) else {
-        return finding(
-            "G8",
-            title,
-            Verdict::Needs("heap profile".to_owned()),
-            vec![],
-            fix,
-        );
+        return needs("G8", title, "heap profile", fix);
     };
     let mut evidence = Vec::new();
     let (mut likely, mut possible) = (false, false);

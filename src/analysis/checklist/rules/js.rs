@@ -45,6 +45,23 @@ impl<'a> HeldBy<'a> {
         HeldBy { edges, held_from }
     }
 
+    /// The variable that holds the growth (`responseCache`, `window.ordersView`) and the
+    /// edges from it to the growth, if an edge names one.
+    pub fn variable(&self) -> Option<(String, &[&'a str])> {
+        let edge = self.edges.get(self.held_from.checked_sub(1)?)?;
+        let name = if let Some((_, var)) = edge.split_once(" context var ") {
+            var.to_owned()
+        } else if let Some(prop) = edge.strip_prefix("global.") {
+            prop.to_owned()
+        } else {
+            // `Window [JSGlobalObject] / http://host:port.ordersView`: the property after the
+            // origin.
+            let prop = edge.rsplit_once('.').map_or(*edge, |(_, p)| p);
+            format!("window.{prop}")
+        };
+        Some((name, self.after_variable()))
+    }
+
     /// The edges after the holding variable: the structure that keeps the growth (a `Map`'s
     /// table, an emitter's listener array, a list of timers).
     pub fn after_variable(&self) -> &[&'a str] {
@@ -150,13 +167,7 @@ fn significant(r: &ClassGrowthRow, total: u64) -> bool {
 /// One snapshot cannot show growth: a matching class with objects makes it possible.
 pub(super) fn js_finding(f: &Facts, cause: &str, title: &str, fix: Fix) -> Finding {
     let Some(s) = &f.snapshots else {
-        return finding(
-            cause,
-            title,
-            Verdict::Needs("heap snapshot".to_owned()),
-            vec![],
-            fix,
-        );
+        return needs(cause, title, "heap snapshot", fix);
     };
     let single = s.ids.len() < 2;
     let total = s.growth.total_sizes.last().copied().unwrap_or(0);
@@ -187,12 +198,20 @@ pub(super) fn js_finding(f: &Facts, cause: &str, title: &str, fix: Fix) -> Findi
 /// The evidence of one class: its count at each point, what it retains, the path that holds it
 /// and a link to its objects and retainers.
 fn class_evidence(r: &ClassGrowthRow, ids: &[u32]) -> Evidence {
+    let held = HeldBy::of(r);
+    let variable = held
+        .variable()
+        .map(|(name, rest)| match rest {
+            [] => format!(", in `{name}`"),
+            _ => format!(", in `{name}` ({})", rest.join(" → ")),
+        })
+        .unwrap_or_default();
     let last_count = r.counts.last().copied().unwrap_or(0);
     let counts: Vec<i64> = r.counts.iter().map(|&c| c as i64).collect();
     let retained: Vec<i64> = r.retained_sizes.iter().map(|&v| v as i64).collect();
     Evidence {
         text: format!(
-            "{} {} objects ({} retained){}: {}{}",
+            "{} {} objects ({} retained){}: {}{variable}{}",
             last_count,
             r.name,
             format_value(retained.last().copied().unwrap_or(0), "bytes"),
@@ -308,6 +327,31 @@ mod tests {
             class("Function", &[5385, 5425, 5465], 32, &path),
         ];
         assert_eq!(likely(rows), ["J1"]);
+    }
+
+    #[test]
+    fn evidence_names_the_variable_that_holds_the_growth() {
+        let path = format!("{VIA_TIMER} → system / Context context var responseCache → Map internal table → (array) internal []");
+        let f = facts(vec![class(
+            "CachedResponse",
+            &[1000, 1250, 1500],
+            48,
+            &path,
+        )]);
+        let j2 = super::super::j2_global_cache::check(&f);
+        assert!(
+            j2.evidence[0]
+                .text
+                .contains("in `responseCache` (Map internal table → (array) internal [])"),
+            "{}",
+            j2.evidence[0].text
+        );
+        let window = "(root) → Window [JSGlobalObject] / http://127.0.0.1:8080.ordersView → OrdersView.history → Array[]";
+        let row = class("Detached <ul>", &[4, 8, 12], 104, window);
+        let held = HeldBy::of(&row);
+        let (name, rest) = held.variable().unwrap();
+        assert_eq!(name, "window.ordersView");
+        assert_eq!(rest, ["OrdersView.history", "Array[]"]);
     }
 
     #[test]
