@@ -35,12 +35,18 @@ pub fn load_demo(state: AppState) {
                 return;
             }
         };
-        state.begin_batch();
+        // Every file first, then all of them as one batch: a batch whose files arrived one by
+        // one would count as decoded (and open its findings and series) before the last came.
+        let mut blobs = Vec::with_capacity(entries.len());
         for entry in entries {
             let blob = fetch_blob(&format!("demo/{}", entry.file)).await;
-            if state.demo_epoch() != epoch {
-                return;
-            }
+            blobs.push((entry, blob));
+        }
+        if state.demo_epoch() != epoch {
+            return;
+        }
+        state.begin_batch();
+        for (entry, blob) in blobs {
             match blob {
                 Ok(blob) => state.add_file(entry.file, entry.title, blob.size(), blob, true),
                 Err(e) => state
