@@ -7,10 +7,9 @@ use std::path::PathBuf;
 use clap::Args;
 use leakscope::analysis::checklist::{check, markdown, CheckInput, Facts};
 use leakscope::analysis::HeapAnalysis;
-use leakscope::formats::{decode, is_heap_snapshot};
 use leakscope::model::{HeapGraph, Profile};
 
-use super::input::{analyse_heap, read, Failure};
+use super::input::{Failure, Opened};
 
 /// Arguments of `leakscope check`.
 #[derive(Args)]
@@ -34,17 +33,14 @@ pub fn run(args: &CheckArgs) -> Result<(String, bool), Failure> {
     let mut loaded = Vec::new();
     for path in &args.files {
         let name = path.display().to_string();
-        let bytes = read(path)?;
-        if is_heap_snapshot(&bytes) {
-            let (g, a) = analyse_heap(path, &bytes)?;
-            loaded.push((name, Loaded::Heap(g, a)));
-            continue;
-        }
-        let decoded = decode(&bytes).map_err(|e| Failure(format!("{name}: {e}")))?;
-        for w in &decoded.warnings {
-            eprintln!("leakscope: {name}: warning: {w}");
-        }
-        loaded.push((name, Loaded::Profile(decoded.profile)));
+        let opened = Opened::new(path)?;
+        let file = if opened.is_heap_snapshot() {
+            let (g, a) = opened.analyse_heap()?;
+            Loaded::Heap(g, a)
+        } else {
+            Loaded::Profile(opened.profile()?)
+        };
+        loaded.push((name, file));
     }
     let inputs: Vec<CheckInput> = loaded
         .iter()

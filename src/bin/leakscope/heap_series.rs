@@ -9,14 +9,13 @@ use leakscope::analysis::heap::{
     HeapAnalysis, HeapGrowth, LeakClusters,
 };
 use leakscope::analysis::{order_members, SeriesMember};
-use leakscope::formats::is_heap_snapshot;
 use leakscope::model::{format_value, HeapGraph};
 
-use super::input::{analyse_heap, read, Failure};
+use super::input::{Failure, Opened};
 
 /// True when the file at `path` is a V8 heap snapshot (plain or gzipped).
 pub fn is_heap_file(path: &Path) -> Result<bool, Failure> {
-    Ok(is_heap_snapshot(&read(path)?))
+    Ok(Opened::new(path)?.is_heap_snapshot())
 }
 
 /// Decodes and analyses every snapshot; all must be heap snapshots.
@@ -24,14 +23,14 @@ fn load_heaps(paths: &[PathBuf]) -> Result<Vec<(String, HeapGraph, HeapAnalysis)
     paths
         .iter()
         .map(|p| {
-            let bytes = read(p)?;
+            let opened = Opened::new(p)?;
             let name = p.display().to_string();
-            if !is_heap_snapshot(&bytes) {
+            if !opened.is_heap_snapshot() {
                 return Err(Failure(format!(
                     "{name}: not a V8 heap snapshot, so not one series with the first file"
                 )));
             }
-            let (g, a) = analyse_heap(p, &bytes)?;
+            let (g, a) = opened.analyse_heap()?;
             Ok((name, g, a))
         })
         .collect()

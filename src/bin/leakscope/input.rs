@@ -2,6 +2,8 @@
 //! warnings on stderr, pprof's sample-type choice, the view flags `top`, `diff` and `growth`
 //! share, and the error type printed as `leakscope: message`. No analysis of its own.
 
+use std::fs::File;
+use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use clap::Args;
@@ -9,7 +11,7 @@ use leakscope::analysis::heap::{
     heap_analysis, heap_profile, HeapAnalysis, HeapProfileOptions, HeapSummaryOptions,
 };
 use leakscope::analysis::{Granularity, RefineOptions};
-use leakscope::formats::heapsnapshot::decode_heap_snapshot;
+use leakscope::formats::heapsnapshot::{HeapSnapshotDecoder, CHUNK_BYTES};
 use leakscope::formats::{decode, is_heap_snapshot};
 use leakscope::model::{HeapGraph, Profile};
 
@@ -68,35 +70,101 @@ fn parse_granularity(s: &str) -> Result<Granularity, String> {
     s.parse()
 }
 
-/// A file's bytes.
-pub fn read(path: &Path) -> Result<Vec<u8>, Failure> {
-    std::fs::read(path).map_err(|e| Failure(format!("{}: {e}", path.display())))
+/// How much of a file is read to tell its format (gzipped heap snapshots are inflated from it).
+const HEAD_BYTES: usize = 64 << 10;
+
+/// A file opened for reading: its first bytes, which tell its format, and the rest to come.
+/// Heap snapshots are streamed through the decoder from here, so the CLI never holds a
+/// snapshot's text and its graph at once; other formats are read whole.
+pub struct Opened {
+    path: PathBuf,
+    head: Vec<u8>,
+    file: File,
+    size: u64,
 }
 
-/// Decodes a heap snapshot and runs DevTools' analysis on it.
-pub fn analyse_heap(path: &Path, bytes: &[u8]) -> Result<(HeapGraph, HeapAnalysis), Failure> {
-    let name = path.display();
-    let (g, warnings) = decode_heap_snapshot(bytes).map_err(|e| Failure(format!("{name}: {e}")))?;
-    for w in &warnings {
-        eprintln!("leakscope: {name}: warning: {w}");
+impl Opened {
+    /// Opens `path` and reads its first bytes.
+    pub fn new(path: &Path) -> Result<Opened, Failure> {
+        let failed = |e: std::io::Error| Failure(format!("{}: {e}", path.display()));
+        let mut file = File::open(path).map_err(failed)?;
+        let size = file.metadata().map_err(failed)?.len();
+        let mut head = Vec::with_capacity(HEAD_BYTES);
+        (&mut file)
+            .take(HEAD_BYTES as u64)
+            .read_to_end(&mut head)
+            .map_err(failed)?;
+        Ok(Opened {
+            path: path.to_owned(),
+            head,
+            file,
+            size,
+        })
     }
-    let a = heap_analysis(&g, &HeapSummaryOptions::default());
-    Ok((g, a))
+
+    /// True for a V8 heap snapshot (plain or gzipped).
+    pub fn is_heap_snapshot(&self) -> bool {
+        is_heap_snapshot(&self.head)
+    }
+
+    /// The whole file.
+    pub fn bytes(mut self) -> Result<Vec<u8>, Failure> {
+        let mut bytes = self.head;
+        bytes.reserve(self.size as usize);
+        self.file
+            .read_to_end(&mut bytes)
+            .map_err(|e| Failure(format!("{}: {e}", self.path.display())))?;
+        Ok(bytes)
+    }
+
+    /// Decodes a heap snapshot as it is read, then runs DevTools' analysis on it.
+    pub fn analyse_heap(mut self) -> Result<(HeapGraph, HeapAnalysis), Failure> {
+        let name = self.path.display().to_string();
+        let failed = |e: String| Failure(format!("{name}: {e}"));
+        let mut decoder = HeapSnapshotDecoder::with_size_hint(self.size);
+        decoder
+            .push(&self.head)
+            .map_err(|e| failed(e.to_string()))?;
+        let mut chunk = vec![0u8; CHUNK_BYTES];
+        loop {
+            let n = match self.file.read(&mut chunk) {
+                Ok(0) => break,
+                Ok(n) => n,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(failed(e.to_string())),
+            };
+            decoder
+                .push(&chunk[..n])
+                .map_err(|e| failed(e.to_string()))?;
+        }
+        let (g, warnings) = decoder.finish().map_err(|e| failed(e.to_string()))?;
+        for w in &warnings {
+            eprintln!("leakscope: {name}: warning: {w}");
+        }
+        let a = heap_analysis(&g, &HeapSummaryOptions::default());
+        Ok((g, a))
+    }
+
+    /// A pprof profile or goroutine dump (read whole), or a heap snapshot as a profile by
+    /// dominator path.
+    pub fn profile(self) -> Result<Profile, Failure> {
+        if self.is_heap_snapshot() {
+            let (g, a) = self.analyse_heap()?;
+            return Ok(heap_profile(&g, &a, &HeapProfileOptions::default()));
+        }
+        let name = self.path.display().to_string();
+        let bytes = self.bytes()?;
+        let decoded = decode(&bytes).map_err(|e| Failure(format!("{name}: {e}")))?;
+        for w in &decoded.warnings {
+            eprintln!("leakscope: {name}: warning: {w}");
+        }
+        Ok(decoded.profile)
+    }
 }
 
 /// A pprof profile, or a heap snapshot as a profile by dominator path.
 pub fn load(path: &Path) -> Result<Profile, Failure> {
-    let name = path.display();
-    let bytes = read(path)?;
-    if is_heap_snapshot(&bytes) {
-        let (g, a) = analyse_heap(path, &bytes)?;
-        return Ok(heap_profile(&g, &a, &HeapProfileOptions::default()));
-    }
-    let decoded = decode(&bytes).map_err(|e| Failure(format!("{name}: {e}")))?;
-    for w in &decoded.warnings {
-        eprintln!("leakscope: {name}: warning: {w}");
-    }
-    Ok(decoded.profile)
+    Opened::new(path)?.profile()
 }
 
 /// `load` of every file, in order.

@@ -5,10 +5,10 @@ use std::path::PathBuf;
 
 use clap::Args;
 use leakscope::analysis::heap::{summarize, BASE_SYSTEM_DISTANCE};
-use leakscope::formats::{decode, is_heap_snapshot};
+use leakscope::formats::decode;
 use leakscope::model::format_value;
 
-use super::input::{analyse_heap, read, Failure};
+use super::input::{Failure, Opened};
 
 /// Arguments of `leakscope summary`.
 #[derive(Args)]
@@ -33,10 +33,10 @@ fn percent(part: u64, total: u64) -> String {
 }
 
 pub fn run(args: &SummaryArgs) -> Result<String, Failure> {
-    let bytes = read(&args.file)?;
+    let opened = Opened::new(&args.file)?;
     let name = args.file.display();
-    if !is_heap_snapshot(&bytes) {
-        let what = match decode(&bytes) {
+    if !opened.is_heap_snapshot() {
+        let what = match decode(&opened.bytes()?) {
             Ok(_) => "a pprof profile".to_owned(),
             Err(e) => e.message,
         };
@@ -44,7 +44,7 @@ pub fn run(args: &SummaryArgs) -> Result<String, Failure> {
             "{name}: not a V8 heap snapshot ({what}); `leakscope summary` reads .heapsnapshot files"
         )));
     }
-    let (g, a) = analyse_heap(&args.file, &bytes)?;
+    let (g, a) = opened.analyse_heap()?;
     let mut summary = summarize(&g, &a);
     drop((g, a));
     let limit = args.limit.unwrap_or(if args.json { 0 } else { 50 });
