@@ -62,6 +62,8 @@ echo "== $FILE: $SIZE bytes ($((SIZE / 1000000)) MB)"
 
 ROWS=()
 row() { ROWS+=("$(printf '%-28s %10s %11s  %s' "$1" "$2" "$3" "$4")"); echo "${ROWS[-1]}"; }
+# Seconds and peak MB per tool, for the ratios at the end.
+declare -A SECS PEAK
 
 measure() { # label, command...: wall time and peak RSS (GNU time), exit status, last words
   local label="$1"; shift
@@ -78,6 +80,7 @@ measure() { # label, command...: wall time and peak RSS (GNU time), exit status,
   fi
   note="$(printf '%s' "$note" | sed 's/\x1b\[[0-9;]*[A-Za-z]//g')"   # memlab's progress escapes
   rm -f "$report" "$out"
+  if [ "$rc" = 0 ]; then SECS[$label]=$secs; PEAK[$label]=$((kb / 1024)); fi
   row "$label" "${secs}s" "$((kb / 1024)) MB" "$note"
 }
 
@@ -98,6 +101,8 @@ if want browser; then
     node scripts/browser-bench.mjs --timeout 900 "$FILE" >"$out" 2>&1 || true
     line="$(grep -E "^  $(basename "$FILE") run 1:" "$out" | sed 's/^ *//' || true)"
     [ -n "$line" ] || line="FAILED: $(tail -3 "$out" | tr '\n' ' ')"
+    shown="$(printf '%s' "$line" | sed -n 's/.*shown \([0-9.]*\) s.*/\1/p')"
+    [ -n "$shown" ] && SECS["browser (Chromium)"]=$shown
     row "browser (Chromium)" "-" "-" "$line"
     rm -f "$out"
   fi
@@ -140,3 +145,25 @@ echo
 echo "== summary: $FILE ($((SIZE / 1000000)) MB)"
 printf '%-28s %10s %11s  %s\n' "tool" "wall" "peak RSS" "result"
 printf '%s\n' "${ROWS[@]}"
+
+# leakscope against the peer users would pick instead (memlab), in this same run: the ratio of
+# wall times (target <= 0.10) and the peak memory as a multiple of the file (target <= 1.5).
+peer="memlab getFullHeapFromFile"
+echo
+printf '%-28s %10s %12s %14s\n' "leakscope" "wall" "vs memlab" "peak / file"
+for tool in "leakscope summary (native)" "browser (Chromium)"; do
+  [ -n "${SECS[$tool]:-}" ] || continue
+  ratio="-"
+  [ -n "${SECS[$peer]:-}" ] && ratio="$(awk -v a="${SECS[$tool]}" -v b="${SECS[$peer]}" 'BEGIN { printf "%.3f", a / b }')"
+  peak="-"
+  [ -n "${PEAK[$tool]:-}" ] && peak="$(awk -v m="${PEAK[$tool]}" -v f="$SIZE" 'BEGIN { printf "%.2fx", m * 1048576 / f }')"
+  printf '%-28s %9ss %12s %14s\n' "$tool" "${SECS[$tool]}" "$ratio" "$peak"
+done
+
+if want cli; then
+  # Where the native time goes, phase by phase, beside one plain pass over the bytes.
+  echo
+  echo "== phases (native, examples/heap_phases.rs)"
+  cargo build --quiet --profile cli --example heap_phases
+  target/cli/examples/heap_phases "$FILE"
+fi

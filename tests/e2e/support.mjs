@@ -60,8 +60,11 @@ export async function openPage(env, { findings = false } = {}) {
  */
 export async function showFiles(page) {
   await page.locator('[data-testid=findings-headline]').waitFor({ timeout: 60000 });
-  await page.locator('[data-testid=profile-item][data-current=true] .profile-select').click();
-  await page.locator('[data-testid=findings-headline]').waitFor({ state: 'detached' });
+  await waitFor(async () => {
+    if (!(await page.locator('[data-testid=findings-headline]').count())) return true;
+    await page.locator('[data-testid=profile-item][data-current=true] .profile-select').click({ timeout: 5000 }).catch(() => {});
+    return false;
+  }, { what: 'the file views' });
 }
 
 /** Polls `fn` until it returns a truthy value; returns it, or throws after `timeout` ms. */
@@ -106,10 +109,13 @@ export function profileItem(page, name) {
 export async function selectProfile(page, name) {
   const item = profileItem(page, name);
   await item.and(page.locator('[data-status=ready]')).waitFor();
-  await item.locator('.profile-select').click();
-  await waitFor(async () => (await page.locator('[data-testid=view-title]').textContent()) === name, {
-    what: `${name} selected`,
-  });
+  // The list regroups as files decode (a second snapshot of a runtime makes a series), which
+  // can swallow a click landing on an entry as it moves: click again until the file shows.
+  await waitFor(async () => {
+    if ((await page.locator('[data-testid=view-title]').textContent().catch(() => null)) === name) return true;
+    await item.locator('.profile-select').click({ timeout: 5000 }).catch(() => {});
+    return false;
+  }, { what: `${name} selected` });
 }
 
 /** Shows the Top tab (a series opens on its Growth tab). */
