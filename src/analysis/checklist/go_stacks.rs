@@ -4,13 +4,15 @@
 //! transport, the request's context, or plainly a user function) and the user frame that
 //! allocates it. Each group sums its stacks' values per point and judges their trend.
 
+use std::collections::HashMap;
+
 use crate::analysis::frames::{frame_owner, user_frame, FrameOwner};
 use crate::analysis::growth::{rank_order, trend, GrowthTrend, TrendKind};
 
 use super::facts::SeriesFacts;
 
 /// What goroutines wait on.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Wait {
     /// A channel send or receive, or a `select` (G1).
     Channel,
@@ -89,13 +91,15 @@ pub struct GoroutineGroup {
 /// Goroutines of a profile or dump series, grouped by wait and user frame, growing first.
 pub fn goroutine_groups(facts: &SeriesFacts) -> Vec<GoroutineGroup> {
     let mut groups: Vec<GoroutineGroup> = Vec::new();
+    // Where each (wait, frame) group is: a profile has hundreds of thousands of stacks.
+    let mut index: HashMap<(Wait, String), usize> = HashMap::new();
     let mut add = |frame: String,
                    wait: Wait,
                    counts: &[i64],
                    proof: Vec<String>,
-                   (minutes, shortest): (Option<i64>, Option<i64>)| match groups
-        .iter_mut()
-        .find(|g| g.frame == frame && g.wait == wait)
+                   (minutes, shortest): (Option<i64>, Option<i64>)| match index
+        .get(&(wait, frame.clone()))
+        .map(|&i| &mut groups[i])
     {
         Some(g) => {
             for (a, b) in g.counts.iter_mut().zip(counts) {
@@ -109,15 +113,18 @@ pub fn goroutine_groups(facts: &SeriesFacts) -> Vec<GoroutineGroup> {
             g.longest_minutes = g.longest_minutes.max(minutes);
             g.shortest_minutes = g.shortest_minutes.zip(shortest).map(|(a, b)| a.min(b));
         }
-        None => groups.push(GoroutineGroup {
-            frame,
-            wait,
-            counts: counts.to_vec(),
-            trend: trend(&[], 0),
-            proof,
-            longest_minutes: minutes,
-            shortest_minutes: shortest,
-        }),
+        None => {
+            index.insert((wait, frame.clone()), groups.len());
+            groups.push(GoroutineGroup {
+                frame,
+                wait,
+                counts: counts.to_vec(),
+                trend: trend(&[], 0),
+                proof,
+                longest_minutes: minutes,
+                shortest_minutes: shortest,
+            })
+        }
     };
     if facts.waits.is_empty() {
         for s in &facts.growth.stacks {
@@ -181,7 +188,7 @@ fn named_frame(leaf_first: &[&str], wait: Wait) -> String {
 }
 
 /// What holds the memory of a growing heap stack.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Holding {
     /// A request or response body read whole (G6).
     WholeBody,
@@ -266,6 +273,7 @@ pub struct HeapGroup {
 pub fn heap_groups(inuse: &SeriesFacts) -> Vec<HeapGroup> {
     let noise = inuse.growth.noise;
     let mut groups: Vec<HeapGroup> = Vec::new();
+    let mut index: HashMap<(Holding, String), usize> = HashMap::new();
     for s in &inuse.growth.stacks {
         let leaf_first: Vec<&str> = s.frames.iter().rev().map(String::as_str).collect();
         if leaf_first.iter().any(|f| f.starts_with("net/http/pprof.")) {
@@ -299,9 +307,9 @@ pub fn heap_groups(inuse: &SeriesFacts) -> Vec<HeapGroup> {
             .copied()
             .unwrap_or(frame);
         let (frame, entry) = (frame.to_owned(), entry.to_owned());
-        match groups
-            .iter_mut()
-            .find(|g| g.holding == holding && g.frame == frame)
+        match index
+            .get(&(holding, frame.clone()))
+            .map(|&i| &mut groups[i])
         {
             Some(g) => {
                 for (a, b) in g.values.iter_mut().zip(&s.values) {
@@ -313,14 +321,17 @@ pub fn heap_groups(inuse: &SeriesFacts) -> Vec<HeapGroup> {
                     }
                 }
             }
-            None => groups.push(HeapGroup {
-                holding,
-                frame,
-                entry,
-                values: s.values.clone(),
-                trend: trend(&[], 0),
-                proof,
-            }),
+            None => {
+                index.insert((holding, frame.clone()), groups.len());
+                groups.push(HeapGroup {
+                    holding,
+                    frame,
+                    entry,
+                    values: s.values.clone(),
+                    trend: trend(&[], 0),
+                    proof,
+                })
+            }
         }
     }
     for g in &mut groups {

@@ -5,6 +5,8 @@
 //! shows as its user function), while in-use memory stays flat. Never a leak; it costs CPU
 //! and GC time.
 
+use std::collections::HashMap;
+
 use super::*;
 use crate::analysis::frames::{frame_owner, FrameOwner};
 use crate::analysis::growth::TrendKind;
@@ -56,16 +58,24 @@ pub fn check(f: &Facts) -> Finding {
     };
     let (mut total, mut churn) = (0i64, 0i64);
     let mut sites: Vec<(String, i64)> = Vec::new();
+    // The in-use values of each stack, found by its frames (a profile has hundreds of
+    // thousands of stacks).
+    let in_use_of: HashMap<&[String], &[i64]> = inuse
+        .growth
+        .stacks
+        .iter()
+        .map(|i| (i.frames.as_slice(), i.values.as_slice()))
+        .collect();
     for s in alloc.growth.stacks.iter().filter(|s| !profiler(&s.frames)) {
         let grown = change(&s.values);
         total += grown;
         let leaf = s.frames.last().map(String::as_str).unwrap_or("");
         let by_frames = s.frames.iter().find(|f| CHURN_FRAMES.contains(&f.as_str()));
-        let kept = inuse.growth.stacks.iter().find(|i| i.frames == s.frames);
-        let in_use = kept.and_then(|i| i.values.last().copied()).unwrap_or(0);
+        let kept = in_use_of.get(s.frames.as_slice()).copied();
+        let in_use = kept.and_then(|v| v.last().copied()).unwrap_or(0);
         // Churn is what was let go: what the stack allocated over the series less what of it
         // is still in use (a buffer that only grows is a leak, not churn).
-        let released = (grown - kept.map_or(0, |i| change(&i.values)).max(0)).max(0);
+        let released = (grown - kept.map_or(0, change).max(0)).max(0);
         // A user function whose allocations are not in use: temporaries (concatenation).
         let temporary = frame_owner(leaf) == FrameOwner::User && in_use * 100 < grown;
         if let Some(what) = by_frames
