@@ -1,8 +1,13 @@
 //! Flame graph search: which nodes match a query and what share of the total they cover,
 //! counting a match nested under another match once. It marks nodes; colouring them is
 //! `palette`'s job and filtering samples is `analysis`'.
+//!
+//! It runs on the page's main thread, so it uses `regex-lite`, not `regex`: the same syntax
+//! without Unicode tables (hundreds of KB of the page's wasm). `\w`, `\d`, `\s`, `\b` and
+//! case-insensitive matching are ASCII-only and `\p{…}` is not a class (such a query is
+//! searched as literal text); function names are ASCII in practice.
 
-use regex::{Regex, RegexBuilder};
+use regex_lite::{Regex, RegexBuilder};
 
 use crate::analysis::CallTree;
 
@@ -44,7 +49,9 @@ pub fn compile_query(query: &str) -> Option<Regex> {
             .size_limit(1 << 20)
             .build()
     };
-    build(query).or_else(|_| build(&regex::escape(query))).ok()
+    build(query)
+        .or_else(|_| build(&regex_lite::escape(query)))
+        .ok()
 }
 
 /// Marks the nodes of `tree` whose name or detail (`file:line`) matches `query` (see

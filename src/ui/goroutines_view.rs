@@ -68,7 +68,7 @@ pub fn waits_table(
             let open = move |_| {
                 state
                     .refine
-                    .update(|f| f.focus = format!("^{}$", regex::escape(&frame)));
+                    .update(|f| f.focus = format!("^{}$", regex_lite::escape(&frame)));
                 state.select(last);
                 state.tab.set(Tab::Flame);
             };

@@ -234,7 +234,7 @@ fn growth_row(r: &GrowthRow, unit: &str, stack: bool, last: u32) -> impl IntoVie
     let open = move |_| {
         state
             .refine
-            .update(|f| f.focus = format!("^{}$", regex::escape(&target)));
+            .update(|f| f.focus = format!("^{}$", regex_lite::escape(&target)));
         state.select(Some(last));
         state.tab.set(Tab::Flame);
     };

@@ -98,7 +98,7 @@ fn over_series(points: usize) -> &'static str {
 
 /// pprof's focus on exactly this function.
 fn focus_on(frame: &str) -> String {
-    format!("^{}$", regex::escape(frame))
+    format!("^{}$", regex_lite::escape(frame))
 }
 
 /// A link to the growth ranking of `series`, focused on `frame`.

@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 
-use regex::Regex;
+use regex_lite::Regex;
 
 use super::bit_set::BitSet;
 use super::type_ids::TypeIds;
@@ -40,6 +40,7 @@ impl WeakMapEdges {
         let mut names = HashMap::new();
         let mut pairs: HashMap<&str, u32> = HashMap::new();
         // DevTools' pattern, with JS's ASCII `\d` and its `.` (which excludes line terminators).
+        // (regex-lite matches it as `regex` did: no Unicode classes in it.)
         let re = Regex::new(
             r"^[0-9]+(?P<dup> / part of key \([^\n\r\x{2028}\x{2029}]*? @[0-9]+\) -> value \([^\n\r\x{2028}\x{2029}]*? @[0-9]+\) pair in WeakMap \(table @(?P<table>[0-9]+)\))$",
         )
