@@ -22,7 +22,9 @@ struct FunctionNames {
 }
 
 /// Resolves `raw` into a profile. Samples are numbered from 1 in file order in messages.
-pub fn resolve(raw: messages::Profile) -> Result<Decoded, DecodeError> {
+/// `lap` is told as each phase begins (`resolve frames`, `intern stacks`).
+pub fn resolve(raw: messages::Profile, lap: &mut dyn FnMut(&str)) -> Result<Decoded, DecodeError> {
+    lap("resolve frames");
     let messages::Profile {
         sample_type,
         sample,
@@ -150,6 +152,7 @@ pub fn resolve(raw: messages::Profile) -> Result<Decoded, DecodeError> {
     )?;
     drop(location);
 
+    lap("intern stacks");
     resolve_samples(sample, &location_rows, &frames, &mut strings, &mut profile)?;
     profile.meta.kind = classify(&profile);
     if strings.lossy > 0 {
@@ -405,7 +408,7 @@ mod tests {
 
     #[test]
     fn expands_inlined_lines_leaf_first() {
-        let d = resolve(raw()).unwrap();
+        let d = resolve(raw(), &mut |_| {}).unwrap();
         let p = &d.profile;
         assert_eq!(p.to_text(), "# samples/count\nmain;outer;inner 3\nmain 4\n");
         let leaf = p
@@ -424,29 +427,32 @@ mod tests {
         let mut r = raw();
         r.sample[1].location_id = vec![99];
         assert_eq!(
-            resolve(r).unwrap_err().message,
+            resolve(r, &mut |_| {}).unwrap_err().message,
             "sample 2 refers to location 99, which the profile does not define"
         );
         let mut r = raw();
         r.sample[0].value.push(1);
-        assert!(resolve(r)
+        assert!(resolve(r, &mut |_| {})
             .unwrap_err()
             .message
             .contains("sample 1 has 2 values"));
         let mut r = raw();
         r.function[0].name = 70;
-        assert!(resolve(r)
+        assert!(resolve(r, &mut |_| {})
             .unwrap_err()
             .message
             .contains("function 1's name refers to string 70"));
         let mut r = raw();
         r.location[0].line[0].function_id = 8;
-        assert!(resolve(r)
+        assert!(resolve(r, &mut |_| {})
             .unwrap_err()
             .message
             .contains("refers to function 8"));
         let mut r = raw();
         r.string_table[0] = b"x".to_vec();
-        assert!(resolve(r).unwrap_err().message.contains("string_table[0]"));
+        assert!(resolve(r, &mut |_| {})
+            .unwrap_err()
+            .message
+            .contains("string_table[0]"));
     }
 }
