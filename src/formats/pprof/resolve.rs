@@ -283,6 +283,10 @@ fn resolve_samples(
 ) -> Result<(), DecodeError> {
     let n_types = profile.sample_types.len();
     let mut label_sets: HashMap<Vec<Label>, u32> = HashMap::new();
+    // Every sample's frames root first, flat, to be interned all at once (`intern_paths`).
+    let mut path_frames: Vec<FrameId> = Vec::new();
+    let mut path_start: Vec<u32> = Vec::with_capacity(sample.len() + 1);
+    path_start.push(0);
     let samples = &mut profile.samples;
     samples.stack.reserve(sample.len());
     samples.labels.reserve(sample.len());
@@ -295,18 +299,21 @@ fn resolve_samples(
                 s.value.len()
             )));
         }
-        // `location_id[0]` is the leaf: walk backwards to intern root first.
-        let mut at = None;
+        // `location_id[0]` is the leaf: walk backwards for root first.
         for &id in s.location_id.iter().rev() {
             let Some(row) = location_rows.get(id) else {
                 return Err(DecodeError::new(format!(
                     "sample {number} refers to location {id}, which the profile does not define"
                 )));
             };
-            for &frame in frames.of(row).iter().rev() {
-                at = Some(profile.stacks.intern(at, frame));
-            }
+            path_frames.extend(frames.of(row).iter().rev());
         }
+        let Ok(end) = u32::try_from(path_frames.len()) else {
+            return Err(DecodeError::new(
+                "the profile's stacks hold more than 4 billion frames in all",
+            ));
+        };
+        path_start.push(end);
         let mut set = Vec::with_capacity(s.label.len());
         for l in &s.label {
             let bad = |what: &str| format!("sample {number}'s label {what}");
@@ -339,8 +346,9 @@ fn resolve_samples(
             label_sets.insert(set, id);
             id
         };
-        samples.push(at, &s.value, labels);
+        samples.push(None, &s.value, labels);
     }
+    samples.stack = profile.stacks.intern_paths(&path_frames, &path_start);
     Ok(())
 }
 
