@@ -27,6 +27,9 @@ pub struct AggregateBuilder {
     /// The first root of the tree (roots are linked through `next_sibling`).
     first_root: u32,
     detail_ids: HashMap<String, u32>,
+    /// Per detail: the detail of its file alone (`a.go:3` → `a.go`), so merging two details
+    /// compares ids instead of strings.
+    detail_file: Vec<u32>,
 }
 
 impl AggregateBuilder {
@@ -45,6 +48,7 @@ impl AggregateBuilder {
             next_sibling: Vec::new(),
             first_root: NONE,
             detail_ids: HashMap::from([(String::new(), 0)]),
+            detail_file: vec![0],
         }
     }
 
@@ -130,6 +134,12 @@ impl AggregateBuilder {
         let id = self.agg.details.len() as u32;
         self.agg.details.push(text.to_owned());
         self.detail_ids.insert(text.to_owned(), id);
+        // A file alone is its own file; `a.go:3` needs `a.go` (which has no `:line`).
+        self.detail_file.push(id);
+        let file = file_of(text);
+        if file != text {
+            self.detail_file[id as usize] = self.detail_id(file);
+        }
         id
     }
 
@@ -156,9 +166,13 @@ impl AggregateBuilder {
     /// Frames with different positions merged into one node (one function, several lines)
     /// keep what their details share: the file, or nothing.
     fn merge_detail(&mut self, t: usize, detail: u32) {
-        if self.agg.detail[t] != detail {
-            let shared = common_file(self.agg.detail(t), &self.agg.details[detail as usize]);
-            self.agg.detail[t] = self.detail_id(&shared);
+        let current = self.agg.detail[t];
+        if current != detail {
+            let (a, b) = (
+                self.detail_file[current as usize],
+                self.detail_file[detail as usize],
+            );
+            self.agg.detail[t] = if a == b { a } else { 0 };
         }
     }
 
@@ -310,19 +324,13 @@ fn frame_detail(profile: &Profile, frame: FrameId) -> String {
     }
 }
 
-/// The file two details share (`a.go:3`, `a.go:9` → `a.go`), else `""`.
-fn common_file(a: &str, b: &str) -> String {
-    let file = |s: &str| {
-        s.rsplit_once(':')
-            .filter(|(_, n)| n.parse::<i64>().is_ok())
-            .map_or(s.to_owned(), |(f, _)| f.to_owned())
-    };
-    let (fa, fb) = (file(a), file(b));
-    if fa == fb {
-        fa
-    } else {
-        String::new()
-    }
+/// The file of a detail (`a.go:3` → `a.go`); a detail without a `:line` is its own file. Two
+/// merged details keep the file they share, else nothing (`""`).
+fn file_of(detail: &str) -> &str {
+    detail
+        .rsplit_once(':')
+        .filter(|(_, n)| n.parse::<i64>().is_ok())
+        .map_or(detail, |(f, _)| f)
 }
 
 /// Each sample's leaf and value of column `sample_index`, multiplied by `scale` and rounded
