@@ -2,9 +2,7 @@
 //! frames, stack paths and labels. Each location is expanded to frames once and reused; each
 //! sample is interned into the `StackTree` root first. Broken references are errors, as in pprof.
 
-use std::collections::HashMap;
-
-use crate::model::{Frame, FrameId, Label, LabelValue, Profile, SampleType, StrId};
+use crate::model::{Frame, FrameId, IdMap, Label, LabelValue, Profile, SampleType, StrId};
 
 use super::super::{DecodeError, Decoded};
 use super::id_index::IdIndex;
@@ -282,9 +280,13 @@ fn resolve_samples(
     profile: &mut Profile,
 ) -> Result<(), DecodeError> {
     let n_types = profile.sample_types.len();
-    let mut label_sets: HashMap<Vec<Label>, u32> = HashMap::new();
-    // Every sample's frames root first, flat, to be interned all at once (`intern_paths`).
-    let mut path_frames: Vec<FrameId> = Vec::new();
+    // Go's heap profiles give every sample a label (`bytes`, the object size): hash the sets
+    // with the fast id hasher, their parts are string ids and numbers.
+    let mut label_sets: IdMap<Vec<Label>, u32> = IdMap::default();
+    // Every sample's frames root first, flat, to be interned all at once (`intern_paths`);
+    // one frame per location unless some are inlined.
+    let mut path_frames: Vec<FrameId> =
+        Vec::with_capacity(sample.iter().map(|s| s.location_id.len()).sum());
     let mut path_start: Vec<u32> = Vec::with_capacity(sample.len() + 1);
     path_start.push(0);
     let samples = &mut profile.samples;
