@@ -1,6 +1,6 @@
 //! Times each phase of `leakscope top` on one pprof file natively, as the CLI runs them (read,
 //! inflate, protobuf decode, frames, stack interning, refine, aggregate, the top table, the
-//! text), one line per phase, beside the floor: a plain byte scan of the file and of its
+//! text; then what the page's worker computes instead of the text), one line per phase, beside the floor: a plain byte scan of the file and of its
 //! inflated bytes. A benchmark aid, not part of the app.
 //! Usage: `cargo run --profile cli --example pprof_phases -- FILE [--sample-index N]`.
 
@@ -9,8 +9,8 @@ use std::hint::black_box;
 use std::time::Instant;
 
 use leakscope::analysis::{
-    aggregate, pprof_top, refine, report_total, top_text, Measure, RefineOptions, ReportOptions,
-    TopTextOptions,
+    aggregate, pprof_top, refine, report_total, top_stacks, top_table, top_text, Measure,
+    RefineOptions, ReportOptions, TopTextOptions,
 };
 use leakscope::formats::{decode_with, gunzip, MAX_INFLATED_BYTES};
 
@@ -93,6 +93,10 @@ fn main() {
         },
     );
     black_box(&text);
+    // What the page's worker computes instead of the text: every row's marks and the stacks.
+    lap("page: top table + stacks");
+    black_box(top_table(&agg, Measure::Column(0)));
+    black_box(top_stacks(&agg, Measure::Column(0), 50));
     lap("");
     println!(
         "total {:.3} s; {} samples, {} stack rows, {} frames, {} tree nodes, {} report nodes",

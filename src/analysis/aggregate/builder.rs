@@ -112,18 +112,8 @@ impl AggregateBuilder {
         };
         // The roots first, then each tree node's rows' children, a node's rows all at once.
         placer.place(self, profile, NO_PARENT, &roots);
-        let mut kids: Vec<u32> = Vec::new();
         while let Some(t) = placer.work.pop() {
-            kids.clear();
-            let mut r = placer.rows_of[t as usize];
-            while r != NONE {
-                let r_ = r as usize;
-                kids.extend_from_slice(
-                    &children[child_start[r_] as usize..child_start[r_ + 1] as usize],
-                );
-                r = placer.next_row[r_];
-            }
-            placer.place(self, profile, t, &kids);
+            placer.place_children(self, profile, t, &child_start, &children);
         }
     }
 
@@ -262,9 +252,41 @@ struct Placer<'a> {
 }
 
 impl Placer<'_> {
-    /// Places `rows` (the children of tree node `parent`'s rows, or the roots) under
-    /// `parent`: a row joins the child of `parent` with its report node, new if none.
+    /// Places `rows` (the roots) under `parent`: a row joins the child of `parent` with its
+    /// report node, new if none.
     fn place(&mut self, b: &mut AggregateBuilder, profile: &Profile, parent: u32, rows: &[u32]) {
+        let epoch = self.stamp_children(b, parent);
+        for &r in rows {
+            self.place_row(b, profile, parent, epoch, r);
+        }
+    }
+
+    /// Places the children of tree node `t`'s rows under `t`, read in place from the
+    /// compressed rows (`children[child_start[r]..child_start[r + 1]]`).
+    fn place_children(
+        &mut self,
+        b: &mut AggregateBuilder,
+        profile: &Profile,
+        t: u32,
+        child_start: &[u32],
+        children: &[u32],
+    ) {
+        let epoch = self.stamp_children(b, t);
+        let mut r = self.rows_of[t as usize];
+        while r != NONE {
+            let r_ = r as usize;
+            // Placing a child links that child row, never one of `t`'s rows.
+            let next = self.next_row[r_];
+            for &kid in &children[child_start[r_] as usize..child_start[r_ + 1] as usize] {
+                self.place_row(b, profile, t, epoch, kid);
+            }
+            r = next;
+        }
+    }
+
+    /// Stamps the report nodes of `parent`'s existing children (the roots for `NO_PARENT`)
+    /// with a new epoch, and returns it.
+    fn stamp_children(&mut self, b: &AggregateBuilder, parent: u32) -> u32 {
         self.epoch += 1;
         let epoch = self.epoch;
         let mut c = match parent {
@@ -277,39 +299,50 @@ impl Placer<'_> {
             self.slot[k] = c;
             c = b.next_sibling[c as usize];
         }
+        epoch
+    }
+
+    /// Places row `r` under `parent`: it joins the child with its report node, new if none.
+    #[inline]
+    fn place_row(
+        &mut self,
+        b: &mut AggregateBuilder,
+        profile: &Profile,
+        parent: u32,
+        epoch: u32,
+        r: u32,
+    ) {
         let cols = b.agg.columns;
-        for &r in rows {
-            let frame = profile.stacks.frame(StackId(r));
-            let (k, detail) = (
-                self.frame_node[frame.index()],
-                self.frame_detail[frame.index()],
-            );
-            let t = if self.stamp[k as usize] == epoch {
-                let t = self.slot[k as usize] as usize;
-                b.merge_detail(t, detail);
-                t
-            } else {
-                let t = b.new_node(parent, k, detail);
-                self.stamp[k as usize] = epoch;
-                self.slot[k as usize] = t as u32;
-                t
-            };
-            b.agg.inlining[t] |= if profile.frame(frame).inlined {
-                INLINED
-            } else {
-                NOT_INLINED
-            };
-            let slot = &mut b.agg.self_values[t * cols + self.column];
-            *slot = slot.wrapping_add(self.row_self[r as usize]);
-            if self.rows_of.len() <= t {
-                self.rows_of.resize(t + 1, NONE);
-            }
-            if self.rows_of[t] == NONE {
-                self.work.push(t as u32);
-            }
-            self.next_row[r as usize] = self.rows_of[t];
-            self.rows_of[t] = r;
+        let frame = profile.stacks.frame(StackId(r));
+        let (k, detail) = (
+            self.frame_node[frame.index()],
+            self.frame_detail[frame.index()],
+        );
+        let t = if self.stamp[k as usize] == epoch {
+            let t = self.slot[k as usize] as usize;
+            b.merge_detail(t, detail);
+            t
+        } else {
+            let t = b.new_node(parent, k, detail);
+            self.stamp[k as usize] = epoch;
+            self.slot[k as usize] = t as u32;
+            t
+        };
+        b.agg.inlining[t] |= if profile.frame(frame).inlined {
+            INLINED
+        } else {
+            NOT_INLINED
+        };
+        let slot = &mut b.agg.self_values[t * cols + self.column];
+        *slot = slot.wrapping_add(self.row_self[r as usize]);
+        if self.rows_of.len() <= t {
+            self.rows_of.resize(t + 1, NONE);
         }
+        if self.rows_of[t] == NONE {
+            self.work.push(t as u32);
+        }
+        self.next_row[r as usize] = self.rows_of[t];
+        self.rows_of[t] = r;
     }
 }
 
