@@ -56,13 +56,24 @@ const MAX_GZIP_NESTING: usize = 2;
 
 /// Decodes any supported file from its bytes.
 pub fn decode(bytes: &[u8]) -> Result<Decoded, DecodeError> {
-    let mut decoded = decode_nested(bytes, 0)?;
+    decode_with(bytes, &mut |_| {})
+}
+
+/// `decode`, calling `lap(phase)` as each phase of a pprof decode begins (`inflate`,
+/// `decode protobuf`, `resolve frames`, `intern stacks`), so a caller with a clock can time
+/// them (`examples/pprof_phases.rs`); other formats report no phases.
+pub fn decode_with(bytes: &[u8], lap: &mut dyn FnMut(&str)) -> Result<Decoded, DecodeError> {
+    let mut decoded = decode_nested(bytes, 0, lap)?;
     // Building is over: drop the stack trie's lookup table (about half its memory).
     decoded.profile.stacks.seal();
     Ok(decoded)
 }
 
-fn decode_nested(bytes: &[u8], depth: usize) -> Result<Decoded, DecodeError> {
+fn decode_nested(
+    bytes: &[u8],
+    depth: usize,
+    lap: &mut dyn FnMut(&str),
+) -> Result<Decoded, DecodeError> {
     match sniff(bytes) {
         Format::Empty if depth > 0 => Err(DecodeError::new(
             "the gzip file holds no data (it inflates to 0 bytes)",
@@ -72,12 +83,13 @@ fn decode_nested(bytes: &[u8], depth: usize) -> Result<Decoded, DecodeError> {
             "gzip nested inside gzip too many times: this is not a profile",
         )),
         Format::Gzip => {
+            lap("inflate");
             let inflated = gunzip(bytes, MAX_INFLATED_BYTES)?;
             if sniff(&inflated) == Format::Proto {
                 // The common `.pb.gz`: hand over the buffer so it is freed before resolving.
-                return pprof::decode_owned(inflated);
+                return pprof::decode_owned(inflated, lap);
             }
-            decode_nested(&inflated, depth + 1)
+            decode_nested(&inflated, depth + 1, lap)
         }
         Format::GoroutineDebug1 => goroutine_text::decode_debug1(bytes),
         Format::GoroutineDebug2 => goroutine_text::decode_debug2(bytes),
@@ -85,7 +97,7 @@ fn decode_nested(bytes: &[u8], depth: usize) -> Result<Decoded, DecodeError> {
             "this is a V8 heap snapshot (.heapsnapshot); V8 heap snapshots are not supported yet",
         )),
         Format::Legacy(kind) => Err(legacy::error(kind)),
-        Format::Proto => pprof::decode(bytes),
+        Format::Proto => pprof::decode(bytes, lap),
         Format::Other(hint) => Err(sniff::not_a_profile(hint)),
     }
 }

@@ -182,11 +182,16 @@ pub fn ranked_nodes(agg: &Aggregate, values: &NodeValues, measure: Measure) -> V
     order
 }
 
-/// The table of `measure` and, per row, its report node.
-fn table_and_nodes(agg: &Aggregate, measure: Measure) -> (TopTable, Vec<u32>) {
+/// The table of `measure` and, per row, its report node; with `marks`, every row's inline
+/// mark as an untrimmed report has it (one more walk of the tree), else none.
+fn table_and_nodes(agg: &Aggregate, measure: Measure, marks: bool) -> (TopTable, Vec<u32>) {
     let values = agg.node_values();
     let order = ranked_nodes(agg, &values, measure);
-    let marks = inline_marks(agg, measure, None, 0);
+    let marks = if marks {
+        inline_marks(agg, measure, None, 0)
+    } else {
+        vec![(false, false); agg.nodes.len()]
+    };
     let rows = order
         .iter()
         .map(|&k| TopRow {
@@ -212,14 +217,16 @@ pub fn top(profile: &Profile, options: &ReportOptions) -> TopTable {
 
 /// The `top` table of one measure of an aggregate (one profile of a series, or a diff).
 pub fn top_table(agg: &Aggregate, measure: Measure) -> TopTable {
-    table_and_nodes(agg, measure).0
+    table_and_nodes(agg, measure, true).0
 }
 
 /// `top_table` with the inline marks of the rows that `pprof_visible_rows(node_fraction,
 /// node_count)` keeps recomputed as pprof's text report has them: on the graph rebuilt from
 /// the kept nodes only (a caller edge skips dropped nodes), after dropping edges whose
 /// |weight| is below `edge_fraction` of the graph's summed flat value (report.go
-/// `newTrimmedGraph`; pprof's defaults are 0.005, 0.001 and 0). Values and order are `top`'s.
+/// `newTrimmedGraph`; pprof's defaults are 0.005, 0.001 and 0). Values and order are `top`'s;
+/// when the report is trimmed, the rows it does not show carry no inline mark (the text
+/// report never prints them, and their marks would cost another walk of the tree).
 pub fn pprof_top(
     agg: &Aggregate,
     measure: Measure,
@@ -227,11 +234,15 @@ pub fn pprof_top(
     edge_fraction: f64,
     node_count: usize,
 ) -> TopTable {
-    let (mut table, nodes) = table_and_nodes(agg, measure);
+    let (mut table, nodes) = table_and_nodes(agg, measure, false);
     let visible = pprof_visible_rows(&table, node_fraction, node_count);
     let graph_total: i64 = table.rows.iter().map(|r| r.flat).sum();
     let edge_cutoff = ((graph_total as f64 * edge_fraction) as i64).wrapping_abs();
     if visible.rows.len() == table.rows.len() && edge_cutoff == 0 {
+        let marks = inline_marks(agg, measure, None, 0);
+        for (row, &k) in table.rows.iter_mut().zip(&nodes) {
+            row.inline = mark(marks[k as usize]);
+        }
         return table;
     }
     let mut kept = vec![false; agg.nodes.len()];

@@ -148,10 +148,60 @@ pub fn rank_paths(agg: &Aggregate, paths: &mut Vec<StackPath>, measure: Measure)
     );
 }
 
+/// Leaves in `paths` (all nonzero) the `limit` that `rank_paths` puts first, in no order,
+/// without ranking them all: the heavier ones found by selection, and of the paths exactly as
+/// heavy as the last one in, the first by path. Names are read only for that tie, which in a
+/// big profile with few distinct values can still be many paths, but not all of them.
+fn keep_first_ranked(agg: &Aggregate, paths: &mut Vec<StackPath>, measure: Measure, limit: usize) {
+    if paths.len() <= limit {
+        return;
+    }
+    if limit == 0 {
+        paths.clear();
+        return;
+    }
+    let weight = |p: &StackPath| measure.of(&p.values).unsigned_abs();
+    paths.select_nth_unstable_by(limit - 1, |a, b| weight(b).cmp(&weight(a)));
+    let cut = weight(&paths[limit - 1]);
+    let (mut kept, tied): (Vec<StackPath>, Vec<StackPath>) = paths
+        .drain(..)
+        .filter(|p| weight(p) >= cut)
+        .partition(|p| weight(p) > cut);
+    // At least the path at `limit - 1` is tied, so there is room for one.
+    let room = limit - kept.len();
+    if tied.len() <= room {
+        kept.extend(tied);
+    } else {
+        // Printed paths are distinct (`stack_paths` merges equal ones), so the key is total.
+        let mut keyed: Vec<(Vec<&str>, usize)> = tied
+            .iter()
+            .enumerate()
+            .map(|(i, p)| {
+                let names = name_path(agg, p.leaf);
+                (names.iter().map(|&n| agg.nodes.name(n)).collect(), i)
+            })
+            .collect();
+        keyed.select_nth_unstable(room - 1);
+        let mut take = vec![false; tied.len()];
+        for (_, i) in &keyed[..room] {
+            take[*i] = true;
+        }
+        kept.extend(
+            tied.into_iter()
+                .enumerate()
+                .filter(|(i, _)| take[*i])
+                .map(|(_, p)| p),
+        );
+    }
+    *paths = kept;
+}
+
 /// The `limit` heaviest paths of `measure`: |value| descending, then path (root first, by
 /// name) ascending. Paths whose value sums to 0 are left out.
 pub fn top_stacks(agg: &Aggregate, measure: Measure, limit: usize) -> Vec<StackRow> {
     let mut paths = stack_paths(agg);
+    paths.retain(|p| measure.of(&p.values) != 0);
+    keep_first_ranked(agg, &mut paths, measure, limit);
     rank_paths(agg, &mut paths, measure);
     paths.truncate(limit);
     paths
@@ -223,9 +273,37 @@ mod tests {
             stacks(&p, &ReportOptions::default(), 10),
             "main;big 9\nmain;alpha 5\nmain;mid 5\nmain;zeta 5\n"
         );
+        // A limit inside the tie keeps the first by path, as ranking them all would.
+        assert_eq!(
+            stacks(&p, &ReportOptions::default(), 3),
+            "main;big 9\nmain;alpha 5\nmain;mid 5\n"
+        );
+        assert_eq!(stacks(&p, &ReportOptions::default(), 1), "main;big 9\n");
         let mut v = vec!['a', 'b', 'c', 'd'];
         apply_permutation(&mut v, &[2, 0, 3, 1]);
         assert_eq!(v, ['c', 'a', 'd', 'b']);
+    }
+
+    #[test]
+    fn a_limit_keeps_what_ranking_all_paths_puts_first() {
+        // Many paths over few values: most of them tie, at every limit.
+        let mut text = String::new();
+        for i in 0..300u32 {
+            let (a, b, c) = (i % 7, (i * 13) % 11, (i * 29) % 17);
+            text.push_str(&format!("main;f{a};g{b};h{c} {}\n", 1 + (i * 31) % 4));
+        }
+        let p = Profile::from_folded(vec![SampleType::new("samples", "count")], &text);
+        let agg = aggregate(&[&p], &ReportOptions::default());
+        let mut all = stack_paths(&agg);
+        rank_paths(&agg, &mut all, Measure::Column(0));
+        for limit in [1, 2, 5, 40, 77, 150, 400] {
+            let want: Vec<Vec<String>> = all.iter().take(limit).map(|p| p.frames(&agg)).collect();
+            let got: Vec<Vec<String>> = top_stacks(&agg, Measure::Column(0), limit)
+                .into_iter()
+                .map(|r| r.frames)
+                .collect();
+            assert_eq!(got, want, "limit {limit}");
+        }
     }
 
     #[test]

@@ -12,18 +12,20 @@ use prost::Message;
 
 use super::{DecodeError, Decoded};
 
-/// Decodes uncompressed profile.proto bytes.
-pub fn decode(bytes: &[u8]) -> Result<Decoded, DecodeError> {
+/// Decodes uncompressed profile.proto bytes; `lap` is told as each phase begins.
+pub fn decode(bytes: &[u8], lap: &mut dyn FnMut(&str)) -> Result<Decoded, DecodeError> {
+    lap("decode protobuf");
     let raw = messages::Profile::decode(bytes).map_err(|e| wire_error(bytes, &e))?;
-    resolve::resolve(raw)
+    resolve::resolve(raw, lap)
 }
 
 /// Decodes uncompressed profile.proto bytes it owns, freeing them as soon as the messages are
 /// parsed (an inflated 100 MB `.pb.gz` is ~650 MB that need not live through `resolve`).
-pub fn decode_owned(bytes: Vec<u8>) -> Result<Decoded, DecodeError> {
+pub fn decode_owned(bytes: Vec<u8>, lap: &mut dyn FnMut(&str)) -> Result<Decoded, DecodeError> {
+    lap("decode protobuf");
     let raw = messages::Profile::decode(bytes.as_slice()).map_err(|e| wire_error(&bytes, &e))?;
     drop(bytes);
-    resolve::resolve(raw)
+    resolve::resolve(raw, lap)
 }
 
 /// Explains a protobuf wire error: a cut-off file is the common case and gets its own words.
@@ -92,7 +94,7 @@ mod tests {
         assert!(top_level_ends_early(&[0x32, 0x05, b'a', b'b']));
         assert!(top_level_ends_early(&[0x48, 0x80]));
         assert!(!top_level_ends_early(&[0x32, 0x00, 0x48, 0x01]));
-        let err = decode(&[0x32, 0x00, 0x12, 0x09, 0x08]).unwrap_err();
+        let err = decode(&[0x32, 0x00, 0x12, 0x09, 0x08], &mut |_| {}).unwrap_err();
         assert!(err.message.contains("truncated"), "{err}");
     }
 }

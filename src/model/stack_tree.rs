@@ -2,6 +2,8 @@
 //! frame; samples point at their leaf row. It stores structure only: values live in `Samples`,
 //! and aggregation by function, file or line is `analysis`' job.
 
+mod paths;
+
 use std::hash::{BuildHasher, BuildHasherDefault};
 
 use hashbrown::HashTable;

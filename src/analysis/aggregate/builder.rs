@@ -27,6 +27,9 @@ pub struct AggregateBuilder {
     /// The first root of the tree (roots are linked through `next_sibling`).
     first_root: u32,
     detail_ids: HashMap<String, u32>,
+    /// Per detail: the detail of its file alone (`a.go:3` → `a.go`), so merging two details
+    /// compares ids instead of strings.
+    detail_file: Vec<u32>,
 }
 
 impl AggregateBuilder {
@@ -45,6 +48,7 @@ impl AggregateBuilder {
             next_sibling: Vec::new(),
             first_root: NONE,
             detail_ids: HashMap::from([(String::new(), 0)]),
+            detail_file: vec![0],
         }
     }
 
@@ -108,18 +112,8 @@ impl AggregateBuilder {
         };
         // The roots first, then each tree node's rows' children, a node's rows all at once.
         placer.place(self, profile, NO_PARENT, &roots);
-        let mut kids: Vec<u32> = Vec::new();
         while let Some(t) = placer.work.pop() {
-            kids.clear();
-            let mut r = placer.rows_of[t as usize];
-            while r != NONE {
-                let r_ = r as usize;
-                kids.extend_from_slice(
-                    &children[child_start[r_] as usize..child_start[r_ + 1] as usize],
-                );
-                r = placer.next_row[r_];
-            }
-            placer.place(self, profile, t, &kids);
+            placer.place_children(self, profile, t, &child_start, &children);
         }
     }
 
@@ -130,6 +124,12 @@ impl AggregateBuilder {
         let id = self.agg.details.len() as u32;
         self.agg.details.push(text.to_owned());
         self.detail_ids.insert(text.to_owned(), id);
+        // A file alone is its own file; `a.go:3` needs `a.go` (which has no `:line`).
+        self.detail_file.push(id);
+        let file = file_of(text);
+        if file != text {
+            self.detail_file[id as usize] = self.detail_id(file);
+        }
         id
     }
 
@@ -156,9 +156,13 @@ impl AggregateBuilder {
     /// Frames with different positions merged into one node (one function, several lines)
     /// keep what their details share: the file, or nothing.
     fn merge_detail(&mut self, t: usize, detail: u32) {
-        if self.agg.detail[t] != detail {
-            let shared = common_file(self.agg.detail(t), &self.agg.details[detail as usize]);
-            self.agg.detail[t] = self.detail_id(&shared);
+        let current = self.agg.detail[t];
+        if current != detail {
+            let (a, b) = (
+                self.detail_file[current as usize],
+                self.detail_file[detail as usize],
+            );
+            self.agg.detail[t] = if a == b { a } else { 0 };
         }
     }
 
@@ -248,9 +252,41 @@ struct Placer<'a> {
 }
 
 impl Placer<'_> {
-    /// Places `rows` (the children of tree node `parent`'s rows, or the roots) under
-    /// `parent`: a row joins the child of `parent` with its report node, new if none.
+    /// Places `rows` (the roots) under `parent`: a row joins the child of `parent` with its
+    /// report node, new if none.
     fn place(&mut self, b: &mut AggregateBuilder, profile: &Profile, parent: u32, rows: &[u32]) {
+        let epoch = self.stamp_children(b, parent);
+        for &r in rows {
+            self.place_row(b, profile, parent, epoch, r);
+        }
+    }
+
+    /// Places the children of tree node `t`'s rows under `t`, read in place from the
+    /// compressed rows (`children[child_start[r]..child_start[r + 1]]`).
+    fn place_children(
+        &mut self,
+        b: &mut AggregateBuilder,
+        profile: &Profile,
+        t: u32,
+        child_start: &[u32],
+        children: &[u32],
+    ) {
+        let epoch = self.stamp_children(b, t);
+        let mut r = self.rows_of[t as usize];
+        while r != NONE {
+            let r_ = r as usize;
+            // Placing a child links that child row, never one of `t`'s rows.
+            let next = self.next_row[r_];
+            for &kid in &children[child_start[r_] as usize..child_start[r_ + 1] as usize] {
+                self.place_row(b, profile, t, epoch, kid);
+            }
+            r = next;
+        }
+    }
+
+    /// Stamps the report nodes of `parent`'s existing children (the roots for `NO_PARENT`)
+    /// with a new epoch, and returns it.
+    fn stamp_children(&mut self, b: &AggregateBuilder, parent: u32) -> u32 {
         self.epoch += 1;
         let epoch = self.epoch;
         let mut c = match parent {
@@ -263,39 +299,50 @@ impl Placer<'_> {
             self.slot[k] = c;
             c = b.next_sibling[c as usize];
         }
+        epoch
+    }
+
+    /// Places row `r` under `parent`: it joins the child with its report node, new if none.
+    #[inline]
+    fn place_row(
+        &mut self,
+        b: &mut AggregateBuilder,
+        profile: &Profile,
+        parent: u32,
+        epoch: u32,
+        r: u32,
+    ) {
         let cols = b.agg.columns;
-        for &r in rows {
-            let frame = profile.stacks.frame(StackId(r));
-            let (k, detail) = (
-                self.frame_node[frame.index()],
-                self.frame_detail[frame.index()],
-            );
-            let t = if self.stamp[k as usize] == epoch {
-                let t = self.slot[k as usize] as usize;
-                b.merge_detail(t, detail);
-                t
-            } else {
-                let t = b.new_node(parent, k, detail);
-                self.stamp[k as usize] = epoch;
-                self.slot[k as usize] = t as u32;
-                t
-            };
-            b.agg.inlining[t] |= if profile.frame(frame).inlined {
-                INLINED
-            } else {
-                NOT_INLINED
-            };
-            let slot = &mut b.agg.self_values[t * cols + self.column];
-            *slot = slot.wrapping_add(self.row_self[r as usize]);
-            if self.rows_of.len() <= t {
-                self.rows_of.resize(t + 1, NONE);
-            }
-            if self.rows_of[t] == NONE {
-                self.work.push(t as u32);
-            }
-            self.next_row[r as usize] = self.rows_of[t];
-            self.rows_of[t] = r;
+        let frame = profile.stacks.frame(StackId(r));
+        let (k, detail) = (
+            self.frame_node[frame.index()],
+            self.frame_detail[frame.index()],
+        );
+        let t = if self.stamp[k as usize] == epoch {
+            let t = self.slot[k as usize] as usize;
+            b.merge_detail(t, detail);
+            t
+        } else {
+            let t = b.new_node(parent, k, detail);
+            self.stamp[k as usize] = epoch;
+            self.slot[k as usize] = t as u32;
+            t
+        };
+        b.agg.inlining[t] |= if profile.frame(frame).inlined {
+            INLINED
+        } else {
+            NOT_INLINED
+        };
+        let slot = &mut b.agg.self_values[t * cols + self.column];
+        *slot = slot.wrapping_add(self.row_self[r as usize]);
+        if self.rows_of.len() <= t {
+            self.rows_of.resize(t + 1, NONE);
         }
+        if self.rows_of[t] == NONE {
+            self.work.push(t as u32);
+        }
+        self.next_row[r as usize] = self.rows_of[t];
+        self.rows_of[t] = r;
     }
 }
 
@@ -310,19 +357,13 @@ fn frame_detail(profile: &Profile, frame: FrameId) -> String {
     }
 }
 
-/// The file two details share (`a.go:3`, `a.go:9` → `a.go`), else `""`.
-fn common_file(a: &str, b: &str) -> String {
-    let file = |s: &str| {
-        s.rsplit_once(':')
-            .filter(|(_, n)| n.parse::<i64>().is_ok())
-            .map_or(s.to_owned(), |(f, _)| f.to_owned())
-    };
-    let (fa, fb) = (file(a), file(b));
-    if fa == fb {
-        fa
-    } else {
-        String::new()
-    }
+/// The file of a detail (`a.go:3` → `a.go`); a detail without a `:line` is its own file. Two
+/// merged details keep the file they share, else nothing (`""`).
+fn file_of(detail: &str) -> &str {
+    detail
+        .rsplit_once(':')
+        .filter(|(_, n)| n.parse::<i64>().is_ok())
+        .map_or(detail, |(f, _)| f)
 }
 
 /// Each sample's leaf and value of column `sample_index`, multiplied by `scale` and rounded

@@ -2,9 +2,7 @@
 //! frames, stack paths and labels. Each location is expanded to frames once and reused; each
 //! sample is interned into the `StackTree` root first. Broken references are errors, as in pprof.
 
-use std::collections::HashMap;
-
-use crate::model::{Frame, FrameId, Label, LabelValue, Profile, SampleType, StrId};
+use crate::model::{Frame, FrameId, IdMap, Label, LabelValue, Profile, SampleType, StrId};
 
 use super::super::{DecodeError, Decoded};
 use super::id_index::IdIndex;
@@ -22,7 +20,9 @@ struct FunctionNames {
 }
 
 /// Resolves `raw` into a profile. Samples are numbered from 1 in file order in messages.
-pub fn resolve(raw: messages::Profile) -> Result<Decoded, DecodeError> {
+/// `lap` is told as each phase begins (`resolve frames`, `intern stacks`).
+pub fn resolve(raw: messages::Profile, lap: &mut dyn FnMut(&str)) -> Result<Decoded, DecodeError> {
+    lap("resolve frames");
     let messages::Profile {
         sample_type,
         sample,
@@ -150,6 +150,7 @@ pub fn resolve(raw: messages::Profile) -> Result<Decoded, DecodeError> {
     )?;
     drop(location);
 
+    lap("intern stacks");
     resolve_samples(sample, &location_rows, &frames, &mut strings, &mut profile)?;
     profile.meta.kind = classify(&profile);
     if strings.lossy > 0 {
@@ -279,7 +280,15 @@ fn resolve_samples(
     profile: &mut Profile,
 ) -> Result<(), DecodeError> {
     let n_types = profile.sample_types.len();
-    let mut label_sets: HashMap<Vec<Label>, u32> = HashMap::new();
+    // Go's heap profiles give every sample a label (`bytes`, the object size): hash the sets
+    // with the fast id hasher, their parts are string ids and numbers.
+    let mut label_sets: IdMap<Vec<Label>, u32> = IdMap::default();
+    // Every sample's frames root first, flat, to be interned all at once (`intern_paths`);
+    // one frame per location unless some are inlined.
+    let mut path_frames: Vec<FrameId> =
+        Vec::with_capacity(sample.iter().map(|s| s.location_id.len()).sum());
+    let mut path_start: Vec<u32> = Vec::with_capacity(sample.len() + 1);
+    path_start.push(0);
     let samples = &mut profile.samples;
     samples.stack.reserve(sample.len());
     samples.labels.reserve(sample.len());
@@ -292,18 +301,21 @@ fn resolve_samples(
                 s.value.len()
             )));
         }
-        // `location_id[0]` is the leaf: walk backwards to intern root first.
-        let mut at = None;
+        // `location_id[0]` is the leaf: walk backwards for root first.
         for &id in s.location_id.iter().rev() {
             let Some(row) = location_rows.get(id) else {
                 return Err(DecodeError::new(format!(
                     "sample {number} refers to location {id}, which the profile does not define"
                 )));
             };
-            for &frame in frames.of(row).iter().rev() {
-                at = Some(profile.stacks.intern(at, frame));
-            }
+            path_frames.extend(frames.of(row).iter().rev());
         }
+        let Ok(end) = u32::try_from(path_frames.len()) else {
+            return Err(DecodeError::new(
+                "the profile's stacks hold more than 4 billion frames in all",
+            ));
+        };
+        path_start.push(end);
         let mut set = Vec::with_capacity(s.label.len());
         for l in &s.label {
             let bad = |what: &str| format!("sample {number}'s label {what}");
@@ -336,8 +348,9 @@ fn resolve_samples(
             label_sets.insert(set, id);
             id
         };
-        samples.push(at, &s.value, labels);
+        samples.push(None, &s.value, labels);
     }
+    samples.stack = profile.stacks.intern_paths(&path_frames, &path_start);
     Ok(())
 }
 
@@ -405,7 +418,7 @@ mod tests {
 
     #[test]
     fn expands_inlined_lines_leaf_first() {
-        let d = resolve(raw()).unwrap();
+        let d = resolve(raw(), &mut |_| {}).unwrap();
         let p = &d.profile;
         assert_eq!(p.to_text(), "# samples/count\nmain;outer;inner 3\nmain 4\n");
         let leaf = p
@@ -424,29 +437,32 @@ mod tests {
         let mut r = raw();
         r.sample[1].location_id = vec![99];
         assert_eq!(
-            resolve(r).unwrap_err().message,
+            resolve(r, &mut |_| {}).unwrap_err().message,
             "sample 2 refers to location 99, which the profile does not define"
         );
         let mut r = raw();
         r.sample[0].value.push(1);
-        assert!(resolve(r)
+        assert!(resolve(r, &mut |_| {})
             .unwrap_err()
             .message
             .contains("sample 1 has 2 values"));
         let mut r = raw();
         r.function[0].name = 70;
-        assert!(resolve(r)
+        assert!(resolve(r, &mut |_| {})
             .unwrap_err()
             .message
             .contains("function 1's name refers to string 70"));
         let mut r = raw();
         r.location[0].line[0].function_id = 8;
-        assert!(resolve(r)
+        assert!(resolve(r, &mut |_| {})
             .unwrap_err()
             .message
             .contains("refers to function 8"));
         let mut r = raw();
         r.string_table[0] = b"x".to_vec();
-        assert!(resolve(r).unwrap_err().message.contains("string_table[0]"));
+        assert!(resolve(r, &mut |_| {})
+            .unwrap_err()
+            .message
+            .contains("string_table[0]"));
     }
 }
