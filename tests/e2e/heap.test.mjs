@@ -48,6 +48,12 @@ test('dropped heap snapshots show the Summary exactly as DevTools computes it', 
   const { page, errors } = await openPage(env);
   const files = ['node-leak-3.heapsnapshot.gz', 'node-leak-3.heapsnapshot', 'detached-dom-3.heapsnapshot.gz'];
   await dropFiles(page, files.map(heapFixture));
+  // All decoded first: the two copies of one snapshot become a series (with Growth tabs) only
+  // once both are in, which must not happen between choosing a file and its Summary tab.
+  await waitFor(async () => (await page.locator('[data-testid=profile-item][data-status=ready]').count()) === files.length, {
+    what: 'snapshots decoded',
+    timeout: 60000,
+  });
   for (const name of files) {
     await selectProfile(page, name);
     // Two copies of one snapshot form a series, which opens on its Growth tab.
