@@ -5,6 +5,9 @@
 //! series. Files of one kind are lined up as a series (`series`), oldest first; when several
 //! series of one kind are loaded, the longest is read. Rules never see the files themselves.
 
+use std::cell::OnceCell;
+
+use super::go_stacks::{GoroutineGroup, HeapGroup};
 use crate::analysis::growth::{series_growth, ProfileGrowth, WaitRow};
 use crate::analysis::heap::{heap_growth, leak_clusters, max_js_node_id, HeapGrowth, LeakClusters};
 use crate::analysis::{
@@ -49,6 +52,16 @@ pub struct SeriesFacts {
     pub growth: ProfileGrowth,
     /// Goroutine wait groups (text dumps only).
     pub waits: Vec<WaitRow>,
+    /// Its goroutines or heap stacks grouped by user frame (`go_stacks`), made once, when a
+    /// rule first asks: several rules read them.
+    pub(super) groups: Groups,
+}
+
+/// The lazily made groups of a series (`go_stacks::goroutine_groups`, `heap_groups`).
+#[derive(Clone, Debug, Default)]
+pub(super) struct Groups {
+    pub goroutines: OnceCell<Vec<GoroutineGroup>>,
+    pub heap: OnceCell<Vec<HeapGroup>>,
 }
 
 impl SeriesFacts {
@@ -218,6 +231,7 @@ fn series_facts(points: &[(u32, &Profile)], sample: &str) -> Option<SeriesFacts>
         sample_type: sample.to_owned(),
         growth: growth.growth,
         waits: growth.waits,
+        groups: Groups::default(),
     })
 }
 

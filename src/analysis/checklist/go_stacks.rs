@@ -89,7 +89,14 @@ pub struct GoroutineGroup {
 }
 
 /// Goroutines of a profile or dump series, grouped by wait and user frame, growing first.
-pub fn goroutine_groups(facts: &SeriesFacts) -> Vec<GoroutineGroup> {
+pub fn goroutine_groups(facts: &SeriesFacts) -> &[GoroutineGroup] {
+    facts
+        .groups
+        .goroutines
+        .get_or_init(|| make_goroutine_groups(facts))
+}
+
+fn make_goroutine_groups(facts: &SeriesFacts) -> Vec<GoroutineGroup> {
     let mut groups: Vec<GoroutineGroup> = Vec::new();
     // Where each (wait, frame) group is: a profile has hundreds of thousands of stacks.
     let mut index: HashMap<(Wait, String), usize> = HashMap::new();
@@ -270,7 +277,11 @@ pub struct HeapGroup {
 
 /// The heap stacks of a memory series with a user frame, grouped by holder and user frame,
 /// growing first. Stacks of the profiler's own work (`net/http/pprof`) are left out.
-pub fn heap_groups(inuse: &SeriesFacts) -> Vec<HeapGroup> {
+pub fn heap_groups(inuse: &SeriesFacts) -> &[HeapGroup] {
+    inuse.groups.heap.get_or_init(|| make_heap_groups(inuse))
+}
+
+fn make_heap_groups(inuse: &SeriesFacts) -> Vec<HeapGroup> {
     let noise = inuse.growth.noise;
     let mut groups: Vec<HeapGroup> = Vec::new();
     let mut index: HashMap<(Holding, String), usize> = HashMap::new();

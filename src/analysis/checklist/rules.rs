@@ -119,11 +119,11 @@ fn growth_link(series: &SeriesFacts, frame: &str) -> Link {
 fn goroutines(f: &Facts) -> Vec<(&SeriesFacts, Vec<GoroutineGroup>)> {
     let mut out: Vec<(&SeriesFacts, Vec<GoroutineGroup>)> = Vec::new();
     if let Some(s) = &f.leaked {
-        out.push((s, goroutine_groups(s)));
+        out.push((s, goroutine_groups(s).to_vec()));
     }
     match (&f.goroutines, &f.dumps) {
         (Some(p), dumps) => {
-            let mut groups = goroutine_groups(p);
+            let mut groups = goroutine_groups(p).to_vec();
             if let Some(d) = dumps {
                 let states = goroutine_groups(d);
                 for g in &mut groups {
@@ -139,7 +139,7 @@ fn goroutines(f: &Facts) -> Vec<(&SeriesFacts, Vec<GoroutineGroup>)> {
             }
             out.push((p, groups));
         }
-        (None, Some(d)) => out.push((d, goroutine_groups(d))),
+        (None, Some(d)) => out.push((d, goroutine_groups(d).to_vec())),
         (None, None) => {}
     }
     out
@@ -180,7 +180,7 @@ fn goroutines_link(series: &SeriesFacts, frame: &str) -> Link {
 }
 
 /// The heap groups of the memory series, if any.
-fn heap(f: &Facts) -> Option<(&SeriesFacts, Vec<HeapGroup>)> {
+fn heap(f: &Facts) -> Option<(&SeriesFacts, &[HeapGroup])> {
     let m = f.memory.as_ref()?;
     Some((&m.inuse, heap_groups(&m.inuse)))
 }

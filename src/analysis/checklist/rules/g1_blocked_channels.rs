@@ -75,7 +75,7 @@ pub fn check(f: &Facts) -> Finding {
     }
     // Goroutines that wait on a ticker whose timers pile up in the heap are G8's.
     let timers: Vec<String> = heap(f)
-        .map(|(_, groups)| entries_held_by(&groups, &[Holding::Timer]))
+        .map(|(_, groups)| entries_held_by(groups, &[Holding::Timer]))
         .unwrap_or_default();
     let (evidence, likely, possible) = blocked_goroutines(&series, "wait on a channel", |g| {
         g.wait == Wait::Channel && !timers.contains(&g.frame)

@@ -22,7 +22,7 @@ pub fn check(f: &Facts) -> Finding {
         return needs("G4", title, "heap profile", fix);
     };
     let explained = entries_held_by(
-        &groups,
+        groups,
         &[
             Holding::RequestContext,
             Holding::WholeBody,

@@ -15,7 +15,7 @@ pub fn check(f: &Facts) -> Finding {
     let Some((s, groups)) = heap(f) else {
         return needs("G5", title, "heap profile", fix);
     };
-    let handlers = entries_held_by(&groups, &[Holding::RequestContext]);
+    let handlers = entries_held_by(groups, &[Holding::RequestContext]);
     let mut evidence = Vec::new();
     let (mut likely, mut possible) = (false, false);
     for g in groups
