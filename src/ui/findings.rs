@@ -8,7 +8,7 @@ use wasm_bindgen::JsCast;
 
 use crate::analysis::checklist::{markdown, Advice, Evidence, Finding, Verdict, View};
 
-use super::state::AppState;
+use super::state::{AppState, LoadStatus};
 
 /// The checklist view.
 #[component]
@@ -18,9 +18,18 @@ pub fn FindingsView() -> impl IntoView {
         if let Some(error) = state.checklist_error.get() {
             return Some(view! { <div class="banner error" role="alert" data-testid="findings-error">{error}</div> }.into_any());
         }
-        state.checklist_busy.get().then(|| {
-            view! { <span class="analysing" data-testid="findings-busy"><span class="spinner"></span>"Checking for known leak causes…"</span> }.into_any()
-        })
+        let decoding = state.profiles.with(|p| {
+            p.iter()
+                .filter(|e| e.status == LoadStatus::Decoding)
+                .count()
+        });
+        let text = match decoding {
+            0 if state.checklist_busy.get() => "Checking for known leak causes…".to_string(),
+            0 => return None,
+            1 => "Reading 1 file; the checklist follows once it is in…".to_string(),
+            n => format!("Reading {n} files; the checklist follows once they are in…"),
+        };
+        Some(view! { <span class="analysing" data-testid="findings-busy"><span class="spinner"></span>{text}</span> }.into_any())
     };
     let body = move || {
         let answer = state.checklist.get()?;

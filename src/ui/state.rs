@@ -346,10 +346,13 @@ impl AppState {
         self.client.get_value()
     }
 
-    /// Starts a batch of files (one drop, one picker choice, the demo): the first of them that
-    /// decodes becomes the selected profile.
+    /// Starts a batch of files (one drop, one picker choice, the demo): the page shows the
+    /// Findings (the checklist of every file, once they are in) from now on, so that nothing
+    /// moves under the user when the last file decodes; the first file that decodes becomes
+    /// the selected profile, one click away.
     pub fn begin_batch(&self) {
         self.batch.set_value(Batch::default());
+        self.findings_open.set(true);
     }
 
     /// Notes that a series request for `key` is about to be sent; false when the worker

@@ -71,6 +71,8 @@ test('dropped files show the same top rows as the CLI', async () => {
   const files = names.map((n) => ({ ...fixture(n), path: path.join(FIXTURES, n) }));
   if (fs.existsSync(LARGE_CPU)) {
     files.push({ name: path.basename(LARGE_CPU), bytes: fs.readFileSync(LARGE_CPU), path: LARGE_CPU });
+  } else if (process.env.CI === 'true') {
+    assert.fail(`${LARGE_CPU} is absent: CI has the corpus, so under CI=true it must be there`);
   } else {
     console.log(`note: ${LARGE_CPU} is absent; the large corpus profile is skipped`);
   }

@@ -344,7 +344,7 @@ fn golden_text(d: &Decoded) -> String {
 fn fixture_decoded(name: &str) -> Option<Decoded> {
     let path = fixture(&format!("pprof/{name}"));
     if !path.is_file() {
-        eprintln!("note: fixture {} is missing; skipping", path.display());
+        crate::support::skip(&format!("fixture {} is missing", path.display()));
         return None;
     }
     Some(decode_path(&path))

@@ -79,7 +79,7 @@ fn fingerprint(g: &HeapGraph) -> (usize, usize, u64, usize, usize, String) {
 fn corpus_snapshots_decode_identically_in_any_chunk_size() {
     let files = corpus_snapshots();
     if files.is_empty() {
-        eprintln!("note: no corpus heap snapshots; skipping");
+        crate::support::skip("no corpus heap snapshots");
         return;
     }
     for path in files {
@@ -206,7 +206,7 @@ fn oracle_pairs() -> Vec<(PathBuf, PathBuf)> {
 fn summary_equals_devtools_on_every_fixture() {
     let pairs = oracle_pairs();
     if pairs.is_empty() {
-        eprintln!("note: no DevTools oracle files; skipping");
+        crate::support::skip("no DevTools oracle files");
         return;
     }
     let mut failures = Vec::new();

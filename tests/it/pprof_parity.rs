@@ -211,7 +211,7 @@ fn finish(what: &str, matched: usize, failures: Vec<String>) {
 #[test]
 fn fixtures_match_go_tool_pprof() {
     if !go_available() {
-        eprintln!("note: `go` is not on PATH; skipping pprof parity");
+        support::skip("`go` is not on PATH (pprof parity)");
         return;
     }
     let files: Vec<PathBuf> = support::files_in(&support::fixture("pprof"))
@@ -261,7 +261,7 @@ fn fixtures_match_go_tool_pprof() {
 #[test]
 fn diffs_match_go_tool_pprof_diff_base() {
     if !go_available() {
-        eprintln!("note: `go` is not on PATH; skipping pprof diff parity");
+        support::skip("`go` is not on PATH (pprof diff parity)");
         return;
     }
     let pairs = [
@@ -319,7 +319,7 @@ fn diffs_match_go_tool_pprof_diff_base() {
 #[test]
 fn corpus_matches_go_tool_pprof() {
     if !go_available() {
-        eprintln!("note: `go` is not on PATH; skipping pprof parity");
+        support::skip("`go` is not on PATH (pprof parity)");
         return;
     }
     let Some(corpus) = support::corpus() else {

@@ -1,5 +1,6 @@
 //! Where test inputs live: the repo's own fixtures, and the shared corpus of third-party files,
-//! which may be absent (tests that need it skip with a note instead of failing).
+//! which may be absent (tests that need it skip with a note instead of failing, except under
+//! `CI=true`: CI has the corpus, `go` and the generated fixtures, so there a skip is a failure).
 
 #![allow(dead_code)]
 
@@ -24,12 +25,18 @@ pub fn corpus() -> Option<PathBuf> {
     if dir.is_dir() {
         Some(dir)
     } else {
-        eprintln!(
-            "note: corpus not found at {}; skipping corpus checks",
-            dir.display()
-        );
+        skip(&format!("corpus not found at {}", dir.display()));
         None
     }
+}
+
+/// Says why a test does not run: a note normally, a failure under `CI=true`, where nothing
+/// the tests read may be missing.
+pub fn skip(why: &str) {
+    if std::env::var("CI").is_ok_and(|v| v == "true") {
+        panic!("{why}: under CI=true this check must run, not be skipped");
+    }
+    eprintln!("note: {why}; skipping");
 }
 
 /// Sorted files directly inside `dir` (not recursive).
