@@ -106,6 +106,11 @@ impl HeapSnapshotDecoder {
         }
     }
 
+    /// How many times its size a gzipped snapshot is assumed to inflate to at most, when
+    /// bounding what its header may make the decoder reserve (they inflate about 8x:
+    /// FORMATS-AND-LIMITS §2.4, 840 MB → 110 MB).
+    pub const GZIP_RATIO_BOUND: u64 = 16;
+
     /// A decoder told the file's size, so a header that lies about its counts cannot make it
     /// reserve more memory than the file could fill.
     pub fn with_size_hint(file_bytes: u64) -> Self {
@@ -132,10 +137,13 @@ impl HeapSnapshotDecoder {
 
     fn start(&mut self, magic: &[u8]) {
         let gzip = magic == [0x1f, 0x8b];
-        // A gzip file inflates about 8x (FORMATS-AND-LIMITS §2.4: 840 MB → 110 MB).
-        let plain_cap = self
-            .size_hint
-            .map(|s| if gzip { s.saturating_mul(16) } else { s });
+        let plain_cap = self.size_hint.map(|s| {
+            if gzip {
+                s.saturating_mul(Self::GZIP_RATIO_BOUND)
+            } else {
+                s
+            }
+        });
         let sink = Sink {
             scanner: Scanner::new(plain_cap),
             error: None,
@@ -201,7 +209,12 @@ impl HeapSnapshotDecoder {
     }
 }
 
-fn gzip_error(e: &std::io::Error) -> DecodeError {
+/// The error for gzip data that failed to inflate (also used where a caller inflates a
+/// snapshot itself, on another thread).
+pub fn gzip_error(e: &std::io::Error) -> DecodeError {
+    if e.kind() == std::io::ErrorKind::UnexpectedEof {
+        return DecodeError::new("gzip data ends early: the file was cut off (truncated)");
+    }
     DecodeError::new(format!("the gzip data is damaged: {e}"))
 }
 

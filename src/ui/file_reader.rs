@@ -1,7 +1,9 @@
 //! `SliceReader`: the slices of a `Blob`, read ahead of the worker that decodes them. The
 //! reads run in `file-reader.js`, a small worker of their own (the browser cannot serve a
 //! worker's reads while that worker decodes), which transfers each slice's buffer; if that
-//! worker cannot start, `Blob.arrayBuffer()` reads one slice ahead instead.
+//! worker cannot start, `Blob.arrayBuffer()` reads one slice ahead instead. Asked to, the
+//! reader worker also inflates a gzipped file, so inflating runs on the second core beside
+//! decoding.
 
 use std::cell::{Cell, RefCell};
 use std::collections::VecDeque;
@@ -110,41 +112,71 @@ enum Source {
     Direct { next: Option<js_sys::Promise> },
 }
 
+/// One slice: its bytes, and how far into the file reading got with it.
+pub struct Slice {
+    pub bytes: js_sys::Uint8Array,
+    /// File bytes read so far (compressed bytes while inflating).
+    pub read_to: u64,
+}
+
+/// Why reading stopped.
+pub enum ReadError {
+    /// The file could not be read (it changed or vanished).
+    Read(String),
+    /// The browser could not inflate the file: read it again without inflating, and let the
+    /// decoder inflate it (and name the fault if the file is damaged).
+    Inflate(String),
+}
+
 /// The slices of one blob, in order.
 pub struct SliceReader {
     blob: Blob,
     size: u64,
     slice: u64,
-    /// Bytes handed out so far.
+    /// File bytes read so far.
     offset: u64,
+    /// The reader worker inflates the file: the slices are its inflated bytes.
+    inflating: bool,
+    /// The reader worker said the inflated data ended.
+    finished: bool,
     source: Source,
 }
 
 impl SliceReader {
-    /// Starts reading `blob` (`size` bytes) in slices of `slice` bytes.
-    pub fn start(blob: &Blob, size: u64, slice: u64) -> Self {
+    /// Starts reading `blob` (`size` bytes) in slices of `slice` bytes; with `gunzip`, the
+    /// reader worker inflates it when it can (`inflating` says whether it does).
+    pub fn start(blob: &Blob, size: u64, slice: u64, gunzip: bool) -> Self {
         let mut reader = SliceReader {
             blob: blob.clone(),
             size,
             slice: slice.max(1),
             offset: 0,
+            inflating: false,
+            finished: false,
             source: Source::Direct { next: None },
         };
         match ReaderThread::get() {
             Some(thread) => {
                 let job = thread.next_job.get();
                 thread.next_job.set(job.wrapping_add(1));
+                reader.inflating = gunzip && has_decompression_stream();
                 thread.send(&[
                     ("job", job.into()),
                     ("blob", blob.into()),
                     ("slice", (reader.slice as f64).into()),
                     ("ahead", READ_AHEAD.into()),
+                    ("gunzip", reader.inflating.into()),
                 ]);
                 reader.source = Source::Thread { thread, job };
             }
             None => reader.read_directly(),
         }
         reader
+    }
+
+    /// True when the slices are the inflated bytes of a gzipped file.
+    pub fn inflating(&self) -> bool {
+        self.inflating
     }
 
     /// Falls back to reading on this thread, from the next byte not handed out.
@@ -167,16 +199,31 @@ impl SliceReader {
     }
 
     /// The next slice, `Ok(None)` after the last; `Err` says why reading failed.
-    pub async fn next(&mut self) -> Result<Option<js_sys::Uint8Array>, String> {
-        if self.offset >= self.size {
+    pub async fn next(&mut self) -> Result<Option<Slice>, ReadError> {
+        if self.finished || (!self.inflating && self.offset >= self.size) {
             return Ok(None);
         }
         loop {
-            let slice = match &mut self.source {
+            let (bytes, read_to) = match &mut self.source {
                 Source::Thread { thread, job } => {
                     let (thread, job) = (Rc::clone(thread), *job);
                     match next_from_thread(&thread, job).await {
-                        Some(r) => r?,
+                        Some(Message::Slice(bytes, offset)) if self.inflating => (bytes, offset),
+                        Some(Message::Slice(bytes, _)) => {
+                            let read_to = self.offset + bytes.length() as u64;
+                            (bytes, read_to)
+                        }
+                        Some(Message::Done(offset)) => {
+                            self.finished = true;
+                            self.offset = offset;
+                            return Ok(None);
+                        }
+                        Some(Message::Failed(e, true)) => return Err(ReadError::Inflate(e)),
+                        Some(Message::Failed(e, false)) => return Err(ReadError::Read(e)),
+                        None if self.inflating => {
+                            // Inflated bytes were handed out: the rest cannot be read raw.
+                            return Err(ReadError::Inflate("the reader worker stopped".into()));
+                        }
                         None => {
                             // The reader worker failed: read the rest here.
                             self.read_directly();
@@ -185,30 +232,45 @@ impl SliceReader {
                     }
                 }
                 Source::Direct { next } => {
-                    let pending = next
-                        .take()
-                        .ok_or_else(|| "the browser refused to read the file".to_owned())?;
+                    let pending = next.take().ok_or_else(|| {
+                        ReadError::Read("the browser refused to read the file".to_owned())
+                    })?;
                     let buffer = wasm_bindgen_futures::JsFuture::from(pending)
                         .await
-                        .map_err(js_message)?;
+                        .map_err(|e| ReadError::Read(js_message(e)))?;
                     let ahead = self.request(self.offset + self.slice);
                     if let Source::Direct { next } = &mut self.source {
                         *next = ahead;
                     }
-                    js_sys::Uint8Array::new(&buffer)
+                    let bytes = js_sys::Uint8Array::new(&buffer);
+                    let read_to = self.offset + bytes.length() as u64;
+                    (bytes, read_to)
                 }
             };
-            self.offset += slice.length() as u64;
-            return Ok(Some(slice));
+            self.offset = read_to;
+            return Ok(Some(Slice { bytes, read_to }));
         }
     }
 }
 
-/// The next slice of job `job` from the reader worker; `None` when the worker failed.
-async fn next_from_thread(
-    thread: &ReaderThread,
-    job: u32,
-) -> Option<Result<js_sys::Uint8Array, String>> {
+/// One message of the reader worker for a job.
+enum Message {
+    /// A slice and the offset the worker gave with it.
+    Slice(js_sys::Uint8Array, u64),
+    /// Inflating: the inflated data ended after this many file bytes.
+    Done(u64),
+    /// Reading (or, when `true`, inflating) failed.
+    Failed(String, bool),
+}
+
+/// True when the worker's scope has `DecompressionStream` (the reader worker's has it too).
+fn has_decompression_stream() -> bool {
+    js_sys::Reflect::has(&js_sys::global(), &JsValue::from_str("DecompressionStream"))
+        .unwrap_or(false)
+}
+
+/// The next message of job `job` from the reader worker; `None` when the worker failed.
+async fn next_from_thread(thread: &ReaderThread, job: u32) -> Option<Message> {
     loop {
         if thread.broken.get() {
             return None;
@@ -221,19 +283,24 @@ async fn next_from_thread(
         if field("job").and_then(|j| j.as_f64()) != Some(job as f64) {
             continue; // A slice of an earlier job that stopped early.
         }
+        let offset = field("offset").and_then(|o| o.as_f64()).unwrap_or(0.0) as u64;
         if let Some(error) = field("error").and_then(|e| e.as_string()) {
-            return Some(Err(error));
+            let inflate = field("inflate").is_some_and(|i| i.is_truthy());
+            return Some(Message::Failed(error, inflate));
+        }
+        if field("done").is_some_and(|d| d.is_truthy()) {
+            return Some(Message::Done(offset));
         }
         let buffer = field("buffer").unwrap_or(JsValue::UNDEFINED);
         thread.send(&[("job", job.into()), ("ack", true.into())]);
-        return Some(Ok(js_sys::Uint8Array::new(&buffer)));
+        return Some(Message::Slice(js_sys::Uint8Array::new(&buffer), offset));
     }
 }
 
 impl Drop for SliceReader {
     fn drop(&mut self) {
         if let Source::Thread { thread, .. } = &self.source {
-            if self.offset < self.size {
+            if !self.finished && (self.inflating || self.offset < self.size) {
                 thread.send(&[("stop", true.into())]);
             }
         }

@@ -12,7 +12,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{Blob, DedicatedWorkerGlobalScope, FileReaderSync, MessageEvent};
 
-use super::file_reader::SliceReader;
+use super::file_reader::{ReadError, SliceReader};
 use crate::formats::is_heap_snapshot;
 use crate::protocol::{self, Request, Response};
 use crate::session::{HeapLoad, Session, HEAD_BYTES, MAX_WHOLE_FILE_BYTES, SLICE_BYTES};
@@ -53,11 +53,12 @@ fn drain(worker: &Rc<Worker>) {
         let Some(data) = worker.queue.borrow_mut().pop_front() else {
             return;
         };
-        if let Some((id, blob, size)) = handle(&mut worker.session.borrow_mut(), data) {
+        if let Some(file) = handle(&mut worker.session.borrow_mut(), data) {
             worker.busy.set(true);
             let worker = Rc::clone(worker);
             wasm_bindgen_futures::spawn_local(async move {
-                let response = match read_heap(id, &blob, size).await {
+                let id = file.id;
+                let response = match read_heap(&file).await {
                     Ok(load) => worker.session.borrow_mut().finish_heap_load(
                         load,
                         |r| post(&r),
@@ -73,32 +74,68 @@ fn drain(worker: &Rc<Worker>) {
     }
 }
 
-/// Reads heap snapshot `id` (`size` bytes of `blob`) into a `HeapLoad`; the slices are read
-/// ahead on another thread (`SliceReader`) while this one decodes. `Err` is the `LoadFailed`
-/// message.
-async fn read_heap(id: u32, blob: &Blob, size: u64) -> Result<HeapLoad, String> {
-    let mut load = HeapLoad::new(id, size, js_sys::Date::now());
-    let mut reader = SliceReader::start(blob, size, SLICE_BYTES);
+/// A heap snapshot to read: its id, its bytes, their size, and whether they are gzipped.
+struct HeapFile {
+    id: u32,
+    blob: Blob,
+    size: u64,
+    gzip: bool,
+}
+
+/// Reads heap snapshot `file` into a `HeapLoad`; the slices are read ahead on another thread
+/// (`SliceReader`), which also inflates a gzipped one, while this one decodes. Should the
+/// browser fail to inflate it, it is read again and inflated here, where a damaged file gets
+/// its precise message. `Err` is the `LoadFailed` message.
+async fn read_heap(file: &HeapFile) -> Result<HeapLoad, String> {
+    if file.gzip {
+        match read_heap_via(file, true).await {
+            Err(ReadError::Inflate(why)) => web_sys::console::warn_1(
+                &format!("leakscope: the browser could not inflate the file ({why}); inflating it in the worker").into(),
+            ),
+            other => return other.map_err(read_failure),
+        }
+    }
+    read_heap_via(file, false).await.map_err(read_failure)
+}
+
+fn read_failure(error: ReadError) -> String {
+    match error {
+        ReadError::Read(e) | ReadError::Inflate(e) => e,
+    }
+}
+
+/// `read_heap`'s one attempt, with the reader worker inflating the file or not.
+async fn read_heap_via(file: &HeapFile, gunzip: bool) -> Result<HeapLoad, ReadError> {
+    let mut reader = SliceReader::start(&file.blob, file.size, SLICE_BYTES, gunzip);
+    let now = js_sys::Date::now();
+    let mut load = match reader.inflating() {
+        true => HeapLoad::inflated(file.id, file.size, now),
+        false => HeapLoad::new(file.id, file.size, now),
+    };
     let mut chunk = Vec::new();
     loop {
         let started = js_sys::Date::now();
-        let slice = reader
-            .next()
-            .await
-            .map_err(|e| format!("could not read the file: {e}"))?;
+        let slice = reader.next().await.map_err(|e| match e {
+            ReadError::Read(e) => ReadError::Read(format!("could not read the file: {e}")),
+            inflate => inflate,
+        })?;
         load.waited(js_sys::Date::now() - started);
-        let Some(array) = slice else { break };
-        chunk.resize(array.length() as usize, 0);
-        array.copy_to(&mut chunk);
-        if let Some(progress) = load.push(&chunk, js_sys::Date::now())? {
+        let Some(slice) = slice else { break };
+        chunk.resize(slice.bytes.length() as usize, 0);
+        slice.bytes.copy_to(&mut chunk);
+        let pushed = match reader.inflating() {
+            true => load.push_inflated(&chunk, slice.read_to, js_sys::Date::now()),
+            false => load.push(&chunk, js_sys::Date::now()),
+        };
+        if let Some(progress) = pushed.map_err(ReadError::Read)? {
             post(&progress);
         }
     }
     if !load.read_all() {
-        return Err(format!(
+        return Err(ReadError::Read(format!(
             "the file ended at byte {} while reading",
             load.offset()
-        ));
+        )));
     }
     Ok(load)
 }
@@ -112,8 +149,8 @@ fn post(response: &Response) {
 }
 
 /// Answers one posted message: `[json]` or `[json, blob]`. A heap snapshot to load is
-/// returned (id, blob, size) for `drain` to read asynchronously.
-fn handle(session: &mut Session, data: JsValue) -> Option<(u32, Blob, u64)> {
+/// returned for `drain` to read asynchronously.
+fn handle(session: &mut Session, data: JsValue) -> Option<HeapFile> {
     let parts = js_sys::Array::from(&data);
     let text = parts.get(0).as_string().unwrap_or_default();
     let request = match protocol::decode::<Request>(&text) {
@@ -126,7 +163,14 @@ fn handle(session: &mut Session, data: JsValue) -> Option<(u32, Blob, u64)> {
     match request {
         Request::Load { id, name } => {
             let response = match load(session, id, parts.get(1)) {
-                Ok(Loaded::Heap(blob, size)) => return Some((id, blob, size)),
+                Ok(Loaded::Heap(blob, size, gzip)) => {
+                    return Some(HeapFile {
+                        id,
+                        blob,
+                        size,
+                        gzip,
+                    })
+                }
                 Ok(Loaded::Answer(r)) => *r,
                 Err(message) => Response::LoadFailed {
                     id,
@@ -161,8 +205,8 @@ fn handle(session: &mut Session, data: JsValue) -> Option<(u32, Blob, u64)> {
 enum Loaded {
     /// Decoded at once: the answer.
     Answer(Box<Response>),
-    /// A heap snapshot of this many bytes, to be read slice by slice.
-    Heap(Blob, u64),
+    /// A heap snapshot of this many bytes, gzipped or not, to be read slice by slice.
+    Heap(Blob, u64, bool),
 }
 
 /// Sniffs the posted `Blob` (a `File` is one) from its head, read synchronously (workers may
@@ -176,7 +220,8 @@ fn load(session: &mut Session, id: u32, value: JsValue) -> Result<Loaded, String
     let size = blob.size();
     let head = read_slice(&reader, &blob, 0.0, (HEAD_BYTES as f64).min(size))?;
     if is_heap_snapshot(&head) {
-        return Ok(Loaded::Heap(blob, size as u64));
+        let gzip = head.starts_with(&[0x1f, 0x8b]);
+        return Ok(Loaded::Heap(blob, size as u64, gzip));
     }
     if size > MAX_WHOLE_FILE_BYTES as f64 {
         return Err(format!(

@@ -68,9 +68,11 @@ test('dropped heap snapshots show the Summary exactly as DevTools computes it', 
       return got.length === 20;
     }, { what: `${name} rows` });
     assert.deepEqual(got, expected, `${name}: page = DevTools`);
-    // The worker says how long each phase took: reading, decoding, then the analysis in order.
+    // The worker says how long each phase took: reading, decoding, then the analysis in order;
+    // a gzipped file was inflated by the browser's reader, beside the decoding.
     const timings = JSON.parse(await page.locator('[data-testid=heap-load-time]').getAttribute('data-timings'));
-    assert.deepEqual(timings.map((t) => t.phase), ['reading the file', 'decoding', 'distances', 'shallow sizes',
+    const reading = name.endsWith('.gz') ? 'reading and inflating the file' : 'reading the file';
+    assert.deepEqual(timings.map((t) => t.phase), [reading, 'decoding', 'distances', 'shallow sizes',
       'essential edges', 'dominators and retained sizes', 'class names', 'summary by constructor'], name);
     assert.ok(timings.every((t) => t.ms >= 0), JSON.stringify(timings));
     assert.match(await page.locator('[data-testid=heap-load-time]').textContent(), /^loaded in [\d.]+ s$/);
@@ -505,6 +507,22 @@ test('a truncated snapshot fails with its name while a good profile beside it lo
   assert.match(message, /^cut-short\.heapsnapshot: .*heap snapshot/);
   await selectProfile(page, 'gin-heap-1.pb.gz');
   await page.locator('[data-testid=top-row]').first().waitFor();
+  // Gzipped snapshots are inflated by the browser beside the decoding; when it cannot, the
+  // worker's own inflater says what is wrong with the file.
+  const gz = heapFixture('node-leak-3.heapsnapshot.gz').bytes;
+  const damaged = Buffer.from(gz);
+  damaged.fill(0xff, damaged.length >> 1, (damaged.length >> 1) + 64);
+  await dropFiles(page, [
+    { name: 'cut-short.heapsnapshot.gz', bytes: gz.subarray(0, gz.length >> 1) },
+    { name: 'damaged.heapsnapshot.gz', bytes: damaged },
+  ]);
+  for (const [name, what] of [['cut-short.heapsnapshot.gz', /cut off/], ['damaged.heapsnapshot.gz', /gzip data is damaged/]]) {
+    await profileItem(page, name).and(page.locator('[data-status=failed]')).waitFor();
+    const messages = await page.locator('[data-testid=error-message]').allTextContents();
+    const mine = messages.find((m) => m.startsWith(`${name}: `));
+    assert.ok(mine, `${name} is named in ${JSON.stringify(messages)}`);
+    assert.match(mine, what);
+  }
   assert.deepEqual(errors, []);
   await page.close();
 });

@@ -152,6 +152,17 @@ fn bad_input_exits_1_naming_the_file() {
         let out = leakscope(&[cmd, cut.to_str().unwrap()]);
         assert_fails_naming(&out, &cut, "cut off");
     }
+    // Gzipped snapshots are inflated on a thread of their own: its faults reach the user too.
+    let gz = std::fs::read(fixture("heapsnapshot/node-leak-3.heapsnapshot.gz")).unwrap();
+    let cut_gz = temp_file("cut.heapsnapshot.gz", &gz[..gz.len() / 2]);
+    let out = leakscope(&["summary", cut_gz.to_str().unwrap()]);
+    assert_fails_naming(&out, &cut_gz, "cut off");
+    let mut damaged = gz.clone();
+    let middle = damaged.len() / 2;
+    damaged[middle..middle + 64].fill(0xff);
+    let damaged = temp_file("damaged.heapsnapshot.gz", &damaged);
+    let out = leakscope(&["summary", damaged.to_str().unwrap()]);
+    assert_fails_naming(&out, &damaged, "gzip data is damaged");
     let pprof = fixture("pprof/gin-allocs-3.pb.gz");
     let out = leakscope(&["summary", pprof.to_str().unwrap()]);
     assert_fails_naming(&out, &pprof, "not a V8 heap snapshot");

@@ -7,11 +7,12 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use clap::Args;
+use flate2::read::MultiGzDecoder;
 use leakscope::analysis::heap::{
     heap_analysis, heap_profile, HeapAnalysis, HeapProfileOptions, HeapSummaryOptions,
 };
 use leakscope::analysis::{Granularity, RefineOptions};
-use leakscope::formats::heapsnapshot::{HeapSnapshotDecoder, CHUNK_BYTES};
+use leakscope::formats::heapsnapshot::{gzip_error, HeapSnapshotDecoder, CHUNK_BYTES};
 use leakscope::formats::{decode, is_heap_snapshot};
 use leakscope::model::{HeapGraph, Profile};
 
@@ -117,25 +118,38 @@ impl Opened {
         Ok(bytes)
     }
 
-    /// Decodes a heap snapshot as it is read, then runs DevTools' analysis on it.
-    pub fn analyse_heap(mut self) -> Result<(HeapGraph, HeapAnalysis), Failure> {
+    /// Decodes a heap snapshot as it is read, then runs DevTools' analysis on it. A gzipped
+    /// one is inflated on a thread of its own, beside the decoding.
+    pub fn analyse_heap(self) -> Result<(HeapGraph, HeapAnalysis), Failure> {
         let name = self.path.display().to_string();
         let failed = |e: String| Failure(format!("{name}: {e}"));
-        let mut decoder = HeapSnapshotDecoder::with_size_hint(self.size);
-        decoder
-            .push(&self.head)
-            .map_err(|e| failed(e.to_string()))?;
-        let mut chunk = vec![0u8; CHUNK_BYTES];
-        loop {
-            let n = match self.file.read(&mut chunk) {
-                Ok(0) => break,
-                Ok(n) => n,
-                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-                Err(e) => return Err(failed(e.to_string())),
-            };
-            decoder
-                .push(&chunk[..n])
-                .map_err(|e| failed(e.to_string()))?;
+        let gzip = self.head.starts_with(&[0x1f, 0x8b]);
+        let hint = match gzip {
+            true => self
+                .size
+                .saturating_mul(HeapSnapshotDecoder::GZIP_RATIO_BOUND),
+            false => self.size,
+        };
+        let mut decoder = HeapSnapshotDecoder::with_size_hint(hint);
+        let mut input = std::io::Cursor::new(self.head).chain(self.file);
+        if gzip {
+            for chunk in inflating(input) {
+                let chunk = chunk.map_err(failed)?;
+                decoder.push(&chunk).map_err(|e| failed(e.to_string()))?;
+            }
+        } else {
+            let mut chunk = vec![0u8; CHUNK_BYTES];
+            loop {
+                let n = match input.read(&mut chunk) {
+                    Ok(0) => break,
+                    Ok(n) => n,
+                    Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                    Err(e) => return Err(failed(e.to_string())),
+                };
+                decoder
+                    .push(&chunk[..n])
+                    .map_err(|e| failed(e.to_string()))?;
+            }
         }
         let (g, warnings) = decoder.finish().map_err(|e| failed(e.to_string()))?;
         for w in &warnings {
@@ -160,6 +174,37 @@ impl Opened {
         }
         Ok(decoded.profile)
     }
+}
+
+/// The inflated chunks of gzipped `input`, inflated on a thread of its own a few chunks ahead.
+fn inflating(input: impl Read + Send + 'static) -> impl Iterator<Item = Result<Vec<u8>, String>> {
+    let (send, receive) = std::sync::mpsc::sync_channel(4);
+    std::thread::spawn(move || {
+        let mut gz = MultiGzDecoder::new(input);
+        while let Some(chunk) = next_chunk(&mut gz) {
+            let failed = chunk.is_err();
+            if send.send(chunk).is_err() || failed {
+                return; // The decoder stopped, or this is the end.
+            }
+        }
+    });
+    receive.into_iter()
+}
+
+/// Up to `CHUNK_BYTES` of gzip stream `input`, inflated; `None` at its end.
+fn next_chunk(input: &mut impl Read) -> Option<Result<Vec<u8>, String>> {
+    let mut chunk = vec![0u8; CHUNK_BYTES];
+    let mut n = 0;
+    while n < chunk.len() {
+        match input.read(&mut chunk[n..]) {
+            Ok(0) => break,
+            Ok(k) => n += k,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Some(Err(gzip_error(&e).to_string())),
+        }
+    }
+    chunk.truncate(n);
+    (n > 0).then_some(Ok(chunk))
 }
 
 /// A pprof profile, or a heap snapshot as a profile by dominator path.

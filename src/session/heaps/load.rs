@@ -27,20 +27,38 @@ pub struct HeapLoad {
     last_progress: f64,
     /// The header's counts were checked against `HEAP_MEMORY_BUDGET`.
     budget_checked: bool,
+    /// The bytes arrive inflated by the reader (`inflated`).
+    inflated: bool,
 }
 
 impl HeapLoad {
     /// Starts reading snapshot `id` of `total` bytes at time `now` (ms).
     pub fn new(id: u32, total: u64, now: f64) -> Self {
+        Self::with_decoder(id, total, now, HeapSnapshotDecoder::with_size_hint(total))
+    }
+
+    /// Starts reading gzipped snapshot `id` of `total` bytes at time `now` (ms) whose bytes
+    /// arrive already inflated (`push_inflated`).
+    pub fn inflated(id: u32, total: u64, now: f64) -> Self {
+        let hint = total.saturating_mul(HeapSnapshotDecoder::GZIP_RATIO_BOUND);
+        let decoder = HeapSnapshotDecoder::with_size_hint(hint);
+        HeapLoad {
+            inflated: true,
+            ..Self::with_decoder(id, total, now, decoder)
+        }
+    }
+
+    fn with_decoder(id: u32, total: u64, now: f64, decoder: HeapSnapshotDecoder) -> Self {
         HeapLoad {
             id,
             total,
             offset: 0,
-            decoder: HeapSnapshotDecoder::with_size_hint(total),
+            decoder,
             timings: PhaseClock::new("decoding", now),
             reading_ms: 0.0,
             last_progress: f64::NEG_INFINITY,
             budget_checked: false,
+            inflated: false,
         }
     }
 
@@ -79,7 +97,23 @@ impl HeapLoad {
                 self.offset
             ));
         }
-        self.offset += chunk.len() as u64;
+        let read_to = self.offset + chunk.len() as u64;
+        self.decode(chunk, read_to, now)
+    }
+
+    /// Decodes the next inflated slice of a gzipped snapshot (`inflated`), which took the
+    /// file's bytes up to `read_to`; as `push` otherwise.
+    pub fn push_inflated(
+        &mut self,
+        chunk: &[u8],
+        read_to: u64,
+        now: f64,
+    ) -> Result<Option<Response>, String> {
+        self.decode(chunk, read_to.max(self.offset), now)
+    }
+
+    fn decode(&mut self, chunk: &[u8], read_to: u64, now: f64) -> Result<Option<Response>, String> {
+        self.offset = read_to;
         if let Err(e) = self.decoder.push(chunk) {
             return Err(format!("not a valid heap snapshot: {e}"));
         }
@@ -138,12 +172,17 @@ impl HeapLoad {
             decoder,
             mut timings,
             reading_ms,
+            inflated,
             ..
         } = self;
         let (graph, warnings) = decoder
             .finish()
             .map_err(|e| format!("not a valid heap snapshot: {e}"))?;
-        timings.split("reading the file", reading_ms);
+        let waiting = match inflated {
+            true => "reading and inflating the file",
+            false => "reading the file",
+        };
+        timings.split(waiting, reading_ms);
         Ok((graph, warnings, timings))
     }
 }
