@@ -4,6 +4,7 @@
 
 use std::cmp::Ordering;
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
@@ -33,6 +34,27 @@ impl StackPath {
         name_path(agg, self.leaf)
             .iter()
             .map(|&n| agg.nodes.name(n).to_owned())
+            .collect()
+    }
+
+    /// `frames`, each name allocated once in `names` (indexed by name id) for all the paths
+    /// named with it.
+    pub fn shared_frames(
+        &self,
+        agg: &Aggregate,
+        names: &mut Vec<Option<Arc<str>>>,
+    ) -> Vec<Arc<str>> {
+        name_path(agg, self.leaf)
+            .iter()
+            .map(|&n| {
+                let i = n as usize;
+                if names.len() <= i {
+                    names.resize(i + 1, None);
+                }
+                names[i]
+                    .get_or_insert_with(|| Arc::from(agg.nodes.name(n)))
+                    .clone()
+            })
             .collect()
     }
 }

@@ -227,7 +227,7 @@ fn growth_row(r: &GrowthRow, unit: &str, stack: bool, last: u32) -> impl IntoVie
     };
     // Focus on the function itself, or on the leaf of the stack.
     let target = if stack {
-        r.frames.last().cloned().unwrap_or_default()
+        r.frames.last().map(|f| f.to_string()).unwrap_or_default()
     } else {
         r.name.clone()
     };
@@ -253,10 +253,14 @@ fn growth_row(r: &GrowthRow, unit: &str, stack: bool, last: u32) -> impl IntoVie
 }
 
 /// The leaf end of a stack (`… → handler → leaf`), which is what tells stacks apart.
-pub fn short_stack(frames: &[String]) -> String {
+pub fn short_stack(frames: &[impl AsRef<str>]) -> String {
     const SHOWN: usize = 3;
     let tail = &frames[frames.len().saturating_sub(SHOWN)..];
-    let joined = tail.join(" → ");
+    let joined = tail
+        .iter()
+        .map(AsRef::as_ref)
+        .collect::<Vec<&str>>()
+        .join(" → ");
     if frames.len() > SHOWN {
         format!("… → {joined}")
     } else {

@@ -89,10 +89,10 @@ fn the_leaky_heap_series_ranks_the_planted_leaks_first() {
     // The heaviest growing stack ends in the biggest leak, under its handler.
     let stack = &g.stacks[0];
     assert_eq!(
-        stack.frames.last().map(String::as_str),
+        stack.frames.last().map(|f| &**f),
         Some("main.captureRequestSnapshot")
     );
-    assert!(stack.frames.iter().any(|f| f == "main.postEvent"));
+    assert!(stack.frames.iter().any(|f| &**f == "main.postEvent"));
 }
 
 #[test]
@@ -120,7 +120,7 @@ fn leaked_goroutines_grow_by_stack_and_by_wait_state() {
     let top = &g.stacks[0];
     assert!(top.trend.monotonic, "{top:?}");
     assert!(
-        top.frames.iter().any(|f| f == "main.waitForReply"),
+        top.frames.iter().any(|f| &**f == "main.waitForReply"),
         "{:?}",
         top.frames
     );

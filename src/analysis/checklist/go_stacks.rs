@@ -135,7 +135,7 @@ fn make_goroutine_groups(facts: &SeriesFacts) -> Vec<GoroutineGroup> {
     };
     if facts.waits.is_empty() {
         for s in &facts.growth.stacks {
-            let leaf_first: Vec<&str> = s.frames.iter().rev().map(String::as_str).collect();
+            let leaf_first: Vec<&str> = s.frames.iter().rev().map(|f| &**f).collect();
             let has = |set: &[&str]| leaf_first.iter().filter(|f| set.contains(f)).count() > 0;
             let (wait, set) = if has(HTTP_CONN_FRAMES) {
                 (Wait::HttpConn, HTTP_CONN_FRAMES)
@@ -286,7 +286,7 @@ fn make_heap_groups(inuse: &SeriesFacts) -> Vec<HeapGroup> {
     let mut groups: Vec<HeapGroup> = Vec::new();
     let mut index: HashMap<(Holding, String), usize> = HashMap::new();
     for s in &inuse.growth.stacks {
-        let leaf_first: Vec<&str> = s.frames.iter().rev().map(String::as_str).collect();
+        let leaf_first: Vec<&str> = s.frames.iter().rev().map(|f| &**f).collect();
         if leaf_first.iter().any(|f| f.starts_with("net/http/pprof.")) {
             continue;
         }

@@ -4,6 +4,8 @@
 //! `GrowthTrend`, ranked so that what grew at every step and by the most comes first. It
 //! reads the aggregate; lining profiles up and ordering them is `series`' job.
 
+use std::sync::Arc;
+
 use serde::{Deserialize, Serialize};
 
 use super::trend::{rank_order, trend, GrowthTrend};
@@ -29,9 +31,11 @@ pub const NOISE_PERIODS: i64 = 2;
 pub struct GrowthRow {
     /// The function's printed name, or a stack as folded text (`main;handler;alloc`).
     pub name: String,
-    /// For a stack: its frames, root first; empty for a function.
+    /// For a stack: its frames, root first; empty for a function. Shared: a frame's name is
+    /// allocated once for all the stacks it is in (a big profile has millions of frames in
+    /// its stacks, and a few thousand names).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub frames: Vec<String>,
+    pub frames: Vec<Arc<str>>,
     /// The value at each point: a function's flat value, a stack's value.
     pub values: Vec<i64>,
     /// For a function: its cumulative value at each point; empty for a stack.
@@ -100,10 +104,11 @@ pub fn profile_growth(agg: &Aggregate, noise: i64, limit: usize) -> ProfileGrowt
         functions.truncate(limit);
         ranked.truncate(limit);
     }
+    let mut names: Vec<Option<Arc<str>>> = Vec::new();
     let stacks = ranked
         .into_iter()
         .map(|(p, trend)| {
-            let frames = p.frames(agg);
+            let frames = p.shared_frames(agg, &mut names);
             GrowthRow {
                 name: frames.join(";"),
                 frames,
@@ -165,7 +170,10 @@ mod tests {
             (put.values.clone(), put.trend.slope),
             (vec![100, 200, 300, 400], 100.0)
         );
-        assert_eq!(g.stacks[0].frames, ["main", "cache.Put"]);
+        assert_eq!(
+            g.stacks[0].frames,
+            [Arc::from("main"), Arc::from("cache.Put")]
+        );
         assert_eq!(g.stacks[0].name, "main;cache.Put");
         assert_eq!(g.totals, [650, 790, 870, 1026]);
         // `main` holds nothing itself, so it is no function row, but its cum grows.

@@ -6,6 +6,7 @@
 //! and GC time.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use super::*;
 use crate::analysis::frames::{frame_owner, FrameOwner};
@@ -51,7 +52,7 @@ pub fn check(f: &Facts) -> Finding {
         [only] => *only,
         [first, .., last] => last - first,
     };
-    let profiler = |frames: &[String]| {
+    let profiler = |frames: &[Arc<str>]| {
         frames
             .iter()
             .any(|f| f.starts_with("net/http/pprof.") || f.starts_with("runtime/pprof."))
@@ -60,7 +61,7 @@ pub fn check(f: &Facts) -> Finding {
     let mut sites: Vec<(String, i64)> = Vec::new();
     // The in-use values of each stack, found by its frames (a profile has hundreds of
     // thousands of stacks).
-    let in_use_of: HashMap<&[String], &[i64]> = inuse
+    let in_use_of: HashMap<&[Arc<str>], &[i64]> = inuse
         .growth
         .stacks
         .iter()
@@ -69,8 +70,8 @@ pub fn check(f: &Facts) -> Finding {
     for s in alloc.growth.stacks.iter().filter(|s| !profiler(&s.frames)) {
         let grown = change(&s.values);
         total += grown;
-        let leaf = s.frames.last().map(String::as_str).unwrap_or("");
-        let by_frames = s.frames.iter().find(|f| CHURN_FRAMES.contains(&f.as_str()));
+        let leaf = s.frames.last().map(|f| &**f).unwrap_or("");
+        let by_frames = s.frames.iter().find(|f| CHURN_FRAMES.contains(&&***f));
         let kept = in_use_of.get(s.frames.as_slice()).copied();
         let in_use = kept.and_then(|v| v.last().copied()).unwrap_or(0);
         // Churn is what was let go: what the stack allocated over the series less what of it
@@ -79,13 +80,13 @@ pub fn check(f: &Facts) -> Finding {
         // A user function whose allocations are not in use: temporaries (concatenation).
         let temporary = frame_owner(leaf) == FrameOwner::User && in_use * 100 < grown;
         if let Some(what) = by_frames
-            .cloned()
+            .map(|f| f.to_string())
             .or_else(|| temporary.then(|| leaf.to_owned()))
             .filter(|_| released > 0)
         {
             churn += released;
             // Name the user's code that makes the temporaries.
-            let leaf_first = s.frames.iter().rev().map(String::as_str);
+            let leaf_first = s.frames.iter().rev().map(|f| &**f);
             let site = match crate::analysis::frames::user_frame(leaf_first) {
                 Some(user) if user != what => format!("{what} under {user}"),
                 _ => what,
