@@ -1,7 +1,8 @@
 // Browser timings for the page (numbers, no pass/fail). For each FILE, in a fresh page of
 // headless Chromium: drops it on the page and measures, inside the page, the time from the drop
-// to the list showing it decoded and to its first view row (pprof: the top table's first
-// `top-row`; V8 heap snapshot: the Summary's first `heap-class`), the peak memory during the
+// to the list showing it decoded, to the Findings' headline (the page's first view: the leak
+// checklist of the file) and to its first view row once the file is chosen (pprof: the top
+// table's first `top-row`; V8 heap snapshot: the Summary's first `heap-class`), the peak memory during the
 // run, and for pprof files the flame graph's paint time (`data-paint-ms`) over a few hovers.
 //
 // With --series the FILEs are one series dropped together: it measures the drop → every file
@@ -169,7 +170,9 @@ async function wasmBytes(page) {
 // ---- one run: a fresh page, drop, wait for the first row, measure.
 async function benchRun(env, index, file, heap, withFlame) {
   const name = path.basename(file);
-  const { page, errors } = await openPage(env);
+  // The files come from this script's own server, another origin, which the page's
+  // Content-Security-Policy forbids it to fetch: the benchmark's pages bypass it.
+  const { page, errors } = await openPage(env, { bypassCSP: true });
   try {
     // Build the File in the page first (outside the timed part).
     await page.evaluate(async ({ url, name }) => {
@@ -181,7 +184,7 @@ async function benchRun(env, index, file, heap, withFlame) {
     const sampler = new Sampler();
     await page.evaluate(({ name, heap }) => {
       const rowSel = heap ? '[data-testid=heap-class]' : '[data-testid=top-row]';
-      const b = (window.__bench = { decoded: null, shown: null, failed: null });
+      const b = (window.__bench = { decoded: null, shown: null, findings: null, failed: null });
       const check = () => {
         const t = performance.now() - b.start;
         const item = [...document.querySelectorAll('[data-testid=profile-item]')].filter((e) => e.dataset.name === name).pop();
@@ -191,7 +194,9 @@ async function benchRun(env, index, file, heap, withFlame) {
         }
         const title = document.querySelector('[data-testid=view-title]')?.textContent ?? '';
         if (b.shown === null && title.includes(name) && document.querySelector(rowSel)) b.shown = t;
-        if ((b.shown !== null && b.decoded !== null) || b.failed !== null) obs.disconnect();
+        // The page opens on the Findings: the checklist of the dropped file is its first answer.
+        if (b.findings === null && b.decoded !== null && document.querySelector('[data-testid=findings-headline]')) b.findings = t;
+        if ((b.shown !== null && b.decoded !== null && b.findings !== null) || b.failed !== null) obs.disconnect();
       };
       const obs = new MutationObserver(check);
       obs.observe(document.body, { subtree: true, childList: true, attributes: true, characterData: true });
@@ -206,23 +211,23 @@ async function benchRun(env, index, file, heap, withFlame) {
     const deadline = Date.now() + opts.timeout * 1000;
     for (;;) {
       state = await page.evaluate(() => ({ ...window.__bench }));
-      if (state.failed || (state.shown !== null && state.decoded !== null)) break;
+      if (state.failed || (state.shown !== null && state.decoded !== null && state.findings !== null)) break;
       if (Date.now() > deadline) {
         state.failed = `timed out after ${opts.timeout} s`;
         break;
       }
-      // The first file of a drop that decodes is selected by the page; select it if not.
-      if (state.decoded !== null && !selectedByHand) {
+      // The page opens on the Findings; once they are in, open the file's views as a user does.
+      if (state.decoded !== null && state.findings !== null && !selectedByHand) {
         const selected = await page.evaluate((name) => (document.querySelector('[data-testid=view-title]')?.textContent ?? '').includes(name), name);
         if (!selected) {
           selectedByHand = true;
           await page.locator(`[data-testid=profile-item][data-name="${name}"] .profile-select`).last().click();
         }
       }
-      await new Promise((r) => setTimeout(r, 100));
+      await new Promise((r) => setTimeout(r, 20));
     }
     const mem = sampler.stop();
-    const result = { name, heap, decoded: state.decoded, shown: state.shown, failed: state.failed, mem, wasmBefore };
+    const result = { name, heap, decoded: state.decoded, findings: state.findings, shown: state.shown, failed: state.failed, mem, wasmBefore };
     if (state.failed) {
       const banner = await page.locator('[data-testid=error-message]').allTextContents().catch(() => []);
       const progress = await page.locator('[data-testid=decode-text]').allTextContents().catch(() => []);
@@ -259,7 +264,9 @@ async function flamePaints(page) {
 
 // ---- a series: every file dropped at once, then the growth and diff views.
 async function benchSeries(env, heap) {
-  const { page, errors } = await openPage(env);
+  // The files come from this script's own server, another origin, which the page's
+  // Content-Security-Policy forbids it to fetch: the benchmark's pages bypass it.
+  const { page, errors } = await openPage(env, { bypassCSP: true });
   try {
     await page.evaluate(async ({ base, n }) => {
       window.__benchFiles = [];
@@ -355,7 +362,7 @@ try {
       results.push(r);
       const line = r.failed
         ? `FAILED: ${r.failed}`
-        : `decoded ${ms(r.decoded)}, shown ${ms(r.shown)}, renderer Δ ${MB(r.mem.renderer)}, chromium Δ ${MB(r.mem.all)}, wasm ${MB(r.wasm)}`;
+        : `decoded ${ms(r.decoded)}, findings ${ms(r.findings)}, shown ${ms(r.shown)}, renderer Δ ${MB(r.mem.renderer)}, chromium Δ ${MB(r.mem.all)}, wasm ${MB(r.wasm)}`;
       console.log(`  ${r.name} run ${r.run}: ${line}`);
       if (r.phases) console.log(`    worker phases: ${r.phases.map((p) => `${p.phase} ${p.ms.toFixed(0)} ms`).join(', ')}`);
     }
@@ -367,7 +374,7 @@ try {
 
 console.log('');
 console.log(
-  `${pad('file', 34)} ${lpad('size', 8)} ${pad('kind', 5)} ${lpad('run', 3)} ${lpad('→decoded', 10)} ${lpad('→shown', 10)} ${lpad('renderer Δ', 11)} ${lpad('chromium Δ', 11)} ${lpad('wasm', 8)} ${lpad('wasm before', 11)}`,
+  `${pad('file', 34)} ${lpad('size', 8)} ${pad('kind', 5)} ${lpad('run', 3)} ${lpad('→decoded', 10)} ${lpad('→findings', 10)} ${lpad('→shown', 10)} ${lpad('renderer Δ', 11)} ${lpad('chromium Δ', 11)} ${lpad('wasm', 8)} ${lpad('wasm before', 11)}`,
 );
 for (const r of results) {
   const head = `${pad(r.name, 34)} ${lpad(MB(r.size), 8)} ${pad(r.heap ? 'heap' : 'pprof', 5)} ${lpad(r.run, 3)}`;
@@ -376,7 +383,7 @@ for (const r of results) {
     continue;
   }
   console.log(
-    `${head} ${lpad(ms(r.decoded), 10)} ${lpad(ms(r.shown), 10)} ${lpad(MB(r.mem.renderer), 11)} ${lpad(MB(r.mem.all), 11)} ${lpad(MB(r.wasm), 8)} ${lpad(MB(r.wasmBefore), 11)}`,
+    `${head} ${lpad(ms(r.decoded), 10)} ${lpad(ms(r.findings), 10)} ${lpad(ms(r.shown), 10)} ${lpad(MB(r.mem.renderer), 11)} ${lpad(MB(r.mem.all), 11)} ${lpad(MB(r.wasm), 8)} ${lpad(MB(r.wasmBefore), 11)}`,
   );
 }
 for (const r of results) {
@@ -390,6 +397,6 @@ const byFile = new Map();
 for (const r of results.filter((r) => !r.failed)) byFile.set(r.name, [...(byFile.get(r.name) ?? []), r]);
 for (const [name, rs] of byFile) {
   if (rs.length > 1) {
-    console.log(`median of ${rs.length} runs, ${name}: decoded ${ms(median(rs.map((r) => r.decoded)))}, shown ${ms(median(rs.map((r) => r.shown)))}`);
+    console.log(`median of ${rs.length} runs, ${name}: decoded ${ms(median(rs.map((r) => r.decoded)))}, findings ${ms(median(rs.map((r) => r.findings)))}, shown ${ms(median(rs.map((r) => r.shown)))}`);
   }
 }

@@ -1,9 +1,12 @@
 // A tiny static file server for dist/ on 127.0.0.1, for the browser tests and the benchmark.
 // Usage: node tests/e2e/serve.mjs [dir] [port]  (prints "listening on http://127.0.0.1:PORT/").
-// It serves files only: no directory listings, no paths outside the root.
+// It serves files only: no directory listings, no paths outside the root. Every response
+// carries the Content-Security-Policy of the root's index.html (scripts/csp.mjs) as a header,
+// as a host that sets headers should, so the workers run under it too.
 import http from 'node:http';
 import fs from 'node:fs';
 import path from 'node:path';
+import { policyOf } from '../../scripts/csp.mjs';
 
 const MIME = {
   '.html': 'text/html; charset=utf-8',
@@ -21,6 +24,12 @@ const MIME = {
 /** Starts serving `root` on 127.0.0.1:`port` (0 = any free port); resolves to the server. */
 export function serve(root, port = 0) {
   const base = path.resolve(root);
+  let csp = null;
+  try {
+    csp = policyOf(fs.readFileSync(path.join(base, 'index.html'), 'utf8'));
+  } catch {
+    // No index.html (a folder of files for the benchmark): no policy.
+  }
   const server = http.createServer((req, res) => {
     const url = new URL(req.url, 'http://127.0.0.1');
     let file = path.normalize(path.join(base, decodeURIComponent(url.pathname)));
@@ -40,6 +49,7 @@ export function serve(root, port = 0) {
         'content-type': MIME[path.extname(file)] ?? 'application/octet-stream',
         'content-length': st.size,
         'cache-control': 'no-store',
+        ...(csp ? { 'content-security-policy': csp } : {}),
       });
       fs.createReadStream(file).pipe(res);
     });

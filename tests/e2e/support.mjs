@@ -44,8 +44,8 @@ export async function start() {
  * Opens the page, collecting uncaught page errors, and waits for the demo to be listed and
  * checked; then leaves its Findings for the file views, unless `findings` is set.
  */
-export async function openPage(env, { findings = false } = {}) {
-  const page = await env.browser.newPage({ viewport: { width: 1400, height: 900 } });
+export async function openPage(env, { findings = false, bypassCSP = false } = {}) {
+  const page = await env.browser.newPage({ viewport: { width: 1400, height: 900 }, bypassCSP });
   const errors = [];
   page.on('pageerror', (e) => errors.push(e.message));
   await page.goto(env.url);
