@@ -5,6 +5,7 @@
 use std::sync::Arc;
 
 use leptos::prelude::*;
+use wasm_bindgen::JsCast;
 
 use crate::model::format_value;
 
@@ -125,7 +126,7 @@ fn FileMain() -> impl IntoView {
                         <Show when=move || state.view_error.with(Option::is_some)>
                             <div class="banner error" role="alert" data-testid="view-error">{move || state.view_error.get()}</div>
                         </Show>
-                        <div class="tab-body">
+                        <div class="tab-body" role="tabpanel">
                             {move || match state.tab.get() {
                                 Tab::Growth => view! { <GrowthView /> }.into_any(),
                                 Tab::Goroutines => view! { <GoroutinesView /> }.into_any(),
@@ -179,6 +180,7 @@ fn HeapMain() -> impl IntoView {
                 class="tab"
                 class:active=move || current.get() == value
                 aria-selected=move || (current.get() == value).to_string()
+                tabindex=move || if current.get() == value { "0" } else { "-1" }
                 data-testid=testid
                 on:click=move |_| set_current.set(value)
             >
@@ -232,7 +234,7 @@ fn HeapMain() -> impl IntoView {
     };
     view! {
         <ViewHeader />
-        <nav class="tabs" role="tablist">
+        <nav class="tabs" role="tablist" aria-label="Heap snapshot views" on:keydown=tablist_keys>
             {move || in_series().then(|| view! {
                 {tab("Growth", "tab-heap-growth", HeapTab::Growth)}
                 {tab("Comparison", "tab-heap-comparison", HeapTab::Comparison)}
@@ -243,8 +245,58 @@ fn HeapMain() -> impl IntoView {
             {tab("Flame graph", "tab-heap-flame", HeapTab::Flame)}
             {load_time}
         </nav>
-        <div class="tab-body">{body}</div>
+        <div class="tab-body" role="tabpanel">{body}</div>
     }
+}
+
+/// Keyboard use of a tab list (the WAI-ARIA tabs pattern): the arrow keys, Home and End move
+/// to another tab and show it. Only the shown tab is in the Tab order (`tabindex`).
+fn tablist_keys(ev: web_sys::KeyboardEvent) {
+    let Some(list) = ev
+        .current_target()
+        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+    else {
+        return;
+    };
+    let Ok(tabs) = list.query_selector_all("[role=tab]") else {
+        return;
+    };
+    let tabs: Vec<web_sys::HtmlElement> = (0..tabs.length())
+        .filter_map(|i| tabs.item(i)?.dyn_into().ok())
+        .collect();
+    let target = ev
+        .target()
+        .and_then(|t| t.dyn_into::<web_sys::Element>().ok());
+    let Some(at) = tabs.iter().position(|t| {
+        target
+            .as_ref()
+            .is_some_and(|e| e == t.as_ref() as &web_sys::Element)
+    }) else {
+        return;
+    };
+    let last = tabs.len() - 1;
+    let next = match ev.key().as_str() {
+        "ArrowRight" => {
+            if at == last {
+                0
+            } else {
+                at + 1
+            }
+        }
+        "ArrowLeft" => {
+            if at == 0 {
+                last
+            } else {
+                at - 1
+            }
+        }
+        "Home" => 0,
+        "End" => last,
+        _ => return,
+    };
+    ev.prevent_default();
+    let _ = tabs[next].focus();
+    tabs[next].click();
 }
 
 #[component]
@@ -296,6 +348,7 @@ fn Tabs() -> impl IntoView {
                 class="tab"
                 class:active=move || state.tab.get() == value
                 aria-selected=move || (state.tab.get() == value).to_string()
+                tabindex=move || if state.tab.get() == value { "0" } else { "-1" }
                 data-testid=format!("tab-{}", label.split(' ').next().unwrap_or(label).to_lowercase())
                 on:click=move |_| state.tab.set(value)
             >
@@ -319,7 +372,7 @@ fn Tabs() -> impl IntoView {
             .then(|| tab("Goroutines", Tab::Goroutines))
     };
     view! {
-        <nav class="tabs" role="tablist">
+        <nav class="tabs" role="tablist" aria-label="Profile views" on:keydown=tablist_keys>
             {series_tabs}
             {dump_tab}
             {tab("Top", Tab::Top)}
