@@ -52,10 +52,11 @@ pub struct DecodeProgress {
     pub edges: (u64, Option<u64>),
 }
 
-/// Receives inflated bytes from the gzip layer and scans them, keeping the first error (the
-/// `Write` trait can only return `io::Error`).
+/// Receives inflated bytes from the gzip layer and decodes them (a snapshot, or gzip again:
+/// `.heapsnapshot.gz.gz` happens), keeping the first error (the `Write` trait can only return
+/// `io::Error`).
 struct Sink {
-    scanner: Scanner,
+    inner: HeapSnapshotDecoder,
     error: Option<DecodeError>,
 }
 
@@ -64,7 +65,7 @@ impl Write for Sink {
         if self.error.is_some() {
             return Err(std::io::Error::other("stopped"));
         }
-        if let Err(e) = self.scanner.push(buf) {
+        if let Err(e) = self.inner.push(buf) {
             self.error = Some(e);
             return Err(std::io::Error::other("stopped"));
         }
@@ -79,15 +80,20 @@ impl Write for Sink {
 enum Input {
     /// Fewer than 2 bytes seen: gzip or not is still unknown.
     Sniffing(Vec<u8>),
-    Plain(Box<Sink>),
+    Plain(Box<Scanner>),
     Gzip(Box<MultiGzDecoder<Sink>>),
 }
+
+/// Gzip inside gzip is unwrapped this many times at most (as `formats::decode` does).
+const MAX_GZIP_LAYERS: usize = 2;
 
 /// A streaming heap-snapshot decoder: `push` chunks of any size, then `finish`.
 pub struct HeapSnapshotDecoder {
     input: Input,
     bytes_in: u64,
     size_hint: Option<u64>,
+    /// Gzip layers around this one's input.
+    layers: usize,
 }
 
 impl Default for HeapSnapshotDecoder {
@@ -103,6 +109,7 @@ impl HeapSnapshotDecoder {
             input: Input::Sniffing(Vec::new()),
             bytes_in: 0,
             size_hint: None,
+            layers: 0,
         }
     }
 
@@ -129,14 +136,19 @@ impl HeapSnapshotDecoder {
                 return Ok(());
             }
             let head = std::mem::take(head);
-            self.start(&head[..2]);
+            self.start(&head[..2])?;
             return self.feed(&head);
         }
         self.feed(chunk)
     }
 
-    fn start(&mut self, magic: &[u8]) {
+    fn start(&mut self, magic: &[u8]) -> Result<(), DecodeError> {
         let gzip = magic == [0x1f, 0x8b];
+        if gzip && self.layers >= MAX_GZIP_LAYERS {
+            return Err(DecodeError::new(
+                "gzip nested inside gzip too many times: this is not a heap snapshot",
+            ));
+        }
         let plain_cap = self.size_hint.map(|s| {
             if gzip {
                 s.saturating_mul(Self::GZIP_RATIO_BOUND)
@@ -144,21 +156,24 @@ impl HeapSnapshotDecoder {
                 s
             }
         });
-        let sink = Sink {
-            scanner: Scanner::new(plain_cap),
-            error: None,
-        };
         self.input = if gzip {
+            let inner = HeapSnapshotDecoder {
+                size_hint: plain_cap,
+                layers: self.layers + 1,
+                ..Self::new()
+            };
+            let sink = Sink { inner, error: None };
             Input::Gzip(Box::new(MultiGzDecoder::new(sink)))
         } else {
-            Input::Plain(Box::new(sink))
+            Input::Plain(Box::new(Scanner::new(plain_cap)))
         };
+        Ok(())
     }
 
     fn feed(&mut self, chunk: &[u8]) -> Result<(), DecodeError> {
         match &mut self.input {
             Input::Sniffing(_) => Ok(()),
-            Input::Plain(sink) => sink.scanner.push(chunk),
+            Input::Plain(scanner) => scanner.push(chunk),
             Input::Gzip(gz) => match gz.write_all(chunk) {
                 Ok(()) => Ok(()),
                 Err(e) => Err(gz.get_mut().error.take().unwrap_or_else(|| gzip_error(&e))),
@@ -170,8 +185,13 @@ impl HeapSnapshotDecoder {
     pub fn progress(&self) -> DecodeProgress {
         let scanner = match &self.input {
             Input::Sniffing(_) => None,
-            Input::Plain(s) => Some(&s.scanner),
-            Input::Gzip(gz) => Some(&gz.get_ref().scanner),
+            Input::Plain(s) => Some(&**s),
+            Input::Gzip(gz) => {
+                return DecodeProgress {
+                    bytes_in: self.bytes_in,
+                    ..gz.get_ref().inner.progress()
+                }
+            }
         };
         let (nodes, edges, node_count, edge_count) =
             scanner.map_or((0, 0, None, None), Scanner::counts);
@@ -192,18 +212,18 @@ impl HeapSnapshotDecoder {
             if head.is_empty() {
                 return Err(DecodeError::new("the file is empty"));
             }
-            self.start(&head);
+            self.start(&head)?;
             self.feed(&head)?;
         }
         match self.input {
             Input::Sniffing(_) => Err(DecodeError::new("the file is empty")),
-            Input::Plain(sink) => sink.scanner.finish(),
+            Input::Plain(scanner) => scanner.finish(),
             Input::Gzip(mut gz) => {
                 if let Err(e) = gz.try_finish() {
                     return Err(gz.get_mut().error.take().unwrap_or_else(|| gzip_error(&e)));
                 }
                 let sink = gz.finish().map_err(|e| gzip_error(&e))?;
-                sink.scanner.finish()
+                sink.inner.finish()
             }
         }
     }

@@ -101,9 +101,15 @@ pub fn sniff(bytes: &[u8]) -> Format {
 /// yields its first bytes, and only those are sniffed. Callers use this to pick the streaming
 /// heap-snapshot decoder before reading the whole file.
 pub fn is_heap_snapshot(head: &[u8]) -> bool {
+    is_heap_snapshot_in(head, 0)
+}
+
+/// `is_heap_snapshot` under `layers` gzip layers already inflated (two at most, as
+/// `formats::decode` unwraps).
+fn is_heap_snapshot_in(head: &[u8], layers: usize) -> bool {
     match sniff(head) {
         Format::HeapSnapshot => true,
-        Format::Gzip => {
+        Format::Gzip if layers < 2 => {
             use std::io::Read;
             let mut inflated = Vec::new();
             let mut gz = flate2::read::MultiGzDecoder::new(head).take(4096);
@@ -114,7 +120,7 @@ pub fn is_heap_snapshot(head: &[u8]) -> bool {
                 }
                 inflated.extend_from_slice(&buf[..n]);
             }
-            sniff(&inflated) == Format::HeapSnapshot
+            is_heap_snapshot_in(&inflated, layers + 1)
         }
         _ => false,
     }

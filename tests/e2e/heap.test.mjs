@@ -5,6 +5,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
+import zlib from 'node:zlib';
 import path from 'node:path';
 import { FIXTURES, ROOT, start, openPage, waitFor, dropFiles, fixture, profileItem, selectProfile } from './support.mjs';
 
@@ -516,6 +517,10 @@ test('a truncated snapshot fails with its name while a good profile beside it lo
     { name: 'cut-short.heapsnapshot.gz', bytes: gz.subarray(0, gz.length >> 1) },
     { name: 'damaged.heapsnapshot.gz', bytes: damaged },
   ]);
+  // Gzipped twice is still a snapshot: the browser inflates one layer, the worker the other.
+  await dropFiles(page, [{ name: 'twice.heapsnapshot.gz.gz', bytes: zlib.gzipSync(gz) }]);
+  await profileItem(page, 'twice.heapsnapshot.gz.gz').and(page.locator('[data-status=ready]')).waitFor({ timeout: 60000 });
+  assert.match(await profileItem(page, 'twice.heapsnapshot.gz.gz').textContent(), /heap snapshot · [\d.]+[kMG]?B total/);
   for (const [name, what] of [['cut-short.heapsnapshot.gz', /cut off/], ['damaged.heapsnapshot.gz', /gzip data is damaged/]]) {
     await profileItem(page, name).and(page.locator('[data-status=failed]')).waitFor();
     const messages = await page.locator('[data-testid=error-message]').allTextContents();

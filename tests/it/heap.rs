@@ -321,6 +321,26 @@ fn gzip_snapshots_stream_like_plain_ones() {
         );
     }
     assert!(decode_heap_snapshot(&bytes[..bytes.len() / 2]).is_err());
+    // Gzipped twice (`.heapsnapshot.gz` gzipped again by a log shipper): read, and told apart
+    // from a heap snapshot by its head; three layers are refused by name.
+    let gzip = |b: &[u8]| {
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+        gz.write_all(b).unwrap();
+        gz.finish().unwrap()
+    };
+    let twice = gzip(&bytes);
+    assert!(leakscope::formats::is_heap_snapshot(&twice));
+    for chunk in [1, 7, 1 << 20] {
+        assert_eq!(
+            decode_in_chunks(&twice, chunk).unwrap().to_text(),
+            plain,
+            "twice, chunk {chunk}"
+        );
+    }
+    let thrice = gzip(&twice);
+    assert!(!leakscope::formats::is_heap_snapshot(&thrice));
+    let e = decode_heap_snapshot(&thrice).unwrap_err().to_string();
+    assert!(e.contains("gzip nested inside gzip too many times"), "{e}");
 }
 
 /// A tiny deterministic PRNG (xorshift), so failures replay.
