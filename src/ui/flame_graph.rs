@@ -354,7 +354,6 @@ fn Tooltip(
     view! {
         <div
             class="flame-tip"
-            style="position:fixed;z-index:10;pointer-events:none;max-width:360px;overflow-wrap:anywhere;background:#fff;border:1px solid #bbb;border-radius:4px;padding:6px 8px;font:12px system-ui,sans-serif;box-shadow:0 2px 8px rgba(0,0,0,.15)"
             style:display=move || if hovered.get().is_some() { "block" } else { "none" }
             style:left=move || format!("{}px", left())
             style:top=move || format!("{}px", pos.get().1 + 16.0)

@@ -42,10 +42,40 @@ pub struct ChartData {
 
 /// Height of the chart in CSS px.
 const HEIGHT: f64 = 190.0;
-/// Line and point colour: the page's accent blue.
-const LINE: RGBColor = RGBColor(37, 99, 235);
-/// Mesh lines.
-const GRID: RGBColor = RGBColor(230, 232, 236);
+/// The chart's colours, read from the page's theme (style/app.css: `--panel`, `--text`,
+/// `--chart-line`, `--chart-grid`), so the chart follows the light or dark scheme.
+struct Theme {
+    background: RGBColor,
+    text: RGBColor,
+    line: RGBColor,
+    grid: RGBColor,
+}
+
+impl Theme {
+    fn of(canvas: &web_sys::HtmlCanvasElement) -> Theme {
+        let style = window().get_computed_style(canvas).ok().flatten();
+        let color = |name: &str, fallback: RGBColor| {
+            style
+                .as_ref()
+                .and_then(|s| s.get_property_value(name).ok())
+                .and_then(|v| hex_color(v.trim()))
+                .unwrap_or(fallback)
+        };
+        Theme {
+            background: color("--panel", RGBColor(255, 255, 255)),
+            text: color("--text", RGBColor(31, 35, 40)),
+            line: color("--chart-line", RGBColor(37, 99, 235)),
+            grid: color("--chart-grid", RGBColor(230, 232, 236)),
+        }
+    }
+}
+
+/// `#rrggbb` as a colour.
+fn hex_color(text: &str) -> Option<RGBColor> {
+    let hex = text.strip_prefix('#').filter(|h| h.len() == 6)?;
+    let byte = |i: usize| u8::from_str_radix(hex.get(i..i + 2)?, 16).ok();
+    Some(RGBColor(byte(0)?, byte(2)?, byte(4)?))
+}
 
 /// Where the last paint put each point, for hit-testing: canvas px of each point's x in
 /// every panel, with the point's index.
@@ -140,7 +170,8 @@ fn paint(
     }
     let backend = CanvasBackend::with_canvas_object(canvas.clone())?;
     let root = backend.into_drawing_area();
-    root.fill(&WHITE).ok()?;
+    let theme = Theme::of(canvas);
+    root.fill(&theme.background).ok()?;
     let n = d.panels.len().max(1);
     let areas = root.split_evenly((1, n));
     let mut placed = Placed {
@@ -148,7 +179,7 @@ fn paint(
         dpr,
     };
     for (area, panel) in areas.iter().zip(&d.panels) {
-        let xs = panel_chart(area, d, panel, hovered, dpr)?;
+        let xs = panel_chart(area, d, panel, hovered, dpr, &theme)?;
         placed
             .xs
             .extend(xs.into_iter().enumerate().map(|(i, x)| (x, i)));
@@ -164,9 +195,10 @@ fn panel_chart(
     panel: &ChartPanel,
     hovered: Option<usize>,
     dpr: f64,
+    theme: &Theme,
 ) -> Option<Vec<f64>> {
     let px = |v: f64| (v * dpr).round() as i32;
-    let font = |size: f64| ("sans-serif", size * dpr).into_font();
+    let font = |size: f64| ("sans-serif", size * dpr).into_font().color(&theme.text);
     let x_max = d.x.last().copied().unwrap_or(1.0).max(1e-9);
     let hi = panel.values.iter().copied().max().unwrap_or(0).max(1) as f64;
     let lo = panel.values.iter().copied().min().unwrap_or(0).min(0) as f64;
@@ -187,8 +219,9 @@ fn panel_chart(
     };
     chart
         .configure_mesh()
-        .light_line_style(GRID)
-        .bold_line_style(GRID)
+        .light_line_style(theme.grid)
+        .bold_line_style(theme.grid)
+        .axis_style(theme.text)
         .x_labels(d.x.len().min(6))
         .y_labels(4)
         .label_style(font(10.0))
@@ -201,12 +234,12 @@ fn panel_chart(
             .zip(&panel.values)
             .map(|(&x, &v)| (x, v as f64))
             .collect();
-    let line = ShapeStyle::from(&LINE).stroke_width(px(2.0).max(1) as u32);
+    let line = ShapeStyle::from(&theme.line).stroke_width(px(2.0).max(1) as u32);
     chart.draw_series(LineSeries::new(pts.clone(), line)).ok()?;
     chart
         .draw_series(pts.iter().enumerate().map(|(i, &p)| {
             let r = if hovered == Some(i) { 5.0 } else { 3.0 };
-            Circle::new(p, px(r), LINE.filled())
+            Circle::new(p, px(r), theme.line.filled())
         }))
         .ok()?;
     let spec = chart.as_coord_spec();
@@ -239,5 +272,13 @@ mod tests {
         assert_eq!(axis_label(1_500.0, "count"), "1.5k");
         assert_eq!(axis_label(7.0, "count"), "7");
         assert_eq!(axis_label(1536.0, "bytes"), "1.50kB");
+    }
+
+    #[test]
+    fn theme_colours_parse_from_css_hex() {
+        assert_eq!(hex_color("#6ea0ff"), Some(RGBColor(0x6e, 0xa0, 0xff)));
+        assert_eq!(hex_color("#fff"), None);
+        assert_eq!(hex_color("rgb(1, 2, 3)"), None);
+        assert_eq!(hex_color("#zz0000"), None);
     }
 }

@@ -315,3 +315,66 @@ test('an empty sample type says so and offers alloc_space', async (t) => {
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+/** WCAG contrast ratio of two `rgb(r, g, b)` colours. */
+function contrast(a, b) {
+  const lum = (c) => {
+    const [r, g, b] = c.match(/\d+(\.\d+)?/g).slice(0, 3).map(Number).map((v) => {
+      const s = v / 255;
+      return s <= 0.03928 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4;
+    });
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+  };
+  const [hi, lo] = [lum(a), lum(b)].sort((x, y) => y - x);
+  return (hi + 0.05) / (lo + 0.05);
+}
+
+test('dark mode follows the system setting, keeps text readable and draws the chart dark', async () => {
+  const colours = async (scheme) => {
+    const context = await env.browser.newContext({ viewport: { width: 1400, height: 900 }, colorScheme: scheme });
+    const page = await context.newPage();
+    const errors = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(env.url);
+    await page.locator('[data-testid=profile-item][data-status=ready]').first().waitFor();
+    await showFiles(page);
+    // The demo's series opens on its growth chart: a canvas painted by the page.
+    const chart = page.locator('[data-testid=series-chart]');
+    await chart.waitFor();
+    await page.locator('[data-testid=growth-row]').first().waitFor();
+    const c = await page.evaluate(() => {
+      const css = (sel, prop) => getComputedStyle(document.querySelector(sel))[prop];
+      const canvas = document.querySelector('[data-testid=series-chart]');
+      const [r, g, b] = canvas.getContext('2d').getImageData(2, 2, 1, 1).data;
+      return {
+        bg: css('body', 'backgroundColor'),
+        text: css('body', 'color'),
+        panel: css('.profile-item', 'backgroundColor'),
+        muted: css('.muted', 'color'),
+        row: css('[data-testid=growth-row]', 'color'),
+        chart: `rgb(${r}, ${g}, ${b})`,
+      };
+    });
+    if (scheme === 'dark') await page.screenshot({ path: path.join(os.tmpdir(), 'leakscope-dark.png') });
+    assert.deepEqual(errors, []);
+    await context.close();
+    return c;
+  };
+  const light = await colours('light');
+  const dark = await colours('dark');
+  const white = 'rgb(255, 255, 255)';
+  const black = 'rgb(0, 0, 0)';
+  // Dark backgrounds and a dark chart in the dark scheme, light ones in the light scheme.
+  for (const key of ['bg', 'panel', 'chart']) {
+    assert.ok(contrast(dark[key], black) < 1.5, `dark ${key} ${dark[key]}`);
+    assert.ok(contrast(light[key], white) < 1.2, `light ${key} ${light[key]}`);
+  }
+  // Readable in both: body text at least 7:1 (AAA), muted text at least 4.5:1 (AA).
+  for (const [name, c] of [['light', light], ['dark', dark]]) {
+    assert.ok(contrast(c.text, c.bg) >= 7, `${name} text ${c.text} on ${c.bg}`);
+    assert.ok(contrast(c.row, c.panel) >= 7, `${name} rows ${c.row} on ${c.panel}`);
+    assert.ok(contrast(c.muted, c.panel) >= 4.5, `${name} muted ${c.muted} on ${c.panel}`);
+    assert.ok(contrast(c.muted, c.bg) >= 4.5, `${name} muted ${c.muted} on ${c.bg}`);
+  }
+  assert.ok(fs.statSync(path.join(os.tmpdir(), 'leakscope-dark.png')).size > 10_000, 'dark screenshot written');
+});
