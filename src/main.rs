@@ -5,6 +5,7 @@ fn main() {
     #[cfg(target_arch = "wasm32")]
     {
         console_error_panic_hook::set_once();
+        leakscope::ui::offline::register();
         leptos::mount::mount_to_body(leakscope::ui::App);
     }
     #[cfg(not(target_arch = "wasm32"))]

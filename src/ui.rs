@@ -16,6 +16,7 @@ pub mod heap_filters;
 pub mod heap_object_list;
 pub mod heap_series;
 pub mod heap_summary;
+pub mod offline;
 pub mod profile_list;
 pub mod series_chart;
 pub mod sparkline;

@@ -143,6 +143,47 @@ impl Viewport {
     pub fn px_to_x(&self, px: f64, width: f64) -> f64 {
         self.left + px / width * self.span()
     }
+
+    /// This viewport zoomed by `factor` (< 1 zooms in) around the point `anchor_px` CSS px
+    /// from the left of a canvas `width` px wide: that point stays under the pointer, unless
+    /// the range reaches an end of `0..1`, where it is shifted back inside. The span stays
+    /// within `MIN_SPAN..=1`.
+    pub fn zoomed_around(&self, anchor_px: f64, width: f64, factor: f64) -> Self {
+        if !(factor.is_finite() && factor > 0.0 && width > 0.0) {
+            return *self;
+        }
+        let at = (anchor_px / width).clamp(0.0, 1.0);
+        let anchor = self.left + at * self.span();
+        let span = (self.span() * factor).clamp(MIN_SPAN, 1.0);
+        let left = anchor - at * span;
+        self.with_range(left, left + span)
+    }
+
+    /// This viewport moved by `dx_px` CSS px of a canvas `width` px wide (a drag to the right
+    /// shows what is to the left), its span kept, stopping at the ends of `0..1`.
+    pub fn panned(&self, dx_px: f64, width: f64) -> Self {
+        if !(dx_px.is_finite() && width > 0.0) {
+            return *self;
+        }
+        let left = self.left - dx_px / width * self.span();
+        self.with_range(left, left + self.span())
+    }
+
+    /// `left..right` shifted inside `0..1` without changing its width; clamped.
+    fn with_range(&self, mut left: f64, mut right: f64) -> Self {
+        if left < 0.0 {
+            (left, right) = (0.0, right - left);
+        }
+        if right > 1.0 {
+            (left, right) = ((left - (right - 1.0)).max(0.0), 1.0);
+        }
+        Viewport {
+            left,
+            right,
+            ..*self
+        }
+        .clamped()
+    }
 }
 
 #[cfg(test)]
@@ -199,6 +240,41 @@ mod tests {
         // At the right edge the widened range is shifted back inside.
         let v = Viewport::full().zoomed_to(1.0, 1.0);
         assert!(v.right <= 1.0 && v.span() > 0.0);
+    }
+
+    #[test]
+    fn wheel_zoom_keeps_the_point_under_the_pointer() {
+        let v = Viewport::full().zoomed_to(0.2, 0.6);
+        let under = v.px_to_x(300.0, 1000.0);
+        let z = v.zoomed_around(300.0, 1000.0, 0.5);
+        assert!((z.span() - 0.2).abs() < 1e-12);
+        assert!((z.px_to_x(300.0, 1000.0) - under).abs() < 1e-12);
+        // Zooming out past everything shows everything; at an edge the range shifts inside.
+        assert!(v.zoomed_around(300.0, 1000.0, 100.0).is_reset());
+        let edge = Viewport::full()
+            .zoomed_to(0.0, 0.1)
+            .zoomed_around(0.0, 1000.0, 3.0);
+        assert_eq!((edge.left, edge.right), (0.0, 0.30000000000000004));
+        // Zooming in forever stops at MIN_SPAN; bad input changes nothing.
+        let mut deep = v;
+        for _ in 0..200 {
+            deep = deep.zoomed_around(500.0, 1000.0, 0.5);
+        }
+        assert!(deep.span() >= MIN_SPAN * 0.999 && deep.left >= 0.0 && deep.right <= 1.0);
+        assert_eq!(v.zoomed_around(1.0, 0.0, 0.5), v);
+        assert_eq!(v.zoomed_around(1.0, 100.0, f64::NAN), v);
+    }
+
+    #[test]
+    fn panning_moves_by_pixels_and_stops_at_the_ends() {
+        let v = Viewport::full().zoomed_to(0.4, 0.6);
+        let p = v.panned(-500.0, 1000.0); // dragged left by half the width: shows what is right
+        assert!((p.left - 0.5).abs() < 1e-12 && (p.right - 0.7).abs() < 1e-12);
+        let end = v.panned(-1e6, 1000.0);
+        assert!((end.left - 0.8).abs() < 1e-12 && end.right == 1.0);
+        let start = v.panned(1e6, 1000.0);
+        assert!(start.left == 0.0 && (start.right - 0.2).abs() < 1e-12);
+        assert_eq!(Viewport::full().panned(300.0, 1000.0), Viewport::full());
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! `<FlameGraph/>`: a canvas flame graph of one `CallTree` (root at the top) with click-to-zoom,
-//! a hover tooltip and search. Geometry comes from `layout`; drawing calls live in `paint.rs`.
+//! Ctrl+wheel / pinch zoom around the pointer, drag and horizontal-wheel panning, keyboard zoom
+//! and pan, a hover tooltip and search. Geometry comes from `layout`; drawing calls live in `paint.rs`.
 //! Signals only schedule a paint; one `requestAnimationFrame` callback per frame does the work.
 
 mod paint;
@@ -19,6 +20,13 @@ use crate::layout::{self, palette, FlameLayout, Viewport};
 use crate::model::format_value;
 
 use paint::{PaintInput, ROW_HEIGHT};
+
+/// A press that moves further than this (CSS px) is a drag, not a click.
+const DRAG_PX: f64 = 4.0;
+/// What one `+` keypress keeps of the span (`-` divides by it).
+const KEY_ZOOM: f64 = 0.7;
+/// What one arrow keypress pans, as a share of the width.
+const KEY_PAN: f64 = 0.1;
 
 /// What stays fixed while one tree is shown: the tree, its layout and node colours.
 struct Scene {
@@ -67,6 +75,8 @@ pub fn FlameGraph(
         },
     );
     let zoom = RwSignal::new(None::<usize>);
+    // A free x-range (wheel, drag, keys); when set it wins over the clicked node's range.
+    let range = RwSignal::new(None::<(f64, f64)>);
     let hovered = RwSignal::new(None::<usize>);
     let tip_pos = RwSignal::new((0.0f64, 0.0f64));
     let query = RwSignal::new(String::new());
@@ -86,6 +96,7 @@ pub fn FlameGraph(
     Effect::new(move |_| {
         scene.track();
         zoom.set(None);
+        range.set(None);
         hovered.set(None);
     });
 
@@ -96,9 +107,19 @@ pub fn FlameGraph(
     let paint_now = {
         let painted = painted.clone();
         move || {
-            let (Some(canvas), Some(scroller)) =
-                (canvas_ref.get_untracked(), scroll_ref.get_untracked())
-            else {
+            // A frame asked for just before the graph left the page (another tab was chosen)
+            // finds its signals gone: nothing to paint.
+            let gone = scene.try_with_untracked(|_| ()).is_none()
+                || zoom.is_disposed()
+                || range.is_disposed()
+                || hovered.is_disposed()
+                || search.try_with_untracked(|_| ()).is_none()
+                || canvas_h.is_disposed();
+            let (false, Some(Some(canvas)), Some(Some(scroller))) = (
+                gone,
+                canvas_ref.try_get_untracked(),
+                scroll_ref.try_get_untracked(),
+            ) else {
                 return;
             };
             let mut st = painted.borrow_mut();
@@ -129,11 +150,16 @@ pub fn FlameGraph(
                 ctx.clear_rect(0.0, 0.0, canvas.width() as f64, canvas.height() as f64);
                 return;
             };
-            let zoomed = zoom.get_untracked().filter(|&n| n < scene.layout.len());
+            let free = range.get_untracked();
+            let zoomed = zoom
+                .get_untracked()
+                .filter(|&n| n < scene.layout.len() && free.is_none());
             let full = Viewport::full();
-            let viewport = zoomed
-                .map_or(full, |n| scene.layout.zoom_to(&full, n))
-                .scrolled(scroller.scroll_top() as f64, height);
+            let viewport = match free {
+                Some((left, right)) => full.zoomed_to(left, right),
+                None => zoomed.map_or(full, |n| scene.layout.zoom_to(&full, n)),
+            }
+            .scrolled(scroller.scroll_top() as f64, height);
             let search = search.get_untracked();
             let perf = window().performance();
             let t0 = perf.as_ref().map_or(0.0, |p| p.now());
@@ -158,6 +184,10 @@ pub fn FlameGraph(
             let _ = canvas.set_attribute("data-paint-ms", &format!("{ms:.2}"));
             let _ = canvas.set_attribute("data-rects", &n_rects.to_string());
             let _ = canvas.set_attribute("data-zoom", zoom_name);
+            let _ = canvas.set_attribute(
+                "data-range",
+                &format!("{:.9},{:.9}", viewport.left, viewport.right),
+            );
         }
     };
     let paint_now = Rc::new(paint_now);
@@ -178,6 +208,7 @@ pub fn FlameGraph(
         Effect::new(move |_| {
             scene.track();
             zoom.track();
+            range.track();
             hovered.track();
             search.track();
             schedule();
@@ -199,9 +230,70 @@ pub fn FlameGraph(
                 .hit_test(&st.viewport, st.width, ROW_HEIGHT, x, y)
         }
     };
+    // The viewport and width last painted, which the wheel, drags and keys start from.
+    let shown = {
+        let painted = painted.clone();
+        move || {
+            let st = painted.borrow();
+            (st.viewport, st.width)
+        }
+    };
+    let show = move |v: Viewport| {
+        zoom.set(None);
+        range.set((!v.is_reset()).then_some((v.left, v.right)));
+    };
+    // A drag in progress: where it started (client x) and the viewport then; `dragged` once it
+    // moved enough to be a drag and not a click.
+    let drag = Rc::new(RefCell::new(None::<(f64, Viewport)>));
+    let dragged = Rc::new(std::cell::Cell::new(false));
+    let on_down = {
+        let (drag, dragged, shown) = (drag.clone(), dragged.clone(), shown.clone());
+        move |e: ev::MouseEvent| {
+            if e.button() == 0 {
+                *drag.borrow_mut() = Some((e.client_x() as f64, shown().0));
+                dragged.set(false);
+            }
+        }
+    };
+    let end_drag = {
+        let drag = drag.clone();
+        move |_: ev::MouseEvent| *drag.borrow_mut() = None
+    };
+    let on_wheel = {
+        let shown = shown.clone();
+        move |e: ev::WheelEvent| {
+            let (v, width) = shown();
+            // A pixel-mode delta; lines and pages are about 16 and 800 px.
+            let scale = match e.delta_mode() {
+                1 => 16.0,
+                2 => 800.0,
+                _ => 1.0,
+            };
+            let (dx, dy) = (e.delta_x() * scale, e.delta_y() * scale);
+            if e.ctrl_key() || e.meta_key() {
+                // Ctrl+wheel, and a trackpad's pinch (which the browser sends as Ctrl+wheel).
+                e.prevent_default();
+                show(v.zoomed_around(e.offset_x() as f64, width, (dy * 0.002).exp()));
+            } else if dx.abs() > dy.abs() {
+                e.prevent_default();
+                show(v.panned(-dx, width));
+            }
+        }
+    };
     let on_move = {
         let hit = hit.clone();
+        let (drag, dragged) = (drag.clone(), dragged.clone());
+        let width = shown.clone();
         move |e: ev::MouseEvent| {
+            if let Some((x0, v0)) = *drag.borrow() {
+                let dx = e.client_x() as f64 - x0;
+                if e.buttons() & 1 == 0 {
+                    // The button came up outside the canvas.
+                } else if dragged.get() || dx.abs() > DRAG_PX {
+                    dragged.set(true);
+                    show(v0.panned(dx, width().1));
+                }
+            }
             let n = hit(e.offset_x() as f64, e.offset_y() as f64);
             if hovered.get_untracked() != n {
                 hovered.set(n);
@@ -210,7 +302,11 @@ pub fn FlameGraph(
         }
     };
     let on_click = move |e: ev::MouseEvent| {
+        if dragged.replace(false) {
+            return; // The end of a drag, not a click.
+        }
         if let Some(n) = hit(e.offset_x() as f64, e.offset_y() as f64) {
+            range.set(None);
             zoom.set(Some(n));
         }
     };
@@ -219,10 +315,22 @@ pub fn FlameGraph(
         move |_| schedule()
     };
     let on_key = move |e: ev::KeyboardEvent| {
-        if e.key() == "Escape" && zoom.get_untracked().is_some() {
-            zoom.set(None);
+        if event_target::<web_sys::Element>(&e).tag_name() == "INPUT" {
+            return; // Typing a search.
         }
+        let (v, width) = shown();
+        let next = match e.key().as_str() {
+            "+" | "=" => v.zoomed_around(width / 2.0, width, KEY_ZOOM),
+            "-" | "_" => v.zoomed_around(width / 2.0, width, 1.0 / KEY_ZOOM),
+            "ArrowLeft" => v.panned(width * KEY_PAN, width),
+            "ArrowRight" => v.panned(-width * KEY_PAN, width),
+            "0" | "Escape" => v.reset(),
+            _ => return,
+        };
+        e.prevent_default();
+        show(next);
     };
+    let zoomed = move || zoom.get().is_some() || range.get().is_some();
 
     let rows_px =
         move || scene.with(|s| s.as_ref().map_or(0, |s| s.layout.n_rows())) as f64 * ROW_HEIGHT;
@@ -248,11 +356,15 @@ pub fn FlameGraph(
                 <span class="flame-match" data-testid="flame-match">{match_text}</span>
                 <button
                     class="flame-reset"
-                    disabled=move || zoom.get().is_none()
-                    on:click=move |_| zoom.set(None)
+                    disabled=move || !zoomed()
+                    on:click=move |_| {
+                        zoom.set(None);
+                        range.set(None);
+                    }
                 >
                     "Reset zoom"
                 </button>
+                <span class="muted flame-hint">"Click a frame to zoom · Ctrl+wheel or pinch to zoom · drag to pan · keys + − ← → 0"</span>
             </div>
             <Show when=move || scene.with(Option::is_none)>
                 <p class="flame-empty">"No samples"</p>
@@ -273,8 +385,15 @@ pub fn FlameGraph(
                         data-paint-ms=""
                         data-rects="0"
                         data-zoom=""
+                        data-range="0,1"
+                        on:mousedown=on_down
                         on:mousemove=on_move
-                        on:mouseleave=move |_| hovered.set(None)
+                        on:mouseup=end_drag.clone()
+                        on:mouseleave=move |e| {
+                            hovered.set(None);
+                            end_drag(e);
+                        }
+                        on:wheel=on_wheel
                         on:click=on_click
                     ></canvas>
                 </div>

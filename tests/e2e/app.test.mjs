@@ -117,30 +117,41 @@ test('the view tabs are ARIA tabs: one in the Tab order, and the arrow keys, Hom
   await page.locator('[data-testid=growth-row]').first().waitFor();
   const names = await tabs.allTextContents();
   assert.deepEqual(names.slice(-3), ['Top', 'Stacks', 'Flame graph']);
-  const selected = async () => {
+  // The shown tab, whether it has the focus, and whether it alone is in the Tab order.
+  const state = async () => {
     const states = await tabs.evaluateAll((ts) => ts.map((t) => [t.textContent, t.getAttribute('aria-selected'), t.tabIndex, document.activeElement === t]));
     const on = states.filter((s) => s[1] === 'true');
-    assert.equal(on.length, 1, JSON.stringify(states));
-    // Only the shown tab is in the Tab order.
-    assert.deepEqual(states.filter((s) => s[2] === 0).map((s) => s[0]), [on[0][0]]);
-    return { name: on[0][0], focused: on[0][3] };
+    const inOrder = states.filter((s) => s[2] === 0).map((s) => s[0]);
+    return { name: on.map((s) => s[0]).join('|'), focused: on.length === 1 && on[0][3], alone: inOrder.length === 1 && inOrder[0] === on[0]?.[0] };
   };
-  assert.equal((await selected()).name, 'Growth');
+  // Each step waits for the page to have re-rendered the tabs.
+  const expectShown = async (name, focused = true) => {
+    let last;
+    await waitFor(async () => {
+      last = await state();
+      return last.name === name && last.focused === focused && last.alone;
+    }, { what: `${name} shown` }).catch(() => {});
+    assert.deepEqual(last, { name, focused, alone: true });
+  };
+  await expectShown('Growth', false);
   await page.getByRole('tab', { name: 'Growth' }).focus();
   await page.keyboard.press('ArrowRight');
-  assert.deepEqual(await selected(), { name: names[1], focused: true });
+  await expectShown(names[1]);
   await page.keyboard.press('End');
-  assert.deepEqual(await selected(), { name: 'Flame graph', focused: true });
+  await expectShown('Flame graph');
   await page.locator('canvas.flame-canvas').waitFor();
   await page.keyboard.press('ArrowRight'); // wraps to the first
-  assert.deepEqual(await selected(), { name: names[0], focused: true });
+  await expectShown(names[0]);
   await page.keyboard.press('ArrowLeft'); // and back to the last
-  assert.deepEqual(await selected(), { name: 'Flame graph', focused: true });
+  await expectShown('Flame graph');
   await page.keyboard.press('Home');
+  await expectShown(names[0]);
   await page.keyboard.press('End');
+  await expectShown('Flame graph');
   await page.keyboard.press('ArrowLeft');
+  await expectShown('Stacks');
   await page.keyboard.press('ArrowLeft');
-  assert.deepEqual(await selected(), { name: 'Top', focused: true });
+  await expectShown('Top');
   await page.getByRole('tabpanel').locator('[data-testid=top-row]').first().waitFor();
   assert.deepEqual(errors, []);
   await page.close();
@@ -192,6 +203,54 @@ test('the flame graph draws, zooms on click and shows a tooltip on hover', async
   await page.mouse.click(hit.x, hit.y);
   await waitFor(async () => (await canvas.getAttribute('data-zoom')) === hit.name, { what: 'zoom to the clicked frame' });
   assert.ok(Number(await canvas.getAttribute('data-rects')) > 0);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('the flame graph zooms with Ctrl+wheel around the pointer, pans by drag and by keys, and resets', async () => {
+  const { page, errors } = await openPage(env);
+  await showTop(page);
+  await page.locator('[data-testid=top-row]').first().waitFor();
+  await page.locator('[data-testid=tab-flame]').click();
+  const canvas = page.locator('canvas.flame-canvas');
+  await waitFor(async () => Number(await canvas.getAttribute('data-rects')) > 0, { what: 'flame rects' });
+  const range = async () => (await canvas.getAttribute('data-range')).split(',').map(Number);
+  assert.deepEqual(await range(), [0, 1]);
+  const box = await canvas.boundingBox();
+  const px = box.width * 0.3;
+  // Ctrl+wheel (a trackpad pinch arrives as one) zooms in around the pointer.
+  await page.mouse.move(box.x + px, box.y + 10);
+  await page.keyboard.down('Control');
+  await page.mouse.wheel(0, -300);
+  await page.keyboard.up('Control');
+  await waitFor(async () => { const [a, b] = await range(); return b - a < 0.9; }, { what: 'zoomed in' });
+  const [l, r] = await range();
+  // (within a pixel: the browser reports the pointer's offset in whole pixels)
+  assert.ok(Math.abs(l + 0.3 * (r - l) - 0.3) < 1.5 / box.width, `the point under the pointer stays: ${l},${r}`);
+  assert.equal(await page.locator('.flame-reset').isEnabled(), true);
+  // A drag to the right shows what is to the left, by as many pixels, and zooms to no frame.
+  await page.mouse.move(box.x + px, box.y + 10);
+  await page.mouse.down();
+  await page.mouse.move(box.x + px + 50, box.y + 10, { steps: 3 });
+  await page.mouse.move(box.x + px + 100, box.y + 10, { steps: 3 });
+  await page.mouse.up();
+  await waitFor(async () => (await range())[0] < l - 1e-9, { what: 'panned' });
+  const [l2, r2] = await range();
+  assert.ok(Math.abs((r2 - l2) - (r - l)) < 1e-9, 'the span is kept');
+  assert.ok(Math.abs((l - l2) - (100 / box.width) * (r - l)) < (1.5 / box.width) * (r - l), `moved by the dragged pixels: ${l} -> ${l2}`);
+  assert.equal(await canvas.getAttribute('data-zoom'), '', 'a drag is not a click on a frame');
+  // Keys on the focused graph: + zooms in around the middle, → pans, 0 resets.
+  await page.locator('.flame-graph').focus();
+  await page.keyboard.press('+');
+  await waitFor(async () => { const [a, b] = await range(); return Math.abs((b - a) - 0.7 * (r2 - l2)) < 1e-6; }, { what: '+ zooms in' });
+  const [l3] = await range();
+  await page.keyboard.press('ArrowRight');
+  await waitFor(async () => (await range())[0] > l3 + 1e-9, { what: 'the arrow pans' });
+  await page.keyboard.press('0');
+  await waitFor(async () => JSON.stringify(await range()) === '[0,1]', { what: 'reset' });
+  // Click-to-zoom and the tooltip still work after all that.
+  await page.mouse.click(box.x + 5, box.y + 9);
+  await waitFor(async () => (await canvas.getAttribute('data-zoom')) !== '', { what: 'click zoom' });
   assert.deepEqual(errors, []);
   await page.close();
 });

@@ -1,13 +1,16 @@
-// Nothing leaves the page: the built page carries a Content-Security-Policy that lets it talk to
+// Nothing leaves the page, and it works without the network. The built page carries a
+// Content-Security-Policy that lets it talk to
 // its own origin only, the policy is enforced (a request elsewhere and an injected inline script
 // are refused, and reported), and while it analyses real files of every kind (pprof, a goroutine
 // dump, a gzipped heap snapshot) through every view, every request it and its workers make goes
-// to its own origin, with no policy violation.
+// to its own origin, with no policy violation. After one visit, with its server gone, the page
+// opens again (the service worker's cache), with its demo, and analyses a dropped file.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { ROOT, start, waitFor, dropFiles, fixture, selectProfile, showTop } from './support.mjs';
+import { serve } from './serve.mjs';
 
 let env;
 before(async () => {
@@ -120,4 +123,51 @@ test('analysing real files of every kind, the page and its workers request nothi
   assert.deepEqual(consoleErrors.filter((m) => /Content Security Policy/i.test(m)), []);
   assert.deepEqual(errors, []);
   await context.close();
+});
+
+test('after one visit the page opens and analyses a dropped file with its server gone', async () => {
+  // A server of its own, to take away: the page must then come from its service worker.
+  const server = await serve(path.join(ROOT, 'dist'));
+  const url = `http://127.0.0.1:${server.address().port}/`;
+  const context = await env.browser.newContext({ viewport: { width: 1400, height: 900 } });
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  try {
+    await page.goto(url);
+    await page.locator('[data-testid=findings-headline]').waitFor({ timeout: 60000 });
+    // The service worker took over and cached the shell, the workers and the demo.
+    await page.evaluate(() => navigator.serviceWorker.ready);
+    const cached = await waitFor(async () => page.evaluate(async () => {
+      if (!navigator.serviceWorker.controller) return null;
+      const names = [];
+      for (const key of await caches.keys()) {
+        for (const r of await (await caches.open(key)).keys()) names.push(new URL(r.url).pathname);
+      }
+      return names.some((n) => n.endsWith('/worker_bg.wasm')) && names.some((n) => n.startsWith('/demo/gin-heap-3')) && names;
+    }), { what: 'the offline cache filled', timeout: 30000 });
+    assert.ok(cached.some((n) => /\/app-[\w]+_bg\.wasm$/.test(n)), `the app's wasm is cached: ${cached.join(' ')}`);
+
+    // The network is gone: the server stops and drops its connections.
+    await new Promise((resolve) => {
+      server.close(resolve);
+      server.closeAllConnections();
+    });
+    await page.reload();
+    await page.locator('[data-testid=profile-item][data-status=ready]').first().waitFor({ timeout: 60000 });
+    await page.locator('[data-testid=findings-headline]').waitFor({ timeout: 60000 });
+    const offline = await page.evaluate(() => fetch('index.html', { cache: 'no-store' }).then(() => 'served', () => 'unreachable'));
+    assert.equal(offline, 'served', 'index.html comes from the cache');
+    await dropFiles(page, [fixture('gin-heap-1.pb.gz')]);
+    await selectProfile(page, 'gin-heap-1.pb.gz');
+    await page.locator('[data-testid=top-row]').first().waitFor();
+    // Installable: the manifest is linked and names the app.
+    const manifest = await page.evaluate(async () => (await fetch(document.querySelector('link[rel=manifest]').href)).json());
+    assert.equal(manifest.short_name, 'leakscope');
+    assert.equal(manifest.display, 'standalone');
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+    server.close();
+  }
 });
