@@ -169,13 +169,19 @@ test('the file picker loads a goroutine debug=1 dump', async () => {
   await page.close();
 });
 
-test('the flame graph draws, zooms on click and shows a tooltip on hover', async () => {
-  const { page, errors } = await openPage(env);
+/** Opens the default profile's flame graph and waits for it to draw; returns its canvas. */
+async function openFlameGraph(page) {
   await showTop(page);
   await page.locator('[data-testid=top-row]').first().waitFor();
   await page.locator('[data-testid=tab-flame]').click();
   const canvas = page.locator('canvas.flame-canvas');
   await waitFor(async () => Number(await canvas.getAttribute('data-rects')) > 0, { what: 'flame rects' });
+  return canvas;
+}
+
+test('the flame graph draws, zooms on click and shows a tooltip on hover', async () => {
+  const { page, errors } = await openPage(env);
+  const canvas = await openFlameGraph(page);
   const box = await canvas.boundingBox();
   const tip = page.locator('.flame-tip-name');
   // Find a frame below the roots: hover along a few rows until the tooltip names one.
@@ -209,11 +215,7 @@ test('the flame graph draws, zooms on click and shows a tooltip on hover', async
 
 test('the flame graph zooms with Ctrl+wheel around the pointer, pans by drag and by keys, and resets', async () => {
   const { page, errors } = await openPage(env);
-  await showTop(page);
-  await page.locator('[data-testid=top-row]').first().waitFor();
-  await page.locator('[data-testid=tab-flame]').click();
-  const canvas = page.locator('canvas.flame-canvas');
-  await waitFor(async () => Number(await canvas.getAttribute('data-rects')) > 0, { what: 'flame rects' });
+  const canvas = await openFlameGraph(page);
   const range = async () => (await canvas.getAttribute('data-range')).split(',').map(Number);
   assert.deepEqual(await range(), [0, 1]);
   const box = await canvas.boundingBox();
