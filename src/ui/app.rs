@@ -20,6 +20,7 @@ use super::growth_view::GrowthView;
 use super::heap_details::{HeapStatisticsView, Retainers};
 use super::heap_series::{HeapComparisonView, HeapGrowthView};
 use super::heap_summary::HeapSummaryView;
+use super::kept_files;
 use super::profile_list::ProfileList;
 use super::state::{AppState, HeapTab, LoadStatus, Tab};
 use super::top_stacks::TopStacks;
@@ -64,6 +65,13 @@ pub fn App() -> impl IntoView {
     // A file of a series opens on what grew; a single file cannot show growth or a diff, and
     // only a dump with wait states has goroutine groups.
     Effect::new(move |_| {
+        // Not before every file is decoded: until then a series may look like a single file.
+        if state
+            .profiles
+            .with(|p| p.iter().any(|e| e.status == LoadStatus::Decoding))
+        {
+            return;
+        }
         let series = state.selected_series().is_some_and(|s| !s.heap);
         let dump = state.selected_is_dump();
         match state.tab.get_untracked() {
@@ -72,7 +80,7 @@ pub fn App() -> impl IntoView {
             _ => {}
         }
     });
-    load_demo(state);
+    kept_files::open_page(state);
     let crash =
         window_event_listener_untyped("leakscope:crash-worker", move |_| state.crash_worker());
     on_cleanup(move || crash.remove());

@@ -9,7 +9,7 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{Blob, Response};
 
-use super::state::AppState;
+use super::state::{AppState, NewFile};
 
 /// One entry of `demo/manifest.json`.
 #[derive(Deserialize)]
@@ -21,40 +21,52 @@ struct DemoEntry {
 
 /// Fetches the manifest and every demo file, adding them to the page in manifest order.
 pub fn load_demo(state: AppState) {
+    leptos::task::spawn_local(load_demo_files(state));
+}
+
+/// `load_demo`, done when the demo files are added (or could not be fetched).
+pub async fn load_demo_files(state: AppState) {
     let epoch = state.demo_epoch();
-    leptos::task::spawn_local(async move {
-        let Ok(manifest) = fetch_text("demo/manifest.json").await else {
-            return;
-        };
-        let entries: Vec<DemoEntry> = match serde_json::from_str(&manifest) {
-            Ok(e) => e,
-            Err(e) => {
-                state
-                    .errors
-                    .update(|v| v.push(format!("demo/manifest.json: {e}")));
-                return;
-            }
-        };
-        // Every file first, then all of them as one batch: a batch whose files arrived one by
-        // one would count as decoded (and open its findings and series) before the last came.
-        let mut blobs = Vec::with_capacity(entries.len());
-        for entry in entries {
-            let blob = fetch_blob(&format!("demo/{}", entry.file)).await;
-            blobs.push((entry, blob));
-        }
-        if state.demo_epoch() != epoch {
+    let Ok(manifest) = fetch_text("demo/manifest.json").await else {
+        return;
+    };
+    let entries: Vec<DemoEntry> = match serde_json::from_str(&manifest) {
+        Ok(e) => e,
+        Err(e) => {
+            state
+                .errors
+                .update(|v| v.push(format!("demo/manifest.json: {e}")));
             return;
         }
-        state.begin_batch();
-        for (entry, blob) in blobs {
-            match blob {
-                Ok(blob) => state.add_file(entry.file, entry.title, blob.size(), blob, true),
-                Err(e) => state
-                    .errors
-                    .update(|v| v.push(format!("demo/{}: {e}", entry.file))),
+    };
+    // Every file first, then all of them as one batch: a batch whose files arrived one by
+    // one would count as decoded (and open its findings and series) before the last came.
+    let mut blobs = Vec::with_capacity(entries.len());
+    for entry in entries {
+        let blob = fetch_blob(&format!("demo/{}", entry.file)).await;
+        blobs.push((entry, blob));
+    }
+    if state.demo_epoch() != epoch {
+        return;
+    }
+    state.begin_batch();
+    for (entry, blob) in blobs {
+        match blob {
+            Ok(blob) => {
+                let file = NewFile {
+                    key: format!("demo-{}", entry.file),
+                    name: entry.file,
+                    title: entry.title,
+                    size: blob.size(),
+                    demo: true,
+                };
+                state.add_file(file, blob);
             }
+            Err(e) => state
+                .errors
+                .update(|v| v.push(format!("demo/{}: {e}", entry.file))),
         }
-    });
+    }
 }
 
 async fn fetch_response(url: &str) -> Result<Response, String> {

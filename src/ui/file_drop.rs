@@ -5,6 +5,7 @@
 use leptos::prelude::*;
 use web_sys::{DragEvent, FileList};
 
+use super::kept_files;
 use super::state::AppState;
 
 /// Adds every file of `files` to the page as one batch; the user's own files replace the demo
@@ -17,8 +18,7 @@ pub fn add_file_list(state: AppState, files: &FileList) {
     state.begin_batch();
     for i in 0..files.length() {
         if let Some(file) = files.get(i) {
-            let size = file.size();
-            state.add_file(file.name(), String::new(), size, file.into(), false);
+            kept_files::add(state, file.name(), file.into());
         }
     }
 }

@@ -10,6 +10,7 @@ use crate::model::format_value;
 use crate::analysis::checklist::Verdict;
 use crate::analysis::HeapSummary;
 
+use super::kept_files;
 use super::state::{AppState, LoadStatus, LoadedProfile, PageSeries};
 use crate::protocol::ProfileSummary;
 
@@ -61,7 +62,14 @@ pub fn ProfileList() -> impl IntoView {
     view! {
         <FindingsEntry />
         <section class="profiles" aria-label="Loaded profiles">
-            <h2>"Loaded profiles"</h2>
+            <div class="profiles-title">
+                <h2>"Loaded profiles"</h2>
+                <Show when=move || state.profiles.with(|p| p.iter().any(|e| !e.demo))>
+                    <button class="link-button" data-testid="clear-all"
+                        title="Remove every file of yours from the page and from this browser's storage"
+                        on:click=move |_| kept_files::clear_all(state)>"Clear all"</button>
+                </Show>
+            </div>
             <Show when=move || state.profiles.with(|p| p.is_empty())>
                 <p class="muted">"No profiles yet. Drop files anywhere on the page."</p>
             </Show>

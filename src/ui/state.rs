@@ -22,6 +22,7 @@ mod heap_series;
 mod object_pages;
 mod retainer_tree;
 mod series;
+mod view_state;
 mod worker_events;
 
 pub use findings::{ChecklistAnswer, GoroutinesAnswer};
@@ -38,6 +39,21 @@ pub const MAX_FILE_BYTES: f64 = 4.0 * 1024.0 * 1024.0 * 1024.0;
 
 /// How many of the heaviest stacks the Stacks tab shows.
 const STACK_LIMIT: usize = 50;
+
+/// A file about to be added (`AppState::add_file`).
+#[derive(Clone, Debug)]
+pub struct NewFile {
+    /// Its key in the URL and the browser's storage.
+    pub key: String,
+    /// The file name.
+    pub name: String,
+    /// A longer description (demo files), may be empty.
+    pub title: String,
+    /// The size in bytes.
+    pub size: f64,
+    /// True for the built-in demo files.
+    pub demo: bool,
+}
 
 /// Where a loaded file is in its life.
 #[derive(Clone, Debug, PartialEq)]
@@ -59,6 +75,9 @@ pub enum LoadStatus {
 pub struct LoadedProfile {
     /// The page's id, also the worker's key.
     pub id: u32,
+    /// A key that outlives the page: the file's name in the browser's storage and in the URL
+    /// (`demo-<file>` for the demo files).
+    pub key: String,
     /// The file name.
     pub name: String,
     /// A longer description (demo profiles carry one), may be empty.
@@ -249,6 +268,8 @@ pub struct AppState {
     pub goroutines: RwSignal<Option<Arc<GoroutinesAnswer>>>,
     /// The user frame a finding pointed the goroutine view at.
     pub highlight: RwSignal<Option<String>>,
+    /// The key of the file a URL named before it was added: selected when it comes.
+    pending_file: StoredValue<Option<String>>,
     next_id: StoredValue<u32>,
     /// Bumped whenever the user's files replace the demo, so a demo still being fetched stops.
     demo_epoch: StoredValue<u32>,
@@ -318,6 +339,7 @@ impl AppState {
             checklist_error: RwSignal::new(None),
             goroutines: RwSignal::new(None),
             highlight: RwSignal::new(None),
+            pending_file: StoredValue::new(None),
             next_id: StoredValue::new(1),
             demo_epoch: StoredValue::new(0),
             seq: StoredValue::new(0),
@@ -408,8 +430,16 @@ impl AppState {
     }
 
     /// Adds a file to the list and sends it to the worker, or refuses it if it is too big.
-    /// `demo` marks the built-in demo files.
-    pub fn add_file(&self, name: String, title: String, size: f64, blob: Blob, demo: bool) {
+    /// `key` names it in the URL and the browser's storage; `demo` marks the built-in demo
+    /// files. False when it was refused.
+    pub fn add_file(&self, file: NewFile, blob: Blob) -> bool {
+        let NewFile {
+            key,
+            name,
+            title,
+            size,
+            demo,
+        } = file;
         let id = self.next_id.get_value();
         self.next_id.set_value(id + 1);
         let status = if size > MAX_FILE_BYTES {
@@ -427,8 +457,10 @@ impl AppState {
             }
             LoadStatus::Decoding
         };
+        let accepted = status == LoadStatus::Decoding;
         let entry = LoadedProfile {
             id,
+            key,
             name,
             title,
             size,
@@ -437,10 +469,20 @@ impl AppState {
             demo,
         };
         self.profiles.update(|p| p.push(entry));
+        self.select_pending(id);
+        accepted
     }
 
-    /// Removes a profile from the list and the worker.
+    /// Removes a profile from the list, the worker and the browser's storage.
     pub fn remove(&self, id: u32) {
+        let kept = self.profiles.with_untracked(|p| {
+            p.iter()
+                .find(|e| e.id == id && !e.demo)
+                .map(|e| e.key.clone())
+        });
+        if let Some(key) = kept {
+            super::kept_files::forget(key);
+        }
         self.profiles.update(|p| p.retain(|e| e.id != id));
         self.heap_statistics.update(|s| s.retain(|(i, _)| *i != id));
         if let Some(client) = self.client() {

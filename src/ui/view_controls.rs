@@ -79,6 +79,7 @@ fn GranularitySwitch() -> impl IntoView {
                         view! {
                             <button
                                 class:active=move || state.granularity.get() == g
+                                aria-pressed=move || (state.granularity.get() == g).to_string()
                                 data-value=g.as_str()
                                 on:click=move |_| state.granularity.set(g)
                             >
