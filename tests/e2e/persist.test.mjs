@@ -166,3 +166,34 @@ test('a full storage quota says so, and the file is analysed anyway', async () =
     await context.close();
   }
 });
+
+test('without the Origin Private File System, IndexedDB keeps the files', async () => {
+  const context = await env.browser.newContext({ viewport: { width: 1400, height: 900 } });
+  try {
+    const { page, errors } = await newPage(context);
+    // A browser without OPFS (no navigator.storage.getDirectory).
+    await page.addInitScript(() => {
+      delete StorageManager.prototype.getDirectory;
+    });
+    await page.goto(env.url);
+    await listed(page);
+    await dropFiles(page, [fixture('gin-heap-1.pb.gz')]);
+    await waitFor(async () => page.evaluate(() => (localStorage.getItem('leakscope.files') ?? '[]') !== '[]'), { what: 'the file kept' });
+    const stored = await page.evaluate(() => new Promise((resolve, reject) => {
+      const open = indexedDB.open('leakscope-files');
+      open.onerror = () => reject(open.error);
+      open.onsuccess = () => {
+        const get = open.result.transaction('files').objectStore('files').getAllKeys();
+        get.onsuccess = () => resolve(get.result.length);
+      };
+    }));
+    assert.equal(stored, 1, 'the file is in IndexedDB');
+    await page.reload();
+    assert.deepEqual(await listed(page), ['gin-heap-1.pb.gz']);
+    await selectProfile(page, 'gin-heap-1.pb.gz');
+    await page.locator('[data-testid=top-row]').first().waitFor();
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+  }
+});
