@@ -4,6 +4,7 @@
 pub mod app;
 pub mod demo;
 pub mod diff_view;
+pub mod download;
 pub mod file_drop;
 pub mod file_picker;
 pub mod file_reader;

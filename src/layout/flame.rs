@@ -1,10 +1,14 @@
-//! `FlameLayout`: where each `CallTree` node sits in a flame graph drawn root-at-top (icicle,
-//! as pprof's web flame graph), culling to what a viewport shows, and hit-testing a pointer.
-//! Pure geometry: it does not colour, measure text or draw.
+//! `FlameLayout`: where each `CallTree` node sits in a flame graph, root at the top (icicle,
+//! as pprof's web flame graph) or at the bottom (flame, as the viewport's `Orientation` says),
+//! culling to what a viewport shows, and hit-testing a pointer; `svg` writes those rectangles
+//! as an SVG document. Pure geometry: it does not measure text or draw on a canvas.
 
 use crate::analysis::CallTree;
 
-use super::viewport::Viewport;
+use super::viewport::{Orientation, Viewport};
+
+pub mod style;
+pub mod svg;
 
 /// Nodes narrower than this many CSS px are not drawn, and neither are their subtrees (a
 /// child is never wider than its parent). pprof's `stacks.js` skips boxes under 4 px; half a
@@ -23,7 +27,7 @@ pub struct FlameLayout {
     start: Vec<i64>,
     /// Per node: value offset of its right edge (`start` + its total).
     end: Vec<i64>,
-    /// Per node: its row, 0 for roots (drawn at the top).
+    /// Per node: its depth, 0 for roots.
     depth: Vec<u16>,
     /// Per node: one past the last node of its pre-order subtree.
     subtree_end: Vec<u32>,
@@ -40,7 +44,7 @@ pub struct FlameRect {
     pub node: usize,
     /// Left edge, clipped to the canvas (≥ 0).
     pub x: f64,
-    /// Top edge (`depth · row_height - viewport.top`).
+    /// Top edge (`Viewport::row_top`: `depth · row_height - viewport.top` for an icicle).
     pub y: f64,
     /// Width, clipped to the canvas; at least `MIN_RECT_PX`.
     pub w: f64,
@@ -124,7 +128,7 @@ impl FlameLayout {
         self.end[n] as f64 / self.denom as f64
     }
 
-    /// Row of node `n` (0 = top).
+    /// Depth of node `n` (0 = a root).
     pub fn depth(&self, n: usize) -> usize {
         self.depth[n] as usize
     }
@@ -140,27 +144,31 @@ impl FlameLayout {
     }
 
     /// The rectangles `v` shows on a canvas `width` CSS px wide, in pre-order (parents before
-    /// children). Skips whole subtrees of nodes outside the x-range, below the visible rows,
-    /// or narrower than `MIN_RECT_PX`, so the cost follows what is drawn, not the tree size.
+    /// children), placed in rows by `v`'s orientation. Skips whole subtrees of nodes outside
+    /// the x-range, past the visible rows on their children's side, or narrower than
+    /// `MIN_RECT_PX`, so the cost follows what is drawn, not the tree size.
     pub fn visible_rects(&self, v: &Viewport, width: f64, row_height: f64) -> Vec<FlameRect> {
         let mut res = Vec::new();
-        let bottom = v.top + v.height;
         let mut i = 0;
         while i < self.len() {
-            let y = self.depth[i] as f64 * row_height;
+            let y = v.row_top(self.depth(i), self.n_rows, row_height);
             let px0 = v.x_to_px(self.x0(i), width);
             let px1 = v.x_to_px(self.x1(i), width);
-            // Everything under `i` is inside its x-range and below its row.
-            if px1 <= 0.0 || px0 >= width || px1 - px0 < MIN_RECT_PX || y >= bottom {
+            // Everything under `i` is inside its x-range and on the far side of its row.
+            let children_hidden = match v.orientation {
+                Orientation::Icicle => y >= v.height,
+                Orientation::Flame => y + row_height <= 0.0,
+            };
+            if px1 <= 0.0 || px0 >= width || px1 - px0 < MIN_RECT_PX || children_hidden {
                 i = self.subtree_end(i);
                 continue;
             }
-            if y + row_height > v.top {
+            if y + row_height > 0.0 && y < v.height {
                 let (x, r) = (px0.max(0.0), px1.min(width));
                 res.push(FlameRect {
                     node: i,
                     x,
-                    y: y - v.top,
+                    y,
                     w: r - x,
                     h: row_height,
                 });
@@ -171,8 +179,9 @@ impl FlameLayout {
     }
 
     /// The node under the pointer at (`x`, `y`) CSS px on a canvas `width` px wide, if one is
-    /// drawn there. Rows own `[depth · h, (depth + 1) · h)` including the 1 px gap the painter
-    /// leaves, and nodes own `[x0, x1)`, so every point has at most one node.
+    /// drawn there. Rows own `[row_top, row_top + h)` (`Viewport::row_at`, in either
+    /// orientation) including the 1 px gap the painter leaves, and nodes own `[x0, x1)`, so
+    /// every point has at most one node.
     pub fn hit_test(
         &self,
         v: &Viewport,
@@ -181,16 +190,16 @@ impl FlameLayout {
         x: f64,
         y: f64,
     ) -> Option<usize> {
-        if !(0.0..width).contains(&x) || y < 0.0 || y >= v.height || row_height <= 0.0 {
+        if !(0.0..width).contains(&x) {
             return None;
         }
-        let row = ((y + v.top) / row_height).floor() as usize;
+        let depth = v.row_at(y, self.n_rows, row_height)?;
         let ux = v.px_to_x(x, width);
-        // Walk down from the roots, at each row to the one child whose range holds `ux`.
+        // Walk down from the roots, at each depth to the one child whose range holds `ux`.
         let (mut i, mut stop) = (0, self.len());
         while i < stop {
             if self.x0(i) <= ux && ux < self.x1(i) {
-                if self.depth(i) == row {
+                if self.depth(i) == depth {
                     let w = v.x_to_px(self.x1(i), width) - v.x_to_px(self.x0(i), width);
                     return (w >= MIN_RECT_PX).then_some(i);
                 }

@@ -1,6 +1,8 @@
 //! `Viewport`: which part of the flame graph is on screen, as an x-range in unit space plus a
 //! vertical scroll offset, and the maps between unit space and CSS pixels. It knows nothing of
-//! the tree; zooming to a node takes that node's x-range from `FlameLayout`.
+//! the tree; zooming to a node takes that node's x-range from `FlameLayout`. Its `Orientation`
+//! says which way rows grow (roots at the top or at the bottom); `row_top` and `row_at` are the
+//! one y mapping that drawing, export and hit-testing share.
 //!
 //! The three coordinate spaces (after Firefox's `types/units.ts` and speedscope's
 //! configSpace / logicalSpace / physicalSpace):
@@ -11,7 +13,8 @@
 //!                   │                  │
 //!                   ▼ px = (x - left) / (right - left) · width
 //!  CSS px (what mouse events report, what FlameRect holds)
-//!  0 ───────────────────────────────────── width          y = depth · row_height - top
+//!  0 ───────────────────────────────────── width          y = row · row_height - top
+//!                                                  row = depth (icicle), rows - 1 - depth (flame)
 //!                   │
 //!                   ▼ · devicePixelRatio (done once by the canvas transform in `ui`)
 //!  device px (the canvas' backing store)
@@ -25,6 +28,42 @@
 /// The narrowest x-range a viewport may show, in unit space. Keeps the unit→px scale finite
 /// and leaves ~4 significant digits per pixel even at x ≈ 1 on a 1000 px canvas.
 pub const MIN_SPAN: f64 = 1e-12;
+
+/// Which way a flame graph's rows grow.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum Orientation {
+    /// Roots at the top, callees below them (pprof's web view, Chrome DevTools).
+    #[default]
+    Icicle,
+    /// Roots at the bottom, callees stacked above them (Brendan Gregg's flame graphs).
+    Flame,
+}
+
+impl Orientation {
+    /// Both, in the order a toggle offers them.
+    pub const ALL: [Orientation; 2] = [Orientation::Flame, Orientation::Icicle];
+
+    /// A short lower-case name (`icicle`, `flame`), for URLs and test hooks.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Orientation::Icicle => "icicle",
+            Orientation::Flame => "flame",
+        }
+    }
+
+    /// The orientation named `s` by `as_str`, if any.
+    pub fn from_name(s: &str) -> Option<Self> {
+        Orientation::ALL.into_iter().find(|o| o.as_str() == s)
+    }
+
+    /// What a toggle shows it as.
+    pub fn label(self) -> &'static str {
+        match self {
+            Orientation::Icicle => "Icicle",
+            Orientation::Flame => "Flame",
+        }
+    }
+}
 
 /// The visible part of the flame graph.
 ///
@@ -41,6 +80,8 @@ pub struct Viewport {
     /// Height of the visible canvas in CSS px; rows below `top + height` are culled.
     /// `f64::INFINITY` means "everything below `top` is visible".
     pub height: f64,
+    /// Which way rows grow: where depth 0 is drawn.
+    pub orientation: Orientation,
 }
 
 impl Default for Viewport {
@@ -50,6 +91,7 @@ impl Default for Viewport {
             right: 1.0,
             top: 0.0,
             height: f64::INFINITY,
+            orientation: Orientation::Icicle,
         }
     }
 }
@@ -131,7 +173,44 @@ impl Viewport {
             right,
             top,
             height,
+            orientation: self.orientation,
         }
+    }
+
+    /// This viewport drawing rows the `orientation` way.
+    pub fn oriented(&self, orientation: Orientation) -> Self {
+        Viewport {
+            orientation,
+            ..*self
+        }
+    }
+
+    /// The top edge, in CSS px from the canvas' top, of the row of nodes at `depth` in a graph
+    /// of `n_rows` rows `row_height` px high: depth 0 is the first row (icicle) or the last
+    /// (flame), and the scroll `top` is taken off.
+    pub fn row_top(&self, depth: usize, n_rows: usize, row_height: f64) -> f64 {
+        let row = match self.orientation {
+            Orientation::Icicle => depth,
+            Orientation::Flame => n_rows.saturating_sub(1).saturating_sub(depth),
+        };
+        row as f64 * row_height - self.top
+    }
+
+    /// The depth whose row holds canvas y `y` (CSS px), the inverse of `row_top`: a row owns
+    /// `[row_top, row_top + row_height)`. None above the graph, below it, or outside the canvas.
+    pub fn row_at(&self, y: f64, n_rows: usize, row_height: f64) -> Option<usize> {
+        if !(y >= 0.0 && y < self.height && row_height > 0.0) {
+            return None;
+        }
+        let row = ((y + self.top) / row_height).floor();
+        if !(0.0..n_rows as f64).contains(&row) {
+            return None;
+        }
+        let row = row as usize;
+        Some(match self.orientation {
+            Orientation::Icicle => row,
+            Orientation::Flame => n_rows - 1 - row,
+        })
     }
 
     /// Maps a unit-space x to CSS px on a canvas `width` CSS px wide.
@@ -208,6 +287,7 @@ mod tests {
             right: 2.0,
             top: -10.0,
             height: 0.0,
+            orientation: Orientation::Icicle,
         }
         .clamped();
         assert_eq!(v, Viewport::full());
@@ -275,6 +355,41 @@ mod tests {
         let start = v.panned(1e6, 1000.0);
         assert!(start.left == 0.0 && (start.right - 0.2).abs() < 1e-12);
         assert_eq!(Viewport::full().panned(300.0, 1000.0), Viewport::full());
+    }
+
+    #[test]
+    fn rows_map_both_ways_in_both_orientations() {
+        let icicle = Viewport::full().scrolled(9.0, 40.0);
+        let flame = icicle.oriented(Orientation::Flame);
+        // 4 rows of 10 px, scrolled by 9: depth 0 is graph row 0 (icicle) or row 3 (flame).
+        assert_eq!(icicle.row_top(0, 4, 10.0), -9.0);
+        assert_eq!(flame.row_top(0, 4, 10.0), 21.0);
+        assert_eq!(flame.row_top(3, 4, 10.0), -9.0);
+        for v in [icicle, flame] {
+            for depth in 0..4 {
+                let y = v.row_top(depth, 4, 10.0);
+                for dy in [0.0, 5.0, 9.999] {
+                    if (0.0..40.0).contains(&(y + dy)) {
+                        assert_eq!(v.row_at(y + dy, 4, 10.0), Some(depth), "{v:?} {depth} {dy}");
+                    }
+                }
+            }
+            assert_eq!(v.row_at(-0.1, 4, 10.0), None, "above the canvas");
+            assert_eq!(v.row_at(40.0, 4, 10.0), None, "below the canvas");
+            assert_eq!(v.row_at(31.0, 4, 10.0), None, "below the last row");
+            assert_eq!(v.row_at(f64::NAN, 4, 10.0), None);
+            assert_eq!(v.row_at(1.0, 0, 10.0), None, "no rows");
+        }
+        // Every transform keeps the orientation.
+        let z = flame.zoomed_to(0.1, 0.2).panned(3.0, 100.0).reset();
+        assert_eq!(
+            z.zoomed_around(1.0, 10.0, 0.5).orientation,
+            Orientation::Flame
+        );
+        for o in Orientation::ALL {
+            assert_eq!(Orientation::from_name(o.as_str()), Some(o));
+        }
+        assert_eq!(Orientation::from_name("sideways"), None);
     }
 
     #[test]

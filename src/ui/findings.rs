@@ -4,7 +4,6 @@
 //! Markdown or JSON download. It formats the worker's `Checklist`; it decides nothing.
 
 use leptos::prelude::*;
-use wasm_bindgen::JsCast;
 
 use crate::analysis::checklist::{markdown, Advice, Evidence, Finding, Verdict, View};
 
@@ -185,33 +184,9 @@ fn export(state: AppState, json: bool) {
             "text/markdown",
         )
     };
-    if let Err(e) = download(&text, name, mime) {
+    if let Err(e) = super::download::save_text(&text, name, mime) {
         state
             .errors
             .update(|errors| errors.push(format!("could not export the findings: {e:?}")));
     }
-}
-
-/// Saves `text` as file `name` through a temporary object URL and a clicked link.
-fn download(text: &str, name: &str, mime: &str) -> Result<(), wasm_bindgen::JsValue> {
-    let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(text));
-    let options = web_sys::BlobPropertyBag::new();
-    options.set_type(mime);
-    let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options)?;
-    let url = web_sys::Url::create_object_url_with_blob(&blob)?;
-    let document = web_sys::window()
-        .and_then(|w| w.document())
-        .ok_or("no document")?;
-    let a: web_sys::HtmlAnchorElement = document.create_element("a")?.unchecked_into();
-    a.set_href(&url);
-    a.set_download(name);
-    a.click();
-    // Revoked once the browser has taken the download.
-    let revoke = wasm_bindgen::closure::Closure::once_into_js(move || {
-        let _ = web_sys::Url::revoke_object_url(&url);
-    });
-    web_sys::window()
-        .ok_or("no window")?
-        .set_timeout_with_callback_and_timeout_and_arguments_0(revoke.unchecked_ref(), 10_000)?;
-    Ok(())
 }

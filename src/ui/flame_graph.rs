@@ -1,8 +1,11 @@
-//! `<FlameGraph/>`: a canvas flame graph of one `CallTree` (root at the top) with click-to-zoom,
-//! Ctrl+wheel / pinch zoom around the pointer, drag and horizontal-wheel panning, keyboard zoom
-//! and pan, a hover tooltip and search. Geometry comes from `layout`; drawing calls live in `paint.rs`.
-//! Signals only schedule a paint; one `requestAnimationFrame` callback per frame does the work.
+//! `<FlameGraph/>`: a canvas flame graph of one `CallTree`, roots at the top (icicle) or at the
+//! bottom (flame), with click-to-zoom, Ctrl+wheel / pinch zoom around the pointer, drag and
+//! horizontal-wheel panning, keyboard zoom and pan, a hover tooltip, search, and SVG / PNG
+//! exports of the current view. Geometry (both orientations) comes from `layout`; drawing calls
+//! live in `paint.rs`, file exports in `export.rs`. Signals only schedule a paint; one
+//! `requestAnimationFrame` callback per frame does the work.
 
+mod export;
 mod paint;
 
 use std::cell::RefCell;
@@ -16,9 +19,11 @@ use wasm_bindgen::JsCast;
 use web_sys::CanvasRenderingContext2d;
 
 use crate::analysis::CallTree;
-use crate::layout::{self, palette, FlameLayout, Viewport};
+use crate::layout::flame::svg::{self, SvgInput};
+use crate::layout::{self, palette, FlameLayout, Orientation, Viewport};
 use crate::model::format_value;
 
+use super::state::AppState;
 use paint::{PaintInput, ROW_HEIGHT};
 
 /// A press that moves further than this (CSS px) is a drag, not a click.
@@ -43,19 +48,26 @@ struct Painted {
     char_px: f64,
     viewport: Viewport,
     width: f64,
+    height: f64,
     frame_pending: bool,
 }
 
-/// A flame graph (root at the top) of `tree`, filling its container's width.
+/// A flame graph of `tree`, filling its container's width.
 ///
 /// The canvas carries `data-paint-ms` (duration of the last paint), `data-rects` (rectangles
-/// drawn by it) and `data-zoom` (name of the zoomed node, empty when not zoomed) for tests.
+/// drawn by it), `data-zoom` (name of the zoomed node, empty when not zoomed) and
+/// `data-orientation` (`icicle` or `flame`, as last painted) for tests.
 #[component]
 pub fn FlameGraph(
     /// The tree to draw; None draws an empty state ("no samples").
     #[prop(into)]
     tree: Signal<Option<Arc<CallTree>>>,
+    /// Which way rows grow, chosen by the toolbar's toggle. Pass a signal to keep the choice
+    /// elsewhere (the URL, across views); without one the graph keeps its own, icicle first.
+    #[prop(optional)]
+    orientation: Option<RwSignal<Orientation>>,
 ) -> impl IntoView {
+    let orientation = orientation.unwrap_or_else(|| RwSignal::new(Orientation::default()));
     let scene = Memo::new_with_compare(
         move |_| {
             tree.get().filter(|t| !t.is_empty()).map(|t| {
@@ -103,6 +115,30 @@ pub fn FlameGraph(
     let canvas_ref = NodeRef::<html::Canvas>::new();
     let scroll_ref = NodeRef::<html::Div>::new();
     let painted = Rc::new(RefCell::new(Painted::default()));
+    let app = use_context::<AppState>();
+
+    // Flipping mirrors the vertical scroll, so the same rows stay in view; a new tree drawn as a
+    // flame opens at its roots, the bottom.
+    Effect::new(move |prev: Option<Orientation>| {
+        let now = orientation.get();
+        if let (Some(prev), Some(scroller)) = (prev, scroll_ref.get_untracked()) {
+            if prev != now {
+                let max = (scroller.scroll_height() - scroller.client_height()).max(0);
+                scroller.set_scroll_top(max - scroller.scroll_top());
+            }
+        }
+        now
+    });
+    Effect::new(move |_| {
+        scene.track();
+        if orientation.get_untracked() == Orientation::Flame {
+            request_animation_frame(move || {
+                if let Some(Some(scroller)) = scroll_ref.try_get_untracked() {
+                    scroller.set_scroll_top(scroller.scroll_height());
+                }
+            });
+        }
+    });
 
     let paint_now = {
         let painted = painted.clone();
@@ -114,7 +150,8 @@ pub fn FlameGraph(
                 || range.is_disposed()
                 || hovered.is_disposed()
                 || search.try_with_untracked(|_| ()).is_none()
-                || canvas_h.is_disposed();
+                || canvas_h.is_disposed()
+                || orientation.is_disposed();
             let (false, Some(Some(canvas)), Some(Some(scroller))) = (
                 gone,
                 canvas_ref.try_get_untracked(),
@@ -159,6 +196,7 @@ pub fn FlameGraph(
                 Some((left, right)) => full.zoomed_to(left, right),
                 None => zoomed.map_or(full, |n| scene.layout.zoom_to(&full, n)),
             }
+            .oriented(orientation.get_untracked())
             .scrolled(scroller.scroll_top() as f64, height);
             let search = search.get_untracked();
             let perf = window().performance();
@@ -179,11 +217,12 @@ pub fn FlameGraph(
                 },
             );
             let ms = perf.as_ref().map_or(0.0, |p| p.now()) - t0;
-            (st.viewport, st.width) = (viewport, width);
+            (st.viewport, st.width, st.height) = (viewport, width, height);
             let zoom_name = zoomed.map_or("", |n| scene.tree.name_of(n));
             let _ = canvas.set_attribute("data-paint-ms", &format!("{ms:.2}"));
             let _ = canvas.set_attribute("data-rects", &n_rects.to_string());
             let _ = canvas.set_attribute("data-zoom", zoom_name);
+            let _ = canvas.set_attribute("data-orientation", viewport.orientation.as_str());
             let _ = canvas.set_attribute(
                 "data-range",
                 &format!("{:.9},{:.9}", viewport.left, viewport.right),
@@ -211,6 +250,7 @@ pub fn FlameGraph(
             range.track();
             hovered.track();
             search.track();
+            orientation.track();
             schedule();
         });
     }
@@ -332,6 +372,59 @@ pub fn FlameGraph(
     };
     let zoomed = move || zoom.get().is_some() || range.get().is_some();
 
+    let report = move |what: &str, e: String| {
+        let msg = format!("could not export the flame graph as {what}: {e}");
+        match app {
+            Some(app) => app.errors.update(|errors| errors.push(msg)),
+            None => leptos::logging::error!("{msg}"),
+        }
+    };
+    // The view as last painted, written as SVG from the same rectangles.
+    let export_svg = {
+        let painted = painted.clone();
+        move |_: ev::MouseEvent| {
+            let Some(scene) = scene.get_untracked() else {
+                return;
+            };
+            let st = painted.borrow();
+            let search = search.get_untracked();
+            let background = scroll_ref
+                .get_untracked()
+                .and_then(|el| export::background_of(&el));
+            let text = svg::render(&SvgInput {
+                tree: &scene.tree,
+                layout: &scene.layout,
+                swatches: &scene.swatches,
+                search: search.as_deref(),
+                viewport: st.viewport,
+                width: st.width,
+                height: st.height,
+                char_px: st.char_px,
+                background: background.as_deref(),
+            });
+            let name = export::file_name(app, &scene.tree, "svg");
+            if let Err(e) = export::save_svg(&text, &name) {
+                report("SVG", format!("{e:?}"));
+            }
+        }
+    };
+    // The drawn canvas itself, at device pixels.
+    let export_png = move |_: ev::MouseEvent| {
+        let (Some(scene), Some(canvas)) = (scene.get_untracked(), canvas_ref.get_untracked())
+        else {
+            return;
+        };
+        let background = scroll_ref
+            .get_untracked()
+            .and_then(|el| export::background_of(&el));
+        let name = export::file_name(app, &scene.tree, "png");
+        let on_error = move |e| report("PNG", e);
+        if let Err(e) = export::save_png(&canvas, background.as_deref(), name, on_error) {
+            report("PNG", format!("{e:?}"));
+        }
+    };
+    let no_scene = move || scene.with(Option::is_none);
+
     let rows_px =
         move || scene.with(|s| s.as_ref().map_or(0, |s| s.layout.n_rows())) as f64 * ROW_HEIGHT;
     let match_text = move || {
@@ -364,6 +457,45 @@ pub fn FlameGraph(
                 >
                     "Reset zoom"
                 </button>
+                <div class="flame-orientation" role="group" aria-label="Orientation">
+                    {Orientation::ALL
+                        .into_iter()
+                        .map(|o| {
+                            view! {
+                                <button
+                                    class="flame-orient"
+                                    data-testid=format!("flame-orientation-{}", o.as_str())
+                                    title=match o {
+                                        Orientation::Flame => "Roots at the bottom",
+                                        Orientation::Icicle => "Roots at the top",
+                                    }
+                                    aria-pressed=move || (orientation.get() == o).to_string()
+                                    on:click=move |_| orientation.set(o)
+                                >
+                                    {o.label()}
+                                </button>
+                            }
+                        })
+                        .collect_view()}
+                </div>
+                <button
+                    class="flame-export"
+                    data-testid="flame-export-svg"
+                    title="Save the current view as SVG"
+                    disabled=no_scene
+                    on:click=export_svg
+                >
+                    "SVG"
+                </button>
+                <button
+                    class="flame-export"
+                    data-testid="flame-export-png"
+                    title="Save the current view as PNG"
+                    disabled=no_scene
+                    on:click=export_png
+                >
+                    "PNG"
+                </button>
                 <span class="muted flame-hint">"Click a frame to zoom · Ctrl+wheel or pinch to zoom · drag to pan · keys + − ← → 0"</span>
             </div>
             <Show when=move || scene.with(Option::is_none)>
@@ -385,6 +517,7 @@ pub fn FlameGraph(
                         data-paint-ms=""
                         data-rects="0"
                         data-zoom=""
+                        data-orientation=""
                         data-range="0,1"
                         on:mousedown=on_down
                         on:mousemove=on_move

@@ -257,6 +257,186 @@ test('the flame graph zooms with Ctrl+wheel around the pointer, pans by drag and
   await page.close();
 });
 
+/** The name the flame graph's tooltip shows after the pointer moves to (x, y), or null. */
+async function tipAt(page, x, y) {
+  await page.mouse.move(x, y);
+  const tip = page.locator('.flame-tip-name');
+  return (await tip.isVisible()) ? tip.textContent() : null;
+}
+
+/** Waits until the pointer at (x, y) names `name` in the tooltip. */
+async function expectTipAt(page, x, y, name, what) {
+  let got;
+  await waitFor(async () => (got = await tipAt(page, x, y)) === name, { what: `${what}: ${name}` }).catch(() => {});
+  assert.equal(got, name, what);
+}
+
+/** Clicks the flame graph's export button `kind` (svg, png); returns the download's name and bytes. */
+async function exportFlame(page, kind) {
+  const [dl] = await Promise.all([page.waitForEvent('download'), page.locator(`[data-testid=flame-export-${kind}]`).click()]);
+  return { name: dl.suggestedFilename(), bytes: fs.readFileSync(await dl.path()) };
+}
+
+/**
+ * An exported SVG as the browser's XML parser reads it (it throws on a malformed document):
+ * its size, background and frames ({ name: first title line, x, y, w, h, fill, label }).
+ */
+async function parseSvg(page, bytes) {
+  return page.evaluate((text) => {
+    const doc = new DOMParser().parseFromString(text, 'image/svg+xml');
+    const error = doc.querySelector('parsererror');
+    if (error) throw new Error(`malformed SVG: ${error.textContent}`);
+    const svg = doc.documentElement;
+    const frames = [...svg.children].filter((e) => e.tagName === 'g').map((g) => {
+      const r = g.querySelector('rect');
+      const n = (a) => Number(r.getAttribute(a));
+      return {
+        name: g.querySelector('title').textContent.split('\n')[0],
+        x: n('x'), y: n('y'), w: n('width'), h: n('height'),
+        fill: r.getAttribute('fill'),
+        label: g.querySelector('text')?.textContent ?? null,
+      };
+    });
+    const bg = [...svg.children].find((e) => e.tagName === 'rect');
+    return { tag: svg.tagName, width: Number(svg.getAttribute('width')), height: Number(svg.getAttribute('height')), background: bg?.getAttribute('fill') ?? null, frames };
+  }, bytes.toString('utf8'));
+}
+
+/** The channels of a computed `rgb(r, g, b)` colour. */
+const rgb = (css) => (css?.match(/^rgba?\((\d+), (\d+), (\d+)/) ?? [null, NaN, NaN, NaN]).slice(1, 4).map(Number);
+
+/** A frame's full width before the 1 px gap the painter leaves on its right (none on slivers). */
+const fullWidth = (f) => f.w + (f.w + 1 >= 3 ? 1 : 0);
+
+/** Switches the flame graph to `orientation` (flame, icicle) and waits for it to be painted. */
+async function orient(page, canvas, orientation) {
+  await page.locator(`[data-testid=flame-orientation-${orientation}]`).click();
+  await waitFor(async () => (await canvas.getAttribute('data-orientation')) === orientation, { what: `${orientation} painted` });
+  assert.equal(await page.locator(`[data-testid=flame-orientation-${orientation}]`).getAttribute('aria-pressed'), 'true');
+}
+
+test('the flame graph flips between icicle and flame, and exports the view as SVG and PNG', async () => {
+  const { page, errors } = await openPage(env);
+  await showTop(page);
+  await page.locator('[data-testid=top-row]').first().waitFor();
+  const title = await page.locator('[data-testid=view-title]').textContent();
+  const total = Number(await page.locator('[data-testid=top-table]').getAttribute('data-total'));
+  const top = await pageTopRows(page, 8);
+  const canvas = await openFlameGraph(page);
+  assert.equal(await canvas.getAttribute('data-orientation'), 'icicle', 'roots at the top first');
+  const box = await canvas.boundingBox();
+  const mid = box.x + box.width / 2;
+  // Icicle: the root is the top row.
+  const root = await waitFor(() => tipAt(page, mid, box.y + 9), { what: 'a root on the top row' });
+  // Flame: the same root is now the bottom row, and the top row is something else.
+  await orient(page, canvas, 'flame');
+  const flipped = await canvas.boundingBox();
+  await expectTipAt(page, mid, flipped.y + flipped.height - 9, root, 'the bottom row is the root');
+  assert.notEqual(await tipAt(page, mid, flipped.y + 9), root, 'the top row is not the root');
+
+  // SVG of the flame view: one frame per painted rectangle, the root row at the bottom, widths
+  // in proportion to the top table's cum values.
+  const svgFile = await exportFlame(page, 'svg');
+  assert.equal(svgFile.name, `${title.replace(/\.pb\.gz$/, '')}-flame.svg`);
+  const svg = await parseSvg(page, svgFile.bytes);
+  assert.equal(svg.tag, 'svg');
+  assert.ok(Math.abs(svg.width - flipped.width) <= 1 && Math.abs(svg.height - flipped.height) <= 1, `SVG ${svg.width}×${svg.height}, canvas ${flipped.width}×${flipped.height}`);
+  assert.ok(rgb(svg.background).every((c) => c > 200), `the light page background: ${svg.background}`);
+  assert.equal(svg.frames.length, Number(await canvas.getAttribute('data-rects')), 'one frame per painted rectangle');
+  const bottom = Math.max(...svg.frames.map((f) => f.y));
+  assert.equal(bottom, svg.height - 18, 'the last row is at the bottom');
+  const roots = svg.frames.filter((f) => f.y === bottom).sort((a, b) => a.x - b.x);
+  assert.ok(roots.some((f) => f.name === root), `${root} is a root: ${roots.map((f) => f.name)}`);
+  assert.equal(roots[0].x, 0);
+  assert.ok(Math.abs(roots.reduce((s, f) => s + fullWidth(f), 0) - svg.width) < 1, 'the roots span the width');
+  // A function's width is its cum share: the sum over its outermost frames (those with no frame
+  // of the same name below them, around their middle).
+  const outermost = (name) => svg.frames.filter((f) => f.name === name && !svg.frames.some((g) => g.name === name && g.y > f.y && g.x <= f.x + f.w / 2 && f.x + f.w / 2 < g.x + fullWidth(g)));
+  assert.ok(top.length >= 5 && total > 0, `top rows and total: ${top.length}, ${total}`);
+  for (const row of top) {
+    const frames = outermost(row.name);
+    assert.ok(frames.length > 0, `${row.name} is drawn`);
+    const drawn = frames.reduce((s, f) => s + fullWidth(f), 0);
+    const expected = (row.cum / total) * svg.width;
+    assert.ok(Math.abs(drawn - expected) <= 1 + expected * 0.002, `${row.name}: ${drawn} px for cum ${row.cum} of ${total} (${expected} px)`);
+  }
+  // The SVG's frame is where the canvas hit-tests it.
+  const widest = outermost(top[0].name).sort((a, b) => b.w - a.w)[0];
+  await expectTipAt(page, flipped.x + widest.x + widest.w / 2, flipped.y + widest.y + widest.h / 2, top[0].name, 'the SVG frame is on the canvas');
+
+  // The search highlight and a zoom are exported too.
+  await page.locator('.flame-search').fill(top[0].name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+  await waitFor(async () => /matched/.test(await page.locator('[data-testid=flame-match]').textContent()), { what: 'search' });
+  await page.mouse.click(flipped.x + widest.x + widest.w / 2, flipped.y + widest.y + widest.h / 2);
+  await waitFor(async () => (await canvas.getAttribute('data-zoom')) === top[0].name, { what: 'zoomed' });
+  const zoomed = await parseSvg(page, (await exportFlame(page, 'svg')).bytes);
+  const focused = zoomed.frames.filter((f) => f.name === top[0].name);
+  assert.ok(focused.some((f) => f.x === 0 && Math.abs(fullWidth(f) - zoomed.width) < 1), 'the zoomed frame fills the width');
+  assert.ok(focused.every((f) => f.fill === '#d946ef'), 'matches are highlighted');
+  assert.ok(zoomed.frames.some((f) => f.name !== top[0].name && f.fill !== '#d946ef'), 'the rest is not');
+  assert.equal(zoomed.frames.find((f) => f.y === Math.max(...zoomed.frames.map((g) => g.y))).name, roots.find((f) => f.x <= widest.x && widest.x < f.x + fullWidth(f)).name, 'still a flame: its root at the bottom');
+
+  // PNG: the canvas' own pixels, at its device-pixel size.
+  const png = await exportFlame(page, 'png');
+  assert.equal(png.name, `${title.replace(/\.pb\.gz$/, '')}-flame.png`);
+  assert.deepEqual([...png.bytes.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a], 'PNG signature');
+  assert.equal(png.bytes.subarray(12, 16).toString('latin1'), 'IHDR');
+  const size = await canvas.evaluate((c) => [c.width, c.height]);
+  assert.deepEqual([png.bytes.readUInt32BE(16), png.bytes.readUInt32BE(20)], size, 'the canvas size');
+
+  // Back to an icicle: the root is on top again.
+  await page.locator('.flame-reset').click();
+  await orient(page, canvas, 'icicle');
+  await expectTipAt(page, mid, box.y + 9, root, 'the top row is the root again');
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('the diff and heap snapshot flame graphs flip and export too', async () => {
+  const { page, errors } = await openPage(env);
+  // The demo's heap series: its diff flame graph, coloured by change.
+  const title = await page.locator('[data-testid=view-title]').textContent();
+  await page.locator('[data-testid=tab-diff]').click();
+  let canvas = page.locator('canvas.flame-canvas');
+  await waitFor(async () => Number(await canvas.getAttribute('data-rects')) > 0, { what: 'diff flame graph' });
+  await canvas.scrollIntoViewIfNeeded();
+  await orient(page, canvas, 'flame');
+  let box = await canvas.boundingBox();
+  const root = await waitFor(() => tipAt(page, box.x + box.width / 2, box.y + box.height - 9), { what: 'a root on the bottom row' });
+  let file = await exportFlame(page, 'svg');
+  assert.match(file.name, /^gin-heap-\d-diff-flame\.svg$/, `${file.name} (shown: ${title})`);
+  let svg = await parseSvg(page, file.bytes);
+  assert.equal(svg.frames.length, Number(await canvas.getAttribute('data-rects')));
+  const bottom = Math.max(...svg.frames.map((f) => f.y));
+  assert.ok(svg.frames.some((f) => f.y === bottom && f.name === root), 'the hovered root is in the bottom row');
+  // Diff colours: the red-blue scale, not the name swatches; more than one step of it.
+  assert.ok(new Set(svg.frames.map((f) => f.fill)).size > 1, 'frames differ by change');
+  // In the dark scheme the export carries the dark background the page shows.
+  await page.emulateMedia({ colorScheme: 'dark' });
+  svg = await parseSvg(page, (await exportFlame(page, 'svg')).bytes);
+  assert.ok(rgb(svg.background).every((c) => c < 80), `the dark page background: ${svg.background}`);
+  await page.emulateMedia({ colorScheme: 'light' });
+  // A heap snapshot's flame graph (dominator paths).
+  await dropFiles(page, [{ name: 'node-leak-3.heapsnapshot.gz', bytes: fs.readFileSync(path.join(FIXTURES, '../heapsnapshot/node-leak-3.heapsnapshot.gz')) }]);
+  await selectProfile(page, 'node-leak-3.heapsnapshot.gz');
+  await page.locator('[data-testid=tab-heap-flame]').click();
+  canvas = page.locator('canvas.flame-canvas');
+  await waitFor(async () => Number(await canvas.getAttribute('data-rects')) > 0, { what: 'heap flame graph' });
+  await orient(page, canvas, 'flame');
+  box = await canvas.boundingBox();
+  const heapRoot = await waitFor(() => tipAt(page, box.x + box.width / 2, box.y + box.height - 9), { what: 'a heap root on the bottom row' });
+  file = await exportFlame(page, 'svg');
+  assert.equal(file.name, 'node-leak-3-flame.svg');
+  svg = await parseSvg(page, file.bytes);
+  assert.equal(svg.frames.length, Number(await canvas.getAttribute('data-rects')));
+  assert.ok(svg.frames.some((f) => f.y === svg.height - 18 && f.name === heapRoot), 'the heap root is in the bottom row');
+  const png = await exportFlame(page, 'png');
+  assert.equal(png.name, 'node-leak-3-flame.png');
+  assert.deepEqual([png.bytes.readUInt32BE(16), png.bytes.readUInt32BE(20)], await canvas.evaluate((c) => [c.width, c.height]));
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
 test('bad files are reported by name while a good one loads', async () => {
   const { page, errors } = await openPage(env);
   const good = fixture('gin-mutex-3.pb.gz');

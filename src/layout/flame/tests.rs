@@ -2,6 +2,7 @@
 //! precision, on hand-made trees and on a pseudo-random tree of 100k nodes.
 
 use super::*;
+use crate::layout::Orientation;
 use crate::model::SampleType;
 
 /// A `CallTree` from pre-order `(name, depth, total)` rows; self values are derived.
@@ -297,4 +298,91 @@ fn empty_and_degenerate_trees() {
     let l = FlameLayout::new(&t);
     assert_eq!((l.x0(1), l.x1(1)), (0.0, 0.0));
     assert!(l.x1(2) <= l.x1(0));
+}
+
+#[test]
+fn flame_orientation_puts_roots_at_the_bottom() {
+    let t = sample();
+    let l = FlameLayout::new(&t);
+    let v = Viewport::full().oriented(Orientation::Flame);
+    let rects = l.visible_rects(&v, 1000.0, 18.0);
+    let y_of = |n: usize| rects.iter().find(|r| r.node == n).unwrap().y;
+    assert_eq!((y_of(0), y_of(1), y_of(2)), (36.0, 18.0, 0.0));
+    // Same x-ranges as the icicle.
+    let icicle = l.visible_rects(&Viewport::full(), 1000.0, 18.0);
+    let xs = |rs: &[FlameRect]| rs.iter().map(|r| (r.node, r.x, r.w)).collect::<Vec<_>>();
+    assert_eq!(xs(&rects), xs(&icicle));
+    let hit = |x, y| l.hit_test(&v, 1000.0, 18.0, x, y);
+    assert_eq!(hit(100.0, 53.9), Some(0), "the bottom row is main");
+    assert_eq!(hit(100.0, 36.0), Some(0));
+    assert_eq!(hit(100.0, 35.9), Some(1));
+    assert_eq!(hit(700.0, 10.0), Some(5));
+    assert_eq!(hit(550.0, 10.0), None, "serve's self time, above serve");
+    assert_eq!(hit(100.0, 54.0), None, "below the roots");
+    // Scrolled to show the top row only: the leaves, and nothing of the rows below.
+    let top = v.scrolled(0.0, 18.0);
+    let nodes: Vec<usize> = l
+        .visible_rects(&top, 100.0, 18.0)
+        .iter()
+        .map(|r| r.node)
+        .collect();
+    assert_eq!(nodes, [2, 3, 5]);
+    // Scrolled to the bottom row: the root only, its children culled above.
+    let bottom = v.scrolled(36.0, 18.0);
+    let rects = l.visible_rects(&bottom, 100.0, 18.0);
+    assert_eq!(rects.iter().map(|r| r.node).collect::<Vec<_>>(), [0]);
+    assert_eq!(rects[0].y, 0.0);
+}
+
+#[test]
+fn hit_testing_agrees_with_drawing_in_both_orientations() {
+    use std::collections::hash_map::Entry;
+    let t = random_tree(20_000, 11);
+    let l = FlameLayout::new(&t);
+    let (width, rh) = (1000.0, 18.0);
+    let mut drawn_by_icicle = std::collections::HashMap::new();
+    for o in Orientation::ALL {
+        let views = [
+            Viewport::full(),
+            Viewport::full().zoomed_to(0.2, 0.5),
+            l.zoom_to(&Viewport::full(), 1),
+        ];
+        for (view, v) in views.into_iter().enumerate() {
+            // A window of 12.5 rows, 2.5 rows from the roots' end: partial rows at both edges.
+            let top = match o {
+                Orientation::Icicle => 45.0,
+                Orientation::Flame => l.n_rows() as f64 * rh - 225.0 - 45.0,
+            };
+            let v = v.oriented(o).scrolled(top, 225.0);
+            let rects = l.visible_rects(&v, width, rh);
+            assert!(!rects.is_empty(), "{o:?} {v:?}");
+            let nodes: Vec<usize> = rects.iter().map(|r| r.node).collect();
+            // Rows the same distance from the roots: the same frames, in either orientation.
+            match drawn_by_icicle.entry(view) {
+                Entry::Vacant(e) => {
+                    e.insert(nodes);
+                }
+                Entry::Occupied(e) => assert_eq!(e.get(), &nodes, "{v:?}"),
+            }
+            for r in &rects {
+                assert_eq!(r.y, v.row_top(l.depth(r.node), l.n_rows(), rh));
+                let y = (r.y.max(0.0) + (r.y + r.h).min(v.height)) / 2.0;
+                assert_eq!(
+                    l.hit_test(&v, width, rh, r.x + r.w / 2.0, y),
+                    Some(r.node),
+                    "{o:?} {r:?}"
+                );
+            }
+            // Every node at least a pixel wide in a visible row is drawn, once.
+            let drawn: std::collections::HashSet<usize> = rects.iter().map(|r| r.node).collect();
+            assert_eq!(drawn.len(), rects.len());
+            for n in 0..t.len() {
+                let (a, b) = (v.x_to_px(l.x0(n), width), v.x_to_px(l.x1(n), width));
+                let y = v.row_top(l.depth(n), l.n_rows(), rh);
+                if b.min(width) - a.max(0.0) >= 1.0 && y + rh > 0.0 && y < v.height {
+                    assert!(drawn.contains(&n), "{o:?}: node {n} culled");
+                }
+            }
+        }
+    }
 }

@@ -4,24 +4,16 @@
 use web_sys::CanvasRenderingContext2d;
 
 use crate::analysis::CallTree;
+use crate::layout::flame::style::{self, BORDER, FONT_FAMILY, FONT_PX, MIN_BORDER_PX};
 use crate::layout::palette::{self, Emphasis, N_SWATCHES};
-use crate::layout::{label_for_width, FlameLayout, FlameRect, SearchResult, Viewport};
+use crate::layout::{FlameLayout, FlameRect, SearchResult, Viewport};
 
-/// Height of one row in CSS px.
-pub const ROW_HEIGHT: f64 = 18.0;
+pub use crate::layout::flame::style::ROW_HEIGHT;
 
-/// The label font: monospace, so one measured character width fits every label exactly.
-pub const FONT: &str =
-    "12px ui-monospace, SFMono-Regular, Menlo, Consolas, \"Liberation Mono\", monospace";
-
-/// Gap left between neighbouring rectangles and rows, in CSS px.
-const GAP: f64 = 1.0;
-
-/// Horizontal padding of a label inside its rectangle, in CSS px.
-const LABEL_PAD: f64 = 4.0;
-
-/// Rectangles narrower than this (CSS px) get no border: on them it would be all border.
-const MIN_BORDER_PX: f64 = 6.0;
+/// The label font as a canvas font string.
+fn font() -> String {
+    format!("{FONT_PX}px {FONT_FAMILY}")
+}
 
 /// Everything one frame needs.
 pub struct PaintInput<'a> {
@@ -47,9 +39,9 @@ pub struct PaintInput<'a> {
     pub char_px: f64,
 }
 
-/// Width of one character of `FONT` in CSS px, as the canvas measures it.
+/// Width of one character of the label font in CSS px, as the canvas measures it.
 pub fn measure_char(ctx: &CanvasRenderingContext2d) -> f64 {
-    ctx.set_font(FONT);
+    ctx.set_font(&font());
     match ctx.measure_text("0123456789") {
         Ok(m) if m.width() > 0.0 => m.width() / 10.0,
         _ => 7.2,
@@ -61,11 +53,7 @@ pub fn paint(ctx: &CanvasRenderingContext2d, p: &PaintInput) -> usize {
     let _ = ctx.set_transform(p.dpr, 0.0, 0.0, p.dpr, 0.0, 0.0);
     ctx.clear_rect(0.0, 0.0, p.width, p.height);
     let rects = p.layout.visible_rects(&p.viewport, p.width, ROW_HEIGHT);
-    let emphasis = |n: usize| match p.search {
-        None => Emphasis::Normal,
-        Some(s) if s.matched.get(n).copied().unwrap_or(false) => Emphasis::Match,
-        Some(_) => Emphasis::Dimmed,
-    };
+    let emphasis = |n: usize| style::emphasis(p.search, n);
     // One bucket per fill colour, so the canvas switches fill style ~N_SWATCHES times per
     // frame instead of once per rectangle.
     let bucket_of = |n: usize| {
@@ -80,7 +68,7 @@ pub fn paint(ctx: &CanvasRenderingContext2d, p: &PaintInput) -> usize {
     for (i, r) in rects.iter().enumerate() {
         buckets[bucket_of(r.node)].push(i);
     }
-    ctx.set_stroke_style_str("rgba(0, 0, 0, 0.14)");
+    ctx.set_stroke_style_str(BORDER);
     ctx.set_line_width(1.0 / p.dpr);
     for (b, members) in buckets.iter().enumerate().filter(|(_, m)| !m.is_empty()) {
         let (swatch, e) = match b {
@@ -126,34 +114,24 @@ fn paint_labels(
     rects: &[FlameRect],
     emphasis: impl Fn(usize) -> Emphasis,
 ) {
-    let min_w = crate::layout::MIN_LABEL_CHARS as f64 * p.char_px + 2.0 * LABEL_PAD;
-    ctx.set_font(FONT);
+    ctx.set_font(&font());
     ctx.set_text_baseline("middle");
     for e in [Emphasis::Normal, Emphasis::Match, Emphasis::Dimmed] {
         ctx.set_fill_style_str(&palette::text(e).css());
-        for r in rects
-            .iter()
-            .filter(|r| r.w >= min_w && emphasis(r.node) == e)
-        {
-            let avail = r.w - GAP - 2.0 * LABEL_PAD;
-            if let Some(label) = label_for_width(p.tree.name_of(r.node), avail, p.char_px) {
-                let _ = ctx.fill_text_with_max_width(
-                    &label,
-                    r.x + LABEL_PAD,
-                    r.y + (r.h - GAP) / 2.0 + 0.5,
-                    avail,
-                );
+        for r in rects.iter().filter(|r| emphasis(r.node) == e) {
+            if let Some(l) = style::place_label(r, p.tree.name_of(r.node), p.char_px) {
+                let _ = ctx.fill_text_with_max_width(&l.text, l.x, l.y, l.max_w);
             }
         }
     }
 }
 
-/// `r` snapped to device pixels with the gap taken off its right and bottom edges; always at
-/// least one device pixel wide, so a culled-in sliver still shows.
+/// `r`'s filled box (`style::filled_box`) snapped to device pixels; always at least one
+/// device pixel wide, so a culled-in sliver still shows.
 fn snapped(r: &FlameRect, dpr: f64) -> (f64, f64, f64, f64) {
     let snap = |v: f64| (v * dpr).round() / dpr;
-    let x0 = snap(r.x);
-    let gap = if r.w >= 3.0 * GAP { GAP } else { 0.0 };
-    let x1 = snap(r.x + r.w - gap).max(x0 + 1.0 / dpr);
-    (x0, r.y, x1 - x0, r.h - GAP)
+    let (x, y, w, h) = style::filled_box(r);
+    let x0 = snap(x);
+    let x1 = snap(x + w).max(x0 + 1.0 / dpr);
+    (x0, y, x1 - x0, h)
 }
