@@ -335,6 +335,23 @@ mod tests {
     }
 
     #[test]
+    fn a_heap_snapshot_hidden_from_the_head_sniff_is_refused_with_the_fix() {
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/fixtures/heapsnapshot/node-leak-3.heapsnapshot"
+        );
+        // The worker reads the first HEAD_BYTES to route a file; white space pushes the
+        // snapshot's opening past them, so the whole file comes here.
+        let mut bytes = vec![b' '; HEAD_BYTES as usize];
+        bytes.extend(std::fs::read(path).expect("heap snapshot fixture"));
+        assert!(!formats::is_heap_snapshot(&bytes[..HEAD_BYTES as usize]));
+        let Response::LoadFailed { id: 4, message } = Session::new().load(4, &bytes) else {
+            panic!("loaded")
+        };
+        assert!(message.contains("remove what comes before"), "{message}");
+    }
+
+    #[test]
     fn reports_bad_regexes_bad_files_and_unknown_profiles() {
         let mut s = Session::new();
         assert!(matches!(
