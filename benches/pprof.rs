@@ -28,7 +28,7 @@ fn pprof(c: &mut Criterion) {
     group.throughput(Throughput::Bytes(bytes.len() as u64));
     group.sample_size(20);
     group.bench_function("decode", |b| b.iter(|| decode(&bytes).unwrap()));
-    let profile = decode(&bytes).unwrap().profile;
+    let profile = decode(&bytes).unwrap().content.into_profile().unwrap();
     let options = ReportOptions {
         sample_index: profile.default_sample_type,
         ..Default::default()
@@ -37,7 +37,7 @@ fn pprof(c: &mut Criterion) {
     group.bench_function("call_tree", |b| b.iter(|| call_tree(&profile, &options)));
     group.bench_function("decode+top", |b| {
         b.iter(|| {
-            let p = decode(&bytes).unwrap().profile;
+            let p = decode(&bytes).unwrap().content.into_profile().unwrap();
             top(&p, &options)
         })
     });

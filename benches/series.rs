@@ -17,7 +17,11 @@ fn series() -> Vec<Profile> {
     (0..=3)
         .map(|t| {
             let bytes = std::fs::read(root.join(format!("gin-heap-{t}.pb.gz"))).expect("fixture");
-            decode(&bytes).expect("decodes").profile
+            decode(&bytes)
+                .expect("decodes")
+                .content
+                .into_profile()
+                .expect("a profile")
         })
         .collect()
 }

@@ -10,7 +10,7 @@ use std::time::Instant;
 use leakscope::analysis::heap::{
     heap_analysis_with, heap_profile, statistics, summarize, HeapProfileOptions, HeapSummaryOptions,
 };
-use leakscope::formats::heapsnapshot::HeapSnapshotDecoder;
+use leakscope::formats::Decoder;
 
 fn main() {
     let path = std::env::args().nth(1).expect("usage: heap_phases FILE");
@@ -28,12 +28,17 @@ fn main() {
     let commas = bytes.iter().filter(|&&b| b == b',').count();
     std::hint::black_box(commas);
     lap("decode");
-    let mut d = HeapSnapshotDecoder::with_size_hint(bytes.len() as u64);
+    let mut d = Decoder::with_size_hint(bytes.len() as u64);
     for chunk in bytes.chunks(4 << 20) {
         d.push(chunk).expect("decode");
     }
     drop(bytes);
-    let (g, _) = d.finish().expect("finish");
+    let g = d
+        .finish()
+        .expect("finish")
+        .content
+        .into_heap()
+        .expect("a heap snapshot");
     let a = heap_analysis_with(&g, &HeapSummaryOptions::default(), lap);
     lap("summary by constructor");
     let s = summarize(&g, &a);

@@ -70,7 +70,7 @@ fn main() {
     let bytes = std::fs::read(path).expect("read");
     let decoded = decode_with(&bytes, &mut |phase| lap(phase)).expect("decode");
     drop(bytes);
-    let profile = decoded.profile;
+    let profile = decoded.content.into_profile().expect("a profile");
     lap("refine (no filters)");
     let index = wanted.unwrap_or(profile.default_sample_type);
     let report_sum = report_total(&profile, index);

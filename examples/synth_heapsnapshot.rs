@@ -7,7 +7,7 @@ use std::io::{BufWriter, Write};
 use std::time::Instant;
 
 use leakscope::analysis::{heap_summary, HeapSummaryOptions};
-use leakscope::formats::heapsnapshot::HeapSnapshotDecoder;
+use leakscope::formats::Decoder;
 
 const META: &str = r#"{"snapshot":{"meta":{"node_fields":["type","name","id","self_size","edge_count","trace_node_id","detachedness"],"node_types":[["hidden","array","string","object","code","closure","regexp","number","native","synthetic","concatenated string","sliced string","symbol","bigint","object shape","wasm object"],"string","number","number","number","number","number","number"],"edge_fields":["type","name_or_index","to_node"],"edge_types":[["context","element","property","internal","hidden","shortcut","weak"],"string_or_number","node"],"trace_function_info_fields":[],"trace_node_fields":[],"sample_fields":[],"location_fields":["object_index","script_id","line","column"]},"#;
 
@@ -141,7 +141,7 @@ fn main() -> std::io::Result<()> {
         use std::io::Read;
         let t = Instant::now();
         let mut f = std::fs::File::open(&path)?;
-        let mut d = HeapSnapshotDecoder::with_size_hint(f.metadata()?.len());
+        let mut d = Decoder::with_size_hint(f.metadata()?.len());
         let mut buf = vec![0u8; 1 << 20];
         loop {
             let k = f.read(&mut buf)?;
@@ -150,7 +150,10 @@ fn main() -> std::io::Result<()> {
             }
             d.push(&buf[..k]).map_err(std::io::Error::other)?;
         }
-        let (g, _) = d.finish().map_err(std::io::Error::other)?;
+        let g = d
+            .finish()
+            .and_then(|d| d.content.into_heap())
+            .map_err(std::io::Error::other)?;
         let decoded = t.elapsed();
         let t2 = Instant::now();
         let s = heap_summary(&g, &HeapSummaryOptions::default());

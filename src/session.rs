@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 
 use crate::analysis::{self, Measure, RefineOptions, ReportOptions};
-use crate::formats;
+use crate::formats::{self, Content};
 use crate::model::Profile;
 
 use crate::protocol::{
@@ -38,23 +38,32 @@ impl Session {
         Self::default()
     }
 
-    /// Decodes `bytes` as profile `id`, replacing any profile with that id.
+    /// Decodes `bytes` as profile `id`, replacing any profile with that id. Heap snapshots are
+    /// read slice by slice instead (`load_heap`): the worker tells them from their head.
     pub fn load(&mut self, id: u32, bytes: &[u8]) -> Response {
-        match formats::decode(bytes) {
-            Ok(decoded) => {
-                let summary = ProfileSummary::of(&decoded.profile);
-                self.forget(id);
-                self.profiles.insert(id, decoded.profile);
-                Response::Loaded {
-                    id,
-                    summary,
-                    warnings: decoded.warnings,
-                }
+        let failed = |message: String| Response::LoadFailed { id, message };
+        let decoded = match formats::decode(bytes) {
+            Ok(decoded) => decoded,
+            Err(e) => return failed(e.to_string()),
+        };
+        let profile = match decoded.content {
+            Content::Profile(profile) => profile,
+            // Only a snapshot whose first `HEAD_BYTES` do not show it comes here.
+            Content::Heap(_) => {
+                return failed(format!(
+                    "this V8 heap snapshot was not recognised from its first {HEAD_BYTES} bytes, \
+                     so it was not read as one: remove what comes before its opening \
+                     {{\"snapshot\" and load it again"
+                ))
             }
-            Err(e) => Response::LoadFailed {
-                id,
-                message: e.to_string(),
-            },
+        };
+        let summary = ProfileSummary::of(&profile);
+        self.forget(id);
+        self.profiles.insert(id, profile);
+        Response::Loaded {
+            id,
+            summary,
+            warnings: decoded.warnings,
         }
     }
 
@@ -323,6 +332,23 @@ mod tests {
             }),
             Response::ViewFailed { .. }
         ));
+    }
+
+    #[test]
+    fn a_heap_snapshot_hidden_from_the_head_sniff_is_refused_with_the_fix() {
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/fixtures/heapsnapshot/node-leak-3.heapsnapshot"
+        );
+        // The worker reads the first HEAD_BYTES to route a file; white space pushes the
+        // snapshot's opening past them, so the whole file comes here.
+        let mut bytes = vec![b' '; HEAD_BYTES as usize];
+        bytes.extend(std::fs::read(path).expect("heap snapshot fixture"));
+        assert!(!formats::is_heap_snapshot(&bytes[..HEAD_BYTES as usize]));
+        let Response::LoadFailed { id: 4, message } = Session::new().load(4, &bytes) else {
+            panic!("loaded")
+        };
+        assert!(message.contains("remove what comes before"), "{message}");
     }
 
     #[test]

@@ -9,7 +9,7 @@ use std::collections::HashMap;
 
 use crate::model::{FrameId, Label, LabelValue, Profile, ProfileKind, SampleType, StrId};
 
-use super::{DecodeError, Decoded};
+use super::{Content, DecodeError, Decoded};
 
 pub use debug1::decode as decode_debug1;
 pub use debug2::decode as decode_debug2;
@@ -130,7 +130,7 @@ impl GoroutineBuilder {
 
     fn finish(self) -> Result<Decoded, DecodeError> {
         Ok(Decoded {
-            profile: self.profile,
+            content: Content::Profile(self.profile),
             warnings: self.warnings,
         })
     }

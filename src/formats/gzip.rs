@@ -22,11 +22,17 @@ pub fn gunzip(bytes: &[u8], limit: u64) -> Result<Vec<u8>, DecodeError> {
             limit >> 20
         ))),
         Ok(_) => Ok(out),
-        Err(e) if e.kind() == ErrorKind::UnexpectedEof => {
-            Err(DecodeError::new("gzip data ends early: the file was cut off (truncated)"))
-        }
-        Err(e) => Err(DecodeError::new(format!("the gzip data is damaged: {e}"))),
+        Err(e) => Err(gzip_error(&e)),
     }
+}
+
+/// The error for gzip data that failed to inflate (also for the streaming heap-snapshot
+/// decoder, and for a caller that inflates a file itself, on a thread of its own).
+pub fn gzip_error(e: &std::io::Error) -> DecodeError {
+    if e.kind() == ErrorKind::UnexpectedEof {
+        return DecodeError::new("gzip data ends early: the file was cut off (truncated)");
+    }
+    DecodeError::new(format!("the gzip data is damaged: {e}"))
 }
 
 /// The last member's ISIZE trailer (inflated size mod 2^32, RFC 1952 §2.3.1) sizes the buffer;

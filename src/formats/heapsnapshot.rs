@@ -11,7 +11,7 @@ use std::io::Write;
 use flate2::write::MultiGzDecoder;
 use serde::{Deserialize, Serialize};
 
-use super::DecodeError;
+use super::{gzip_error, gzip_nested_too_deep, DecodeError, MAX_GZIP_NESTING};
 use crate::model::HeapGraph;
 use scanner::Scanner;
 
@@ -84,9 +84,6 @@ enum Input {
     Gzip(Box<MultiGzDecoder<Sink>>),
 }
 
-/// Gzip inside gzip is unwrapped this many times at most (as `formats::decode` does).
-const MAX_GZIP_LAYERS: usize = 2;
-
 /// A streaming heap-snapshot decoder: `push` chunks of any size, then `finish`.
 pub struct HeapSnapshotDecoder {
     input: Input,
@@ -144,10 +141,9 @@ impl HeapSnapshotDecoder {
 
     fn start(&mut self, magic: &[u8]) -> Result<(), DecodeError> {
         let gzip = magic == [0x1f, 0x8b];
-        if gzip && self.layers >= MAX_GZIP_LAYERS {
-            return Err(DecodeError::new(
-                "gzip nested inside gzip too many times: this is not a heap snapshot",
-            ));
+        // Gzip inside gzip is unwrapped as many times as `formats::decode` unwraps it.
+        if gzip && self.layers >= MAX_GZIP_NESTING {
+            return Err(gzip_nested_too_deep());
         }
         let plain_cap = self.size_hint.map(|s| {
             if gzip {
@@ -227,15 +223,6 @@ impl HeapSnapshotDecoder {
             }
         }
     }
-}
-
-/// The error for gzip data that failed to inflate (also used where a caller inflates a
-/// snapshot itself, on another thread).
-pub fn gzip_error(e: &std::io::Error) -> DecodeError {
-    if e.kind() == std::io::ErrorKind::UnexpectedEof {
-        return DecodeError::new("gzip data ends early: the file was cut off (truncated)");
-    }
-    DecodeError::new(format!("the gzip data is damaged: {e}"))
 }
 
 /// Decodes a whole snapshot held in memory (feeds it in `CHUNK_BYTES` chunks).

@@ -104,12 +104,12 @@ pub fn is_heap_snapshot(head: &[u8]) -> bool {
     is_heap_snapshot_in(head, 0)
 }
 
-/// `is_heap_snapshot` under `layers` gzip layers already inflated (two at most, as
-/// `formats::decode` unwraps).
+/// `is_heap_snapshot` under `layers` gzip layers already inflated (`MAX_GZIP_NESTING` at most,
+/// as `formats::decode` unwraps).
 fn is_heap_snapshot_in(head: &[u8], layers: usize) -> bool {
     match sniff(head) {
         Format::HeapSnapshot => true,
-        Format::Gzip if layers < 2 => {
+        Format::Gzip if layers < super::MAX_GZIP_NESTING => {
             use std::io::Read;
             let mut inflated = Vec::new();
             let mut gz = flate2::read::MultiGzDecoder::new(head).take(4096);

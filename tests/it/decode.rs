@@ -1,13 +1,16 @@
 //! `formats::decode` against real files: the third-party corpus (counts from SOURCES.md, made
 //! by an independent protobuf walk), the repo's Go fixtures (golden `to_text`), legacy formats,
-//! and bad input (empty, random, cut, flipped) that must give `Err`, never a panic.
+//! V8 heap snapshots (plain, gzipped, gzipped twice, whole or through `formats::Decoder` in
+//! chunks, equal to the streaming decoder and to DevTools' counts), and bad input (empty,
+//! random, cut, flipped) that must give `Err`, never a panic.
 
 use std::collections::HashSet;
 use std::path::Path;
 
 use expect_test::expect_file;
-use leakscope::formats::{decode, Decoded};
-use leakscope::model::{LabelValue, Profile, ProfileKind};
+use leakscope::formats::heapsnapshot::HeapSnapshotDecoder;
+use leakscope::formats::{decode, Content, Decoded, Decoder};
+use leakscope::model::{HeapGraph, LabelValue, Profile, ProfileKind};
 
 use crate::support::{corpus, files_in, fixture};
 
@@ -15,8 +18,19 @@ fn read(path: &Path) -> Vec<u8> {
     std::fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
-fn decode_path(path: &Path) -> Decoded {
-    decode(&read(path)).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+/// A decoded profile or goroutine dump, with its warnings.
+struct DecodedProfile {
+    profile: Profile,
+    warnings: Vec<String>,
+}
+
+fn decode_path(path: &Path) -> DecodedProfile {
+    let Decoded { content, warnings } =
+        decode(&read(path)).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let profile = content
+        .into_profile()
+        .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    DecodedProfile { profile, warnings }
 }
 
 /// Distinct pprof locations behind the frames (each location yields at least one frame).
@@ -276,7 +290,7 @@ fn corpus_specifics() {
 }
 
 #[test]
-fn legacy_and_heap_snapshot_files_are_explained() {
+fn legacy_files_are_explained() {
     let Some(corpus) = corpus() else { return };
     let legacy = files_in(&corpus.join("pprof/legacy"));
     assert!(!legacy.is_empty());
@@ -289,14 +303,166 @@ fn legacy_and_heap_snapshot_files_are_explained() {
             path.display()
         );
     }
-    for path in files_in(&corpus.join("heapsnapshot")) {
-        let err = decode(&read(&path)).expect_err(&path.display().to_string());
+}
+
+/// Every corpus heap snapshot decodes through `decode` to DevTools' node and edge counts (its
+/// `corpus/<name>.devtools.json`), or, for the one cut short, to a message that says so.
+#[test]
+fn corpus_heap_snapshots_decode() {
+    let Some(corpus) = corpus() else { return };
+    let files = files_in(&corpus.join("heapsnapshot"));
+    assert!(!files.is_empty(), "no corpus heap snapshots");
+    for path in files {
+        let name = path.display().to_string();
+        let stem = path.file_stem().unwrap().to_string_lossy();
+        let oracle = fixture(&format!("heapsnapshot/corpus/{stem}.devtools.json"));
+        let decoded = decode(&read(&path));
+        if !oracle.is_file() {
+            let err = decoded.expect_err(&name).message;
+            assert!(
+                err.contains("says 26688716 nodes") && err.contains("holds 23"),
+                "{name}: {err}"
+            );
+            continue;
+        }
+        let graph = decoded
+            .unwrap_or_else(|e| panic!("{name}: {e}"))
+            .content
+            .into_heap()
+            .unwrap_or_else(|e| panic!("{name}: {e}"));
+        let (nodes, edges, _) = devtools_counts(&oracle);
+        assert_eq!(graph.node_count() as u64, nodes, "{name}: nodes");
+        assert_eq!(graph.edge_count() as u64, edges, "{name}: edges");
+    }
+}
+
+/// DevTools' node count, edge count and total size from a `.devtools.json` oracle.
+fn devtools_counts(oracle: &Path) -> (u64, u64, u64) {
+    let json: serde_json::Value = serde_json::from_slice(&read(oracle)).unwrap();
+    let count = |key: &str| {
+        json[key]
+            .as_u64()
+            .unwrap_or_else(|| panic!("{}: no {key}", oracle.display()))
+    };
+    (
+        count("node_count"),
+        count("edge_count"),
+        count("total_size"),
+    )
+}
+
+fn gzip(bytes: &[u8]) -> Vec<u8> {
+    use std::io::Write;
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    gz.write_all(bytes).unwrap();
+    gz.finish().unwrap()
+}
+
+/// `bytes` through `formats::Decoder` in `chunk`-byte pushes.
+fn decode_in_chunks(bytes: &[u8], chunk: usize) -> Result<Decoded, String> {
+    let mut d = Decoder::with_size_hint(bytes.len() as u64);
+    for c in bytes.chunks(chunk) {
+        d.push(c).map_err(|e| e.message)?;
+    }
+    d.finish().map_err(|e| e.message)
+}
+
+/// What tells two decoded heaps apart: node, edge and string counts, and a hash of every node
+/// and edge column (a short message when they differ).
+fn heap_columns(g: &HeapGraph) -> (usize, usize, usize, [u64; 4]) {
+    use std::hash::{DefaultHasher, Hash, Hasher};
+    let hash = |column: &[u32]| {
+        let mut h = DefaultHasher::new();
+        column.hash(&mut h);
+        h.finish()
+    };
+    (
+        g.node_count(),
+        g.edge_count(),
+        g.strings().len(),
+        [
+            hash(g.self_sizes()),
+            hash(g.first_edge()),
+            hash(g.edge_targets()),
+            hash(g.edge_kind_names()),
+        ],
+    )
+}
+
+/// A heap snapshot decodes through `decode` (whole) and `Decoder` (in chunks), plain, gzipped
+/// and gzipped twice, to the graph the streaming heap-snapshot decoder reads and to DevTools'
+/// counts; a third gzip layer is refused by name.
+#[test]
+fn heap_snapshots_decode_plain_gzipped_and_gzipped_twice() {
+    let plain = read(&fixture("heapsnapshot/node-leak-3.heapsnapshot"));
+    let gzipped = read(&fixture("heapsnapshot/node-leak-3.heapsnapshot.gz"));
+    let (nodes, edges, total_size) =
+        devtools_counts(&fixture("heapsnapshot/node-leak-3.devtools.json"));
+    let mut streaming = HeapSnapshotDecoder::new();
+    for chunk in plain.chunks(1 << 16) {
+        streaming.push(chunk).unwrap();
+    }
+    let want = heap_columns(&streaming.finish().unwrap().0);
+    assert_eq!((want.0 as u64, want.1 as u64), (nodes, edges));
+    let twice = gzip(&gzipped);
+    for (what, bytes) in [("plain", &plain), ("gzipped", &gzipped), ("twice", &twice)] {
+        let whole = decode(bytes).unwrap_or_else(|e| panic!("{what}: {e}"));
+        let Content::Heap(g) = &whole.content else {
+            panic!("{what}: not decoded as a heap snapshot")
+        };
+        assert!(whole.profile().is_none());
+        assert_eq!(heap_columns(g), want, "{what}: decode");
+        let self_sizes: u64 = g.self_sizes().iter().map(|&s| u64::from(s)).sum();
+        assert_eq!(self_sizes, total_size, "{what}: DevTools' total size");
+        for chunk in [1000, 4096, 1 << 20] {
+            let d = decode_in_chunks(bytes, chunk).unwrap_or_else(|e| panic!("{what}: {e}"));
+            let g = d.heap().unwrap_or_else(|| panic!("{what}: not a heap"));
+            assert_eq!(
+                heap_columns(g),
+                want,
+                "{what}: Decoder, {chunk}-byte chunks"
+            );
+        }
+    }
+    let thrice = gzip(&twice);
+    for err in [
+        decode(&thrice).unwrap_err().message,
+        decode_in_chunks(&thrice, 1 << 16).unwrap_err(),
+    ] {
         assert!(
-            err.message
-                .contains("V8 heap snapshots are not supported yet"),
+            err.contains("gzip nested inside gzip too many times")
+                && err.contains("two layers of gzip at most"),
             "{err}"
         );
     }
+}
+
+/// A heap snapshot cut short or damaged, plain or gzipped (once or twice), gives `decode` a
+/// message that says what is wrong.
+#[test]
+fn cut_and_damaged_heap_snapshots_are_refused_clearly() {
+    let plain = read(&fixture("heapsnapshot/node-leak-3.heapsnapshot"));
+    let gzipped = read(&fixture("heapsnapshot/node-leak-3.heapsnapshot.gz"));
+    let cut = &plain[..plain.len() / 2];
+    let err = decode(cut).unwrap_err().message;
+    assert!(err.contains("it was cut off"), "{err}");
+    for bytes in [gzip(cut), gzipped[..gzipped.len() / 2].to_vec()] {
+        let err = decode(&bytes).unwrap_err().message;
+        assert!(err.contains("cut off"), "{err}");
+        let twice = gzip(&bytes);
+        let err = decode(&twice[..twice.len() - 20]).unwrap_err().message;
+        assert!(err.contains("cut off"), "twice: {err}");
+    }
+    let text = String::from_utf8(plain).unwrap();
+    let lying = text.replacen("\"node_count\":75590", "\"node_count\":75591", 1);
+    assert_ne!(lying, text);
+    let err = decode(lying.as_bytes()).unwrap_err().message;
+    assert!(err.contains("says 75591 nodes"), "{err}");
+    let mut damaged = gzipped.clone();
+    let middle = damaged.len() / 2;
+    damaged[middle..middle + 64].fill(0xff);
+    let err = decode(&damaged).unwrap_err().message;
+    assert!(err.contains("gzip data is damaged"), "{err}");
 }
 
 #[test]
@@ -310,8 +476,7 @@ fn clear_errors_for_non_profiles() {
     );
     let err = decode(b"{\"snapshot\":{\"meta\":{}}}").unwrap_err();
     assert!(
-        err.message
-            .contains("V8 heap snapshots are not supported yet"),
+        err.message.contains("snapshot header") && err.message.contains("node_fields"),
         "{err}"
     );
     let err = decode(b"just some notes\n").unwrap_err();
@@ -322,7 +487,7 @@ fn clear_errors_for_non_profiles() {
 
 /// The golden text of a decoded fixture: kind, format, default column and warnings, then
 /// `Profile::to_text`.
-fn golden_text(d: &Decoded) -> String {
+fn golden_text(d: &DecodedProfile) -> String {
     let p = &d.profile;
     let default = p
         .sample_types
@@ -341,7 +506,7 @@ fn golden_text(d: &Decoded) -> String {
 
 /// Decodes `tests/fixtures/pprof/<name>`, or prints a note and returns `None` when the fixture
 /// has not been generated.
-fn fixture_decoded(name: &str) -> Option<Decoded> {
+fn fixture_decoded(name: &str) -> Option<DecodedProfile> {
     let path = fixture(&format!("pprof/{name}"));
     if !path.is_file() {
         crate::support::skip(&format!("fixture {} is missing", path.display()));

@@ -19,7 +19,11 @@ fn series(stem: &str, ext: &str) -> Vec<Profile> {
         .map(|t| {
             let path = fixture(&format!("pprof/{stem}-{t}.{ext}"));
             let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-            decode(&bytes).expect("fixture decodes").profile
+            decode(&bytes)
+                .expect("fixture decodes")
+                .content
+                .into_profile()
+                .expect("a profile")
         })
         .collect()
 }
@@ -215,7 +219,13 @@ fn the_diff_command_prints_both_sides_of_each_row() {
         &b.display().to_string(),
         &n.display().to_string(),
     ]);
-    let load = |p: &std::path::Path| decode(&std::fs::read(p).unwrap()).unwrap().profile;
+    let load = |p: &std::path::Path| {
+        decode(&std::fs::read(p).unwrap())
+            .unwrap()
+            .content
+            .into_profile()
+            .unwrap()
+    };
     let (base, new) = (load(&b), load(&n));
     let index = new.default_sample_type;
     let agg = diff_aggregate(

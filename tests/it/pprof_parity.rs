@@ -109,8 +109,8 @@ fn run_ours(case: &Case) -> Result<String, String> {
 fn sample_types(file: &Path) -> Result<Vec<String>, String> {
     let bytes = std::fs::read(file).map_err(|e| e.to_string())?;
     let decoded = leakscope::formats::decode(&bytes).map_err(|e| e.message)?;
-    Ok(decoded
-        .profile
+    let profile = decoded.content.into_profile().map_err(|e| e.message)?;
+    Ok(profile
         .sample_types
         .iter()
         .map(|t| t.name.clone())

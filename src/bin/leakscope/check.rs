@@ -7,9 +7,10 @@ use std::path::PathBuf;
 use clap::Args;
 use leakscope::analysis::checklist::{check, markdown, CheckInput, Facts};
 use leakscope::analysis::HeapAnalysis;
+use leakscope::formats::Content;
 use leakscope::model::{HeapGraph, Profile};
 
-use super::input::{Failure, Opened};
+use super::input::{analysed, Failure, Opened};
 
 /// Arguments of `leakscope check`.
 #[derive(Args)]
@@ -33,12 +34,12 @@ pub fn run(args: &CheckArgs) -> Result<(String, bool), Failure> {
     let mut loaded = Vec::new();
     for path in &args.files {
         let name = path.display().to_string();
-        let opened = Opened::new(path)?;
-        let file = if opened.is_heap_snapshot() {
-            let (g, a) = opened.analyse_heap()?;
-            Loaded::Heap(g, a)
-        } else {
-            Loaded::Profile(opened.profile()?)
+        let file = match Opened::new(path)?.decode()? {
+            Content::Profile(p) => Loaded::Profile(p),
+            Content::Heap(g) => {
+                let (g, a) = analysed(g);
+                Loaded::Heap(g, a)
+            }
         };
         loaded.push((name, file));
     }

@@ -1,5 +1,5 @@
-//! Reading files for the command-line tool: decoding pprof profiles and heap snapshots with
-//! warnings on stderr, pprof's sample-type choice, the view flags `top`, `diff` and `growth`
+//! Reading files for the command-line tool: decoding pprof profiles, goroutine dumps and heap
+//! snapshots through `formats::Decoder` as they are read, with warnings on stderr, pprof's sample-type choice, the view flags `top`, `diff` and `growth`
 //! share, and the error type printed as `leakscope: message`. No analysis of its own.
 
 use std::fs::File;
@@ -12,8 +12,7 @@ use leakscope::analysis::heap::{
     heap_analysis, heap_profile, HeapAnalysis, HeapProfileOptions, HeapSummaryOptions,
 };
 use leakscope::analysis::{Granularity, RefineOptions};
-use leakscope::formats::heapsnapshot::{gzip_error, HeapSnapshotDecoder, CHUNK_BYTES};
-use leakscope::formats::{decode, is_heap_snapshot};
+use leakscope::formats::{gzip_error, is_heap_snapshot, Content, Decoder};
 use leakscope::model::{HeapGraph, Profile};
 
 /// An error for the user: printed as `leakscope: message`, exit code 1.
@@ -74,9 +73,13 @@ fn parse_granularity(s: &str) -> Result<Granularity, String> {
 /// How much of a file is read to tell its format (gzipped heap snapshots are inflated from it).
 const HEAD_BYTES: usize = 64 << 10;
 
+/// Bytes read from the file, or inflated, per chunk pushed into the decoder.
+const CHUNK_BYTES: usize = 1 << 20;
+
 /// A file opened for reading: its first bytes, which tell its format, and the rest to come.
-/// Heap snapshots are streamed through the decoder from here, so the CLI never holds a
-/// snapshot's text and its graph at once; other formats are read whole.
+/// Every file goes through `formats::Decoder` as it is read: heap snapshots stream through it,
+/// so the CLI never holds a snapshot's text and its graph at once; other formats are gathered
+/// whole, as they decode from one buffer.
 pub struct Opened {
     path: PathBuf,
     head: Vec<u8>,
@@ -108,36 +111,23 @@ impl Opened {
         is_heap_snapshot(&self.head)
     }
 
-    /// The whole file.
-    pub fn bytes(mut self) -> Result<Vec<u8>, Failure> {
-        let mut bytes = self.head;
-        bytes.reserve(self.size as usize);
-        self.file
-            .read_to_end(&mut bytes)
-            .map_err(|e| Failure(format!("{}: {e}", self.path.display())))?;
-        Ok(bytes)
-    }
-
-    /// Decodes a heap snapshot as it is read, then runs DevTools' analysis on it. A gzipped
-    /// one is inflated on a thread of its own, beside the decoding.
-    pub fn analyse_heap(self) -> Result<(HeapGraph, HeapAnalysis), Failure> {
+    /// Decodes the file as it is read, printing its warnings. A gzipped heap snapshot is
+    /// inflated on a thread of its own, beside the decoding.
+    pub fn decode(self) -> Result<Content, Failure> {
         let name = self.path.display().to_string();
         let failed = |e: String| Failure(format!("{name}: {e}"));
-        let gzip = self.head.starts_with(&[0x1f, 0x8b]);
-        let hint = match gzip {
-            true => self
-                .size
-                .saturating_mul(HeapSnapshotDecoder::GZIP_RATIO_BOUND),
-            false => self.size,
-        };
-        let mut decoder = HeapSnapshotDecoder::with_size_hint(hint);
+        let gzip_heap = self.head.starts_with(&[0x1f, 0x8b]) && self.is_heap_snapshot();
+        let size = self.size;
         let mut input = std::io::Cursor::new(self.head).chain(self.file);
-        if gzip {
+        let mut decoder;
+        if gzip_heap {
+            decoder = Decoder::inflated(size);
             for chunk in inflating(input) {
                 let chunk = chunk.map_err(failed)?;
                 decoder.push(&chunk).map_err(|e| failed(e.to_string()))?;
             }
         } else {
+            decoder = Decoder::with_size_hint(size);
             let mut chunk = vec![0u8; CHUNK_BYTES];
             loop {
                 let n = match input.read(&mut chunk) {
@@ -151,29 +141,40 @@ impl Opened {
                     .map_err(|e| failed(e.to_string()))?;
             }
         }
-        let (g, warnings) = decoder.finish().map_err(|e| failed(e.to_string()))?;
-        for w in &warnings {
-            eprintln!("leakscope: {name}: warning: {w}");
-        }
-        let a = heap_analysis(&g, &HeapSummaryOptions::default());
-        Ok((g, a))
-    }
-
-    /// A pprof profile or goroutine dump (read whole), or a heap snapshot as a profile by
-    /// dominator path.
-    pub fn profile(self) -> Result<Profile, Failure> {
-        if self.is_heap_snapshot() {
-            let (g, a) = self.analyse_heap()?;
-            return Ok(heap_profile(&g, &a, &HeapProfileOptions::default()));
-        }
-        let name = self.path.display().to_string();
-        let bytes = self.bytes()?;
-        let decoded = decode(&bytes).map_err(|e| Failure(format!("{name}: {e}")))?;
+        let decoded = decoder.finish().map_err(|e| failed(e.to_string()))?;
         for w in &decoded.warnings {
             eprintln!("leakscope: {name}: warning: {w}");
         }
-        Ok(decoded.profile)
+        Ok(decoded.content)
     }
+
+    /// Decodes a heap snapshot as it is read, then runs DevTools' analysis on it; anything
+    /// else is an error.
+    pub fn analyse_heap(self) -> Result<(HeapGraph, HeapAnalysis), Failure> {
+        let name = self.path.display().to_string();
+        let g = self
+            .decode()?
+            .into_heap()
+            .map_err(|e| Failure(format!("{name}: {e}")))?;
+        Ok(analysed(g))
+    }
+
+    /// A pprof profile or goroutine dump, or a heap snapshot as a profile by dominator path.
+    pub fn profile(self) -> Result<Profile, Failure> {
+        Ok(match self.decode()? {
+            Content::Profile(p) => p,
+            Content::Heap(g) => {
+                let (g, a) = analysed(g);
+                heap_profile(&g, &a, &HeapProfileOptions::default())
+            }
+        })
+    }
+}
+
+/// A heap snapshot's graph with DevTools' analysis of it.
+pub fn analysed(g: HeapGraph) -> (HeapGraph, HeapAnalysis) {
+    let a = heap_analysis(&g, &HeapSummaryOptions::default());
+    (g, a)
 }
 
 /// The inflated chunks of gzipped `input`, inflated on a thread of its own a few chunks ahead.

@@ -5,10 +5,10 @@ use std::path::PathBuf;
 
 use clap::Args;
 use leakscope::analysis::heap::{summarize, BASE_SYSTEM_DISTANCE};
-use leakscope::formats::decode;
+use leakscope::formats::Content;
 use leakscope::model::format_value;
 
-use super::input::{Failure, Opened};
+use super::input::{analysed, Failure, Opened};
 
 /// Arguments of `leakscope summary`.
 #[derive(Args)]
@@ -33,18 +33,17 @@ fn percent(part: u64, total: u64) -> String {
 }
 
 pub fn run(args: &SummaryArgs) -> Result<String, Failure> {
-    let opened = Opened::new(&args.file)?;
     let name = args.file.display();
-    if !opened.is_heap_snapshot() {
-        let what = match decode(&opened.bytes()?) {
-            Ok(_) => "a pprof profile".to_owned(),
-            Err(e) => e.message,
-        };
-        return Err(Failure(format!(
-            "{name}: not a V8 heap snapshot ({what}); `leakscope summary` reads .heapsnapshot files"
-        )));
-    }
-    let (g, a) = opened.analyse_heap()?;
+    let (g, a) = match Opened::new(&args.file)?.decode()? {
+        Content::Heap(g) => analysed(g),
+        Content::Profile(p) => {
+            return Err(Failure(format!(
+                "{name}: not a V8 heap snapshot (a {} profile); `leakscope summary` reads \
+                 .heapsnapshot files",
+                p.meta.format
+            )))
+        }
+    };
     let mut summary = summarize(&g, &a);
     drop((g, a));
     let limit = args.limit.unwrap_or(if args.json { 0 } else { 50 });

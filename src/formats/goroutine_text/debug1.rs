@@ -179,7 +179,7 @@ mod tests {
     #[test]
     fn reads_groups_labels_and_inlining() {
         let d = decode(DUMP.as_bytes()).unwrap();
-        let p = &d.profile;
+        let p = d.profile().unwrap();
         assert!(d.warnings.is_empty(), "{:?}", d.warnings);
         assert_eq!(p.to_text(), "# goroutine/count\nmain.worker;main.inner 4 {handler=/api, q=a\"b}\nruntime.goexit;0x43e6d5 1\n");
         let leaf = p
@@ -199,7 +199,7 @@ mod tests {
     fn header_mismatch_warns() {
         let d =
             decode(b"goroutine profile: total 9\n2 @ 0x1\n#\t0x1\tmain.f+0x0\t/a.go:1\n").unwrap();
-        assert_eq!(d.profile.total(0), 2);
+        assert_eq!(d.profile().unwrap().total(0), 2);
         assert_eq!(d.warnings.len(), 1);
     }
 }

@@ -193,7 +193,7 @@ main.(*Server).loop(0x0)\n\
     #[test]
     fn reads_headers_frames_and_labels() {
         let d = decode(DUMP.as_bytes()).unwrap();
-        let p = &d.profile;
+        let p = d.profile().unwrap();
         assert_eq!(
             p.to_text(),
             "# goroutine/count\nmain.main 1 {goroutine=1, state=running}\n\
@@ -209,7 +209,7 @@ main.(*Server).loop 1 {goroutine=19, state=select}\n"
     fn cut_dumps_keep_complete_goroutines() {
         let cut = &DUMP[..DUMP.find("main.helper").unwrap() + 5];
         let d = decode(cut.as_bytes()).unwrap();
-        assert_eq!(d.profile.samples.len(), 1);
+        assert_eq!(d.profile().unwrap().samples.len(), 1);
         assert!(d.warnings.iter().any(|w| w.contains("cut off")));
     }
 

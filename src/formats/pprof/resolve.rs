@@ -4,7 +4,7 @@
 
 use crate::model::{Frame, FrameId, IdMap, Label, LabelValue, Profile, SampleType, StrId};
 
-use super::super::{DecodeError, Decoded};
+use super::super::{Content, DecodeError, Decoded};
 use super::id_index::IdIndex;
 use super::kind::classify;
 use super::messages;
@@ -159,7 +159,10 @@ pub fn resolve(raw: messages::Profile, lap: &mut dyn FnMut(&str)) -> Result<Deco
             strings.lossy
         ));
     }
-    Ok(Decoded { profile, warnings })
+    Ok(Decoded {
+        content: Content::Profile(profile),
+        warnings,
+    })
 }
 
 fn resolve_functions(
@@ -419,7 +422,7 @@ mod tests {
     #[test]
     fn expands_inlined_lines_leaf_first() {
         let d = resolve(raw(), &mut |_| {}).unwrap();
-        let p = &d.profile;
+        let p = d.profile().unwrap();
         assert_eq!(p.to_text(), "# samples/count\nmain;outer;inner 3\nmain 4\n");
         let leaf = p
             .stacks

@@ -4,7 +4,7 @@
 //! `Heaps::finish_load` analyses what was read.
 
 use crate::analysis::heap::peak_memory_estimate;
-use crate::formats::heapsnapshot::HeapSnapshotDecoder;
+use crate::formats::{DecodeError, Decoded, Decoder};
 use crate::model::{format_value, HeapGraph};
 
 use crate::protocol::{PhaseTime, Response};
@@ -21,7 +21,7 @@ pub struct HeapLoad {
     id: u32,
     total: u64,
     offset: u64,
-    decoder: HeapSnapshotDecoder,
+    decoder: Decoder,
     timings: PhaseClock,
     reading_ms: f64,
     last_progress: f64,
@@ -34,21 +34,19 @@ pub struct HeapLoad {
 impl HeapLoad {
     /// Starts reading snapshot `id` of `total` bytes at time `now` (ms).
     pub fn new(id: u32, total: u64, now: f64) -> Self {
-        Self::with_decoder(id, total, now, HeapSnapshotDecoder::with_size_hint(total))
+        Self::with_decoder(id, total, now, Decoder::with_size_hint(total))
     }
 
     /// Starts reading gzipped snapshot `id` of `total` bytes at time `now` (ms) whose bytes
     /// arrive already inflated (`push_inflated`).
     pub fn inflated(id: u32, total: u64, now: f64) -> Self {
-        let hint = total.saturating_mul(HeapSnapshotDecoder::GZIP_RATIO_BOUND);
-        let decoder = HeapSnapshotDecoder::with_size_hint(hint);
         HeapLoad {
             inflated: true,
-            ..Self::with_decoder(id, total, now, decoder)
+            ..Self::with_decoder(id, total, now, Decoder::inflated(total))
         }
     }
 
-    fn with_decoder(id: u32, total: u64, now: f64, decoder: HeapSnapshotDecoder) -> Self {
+    fn with_decoder(id: u32, total: u64, now: f64, decoder: Decoder) -> Self {
         HeapLoad {
             id,
             total,
@@ -130,7 +128,9 @@ impl HeapLoad {
     /// Once the header's node and edge counts are known, refuses a snapshot whose analysis
     /// would not fit in `HEAP_MEMORY_BUDGET`, before its arrays are read.
     fn check_budget(&mut self) -> Result<(), String> {
-        let p = self.decoder.progress();
+        let Some(p) = self.decoder.progress() else {
+            return Ok(());
+        };
         let (Some(nodes), Some(edges)) = (p.nodes.1, p.edges.1) else {
             return Ok(());
         };
@@ -175,9 +175,9 @@ impl HeapLoad {
             inflated,
             ..
         } = self;
-        let (graph, warnings) = decoder
-            .finish()
-            .map_err(|e| format!("not a valid heap snapshot: {e}"))?;
+        let invalid = |e: DecodeError| format!("not a valid heap snapshot: {e}");
+        let Decoded { content, warnings } = decoder.finish().map_err(invalid)?;
+        let graph = content.into_heap().map_err(invalid)?;
         let waiting = match inflated {
             true => "reading and inflating the file",
             false => "reading the file",
