@@ -141,7 +141,7 @@ fn FileMain() -> impl IntoView {
                                 Tab::Diff => view! { <DiffView /> }.into_any(),
                                 Tab::Top => view! { <TopTable view=state.top /> }.into_any(),
                                 Tab::Stacks => view! { <TopStacks view=state.top /> }.into_any(),
-                                Tab::Flame => view! { <FlameGraph tree=state.tree /> }.into_any(),
+                                Tab::Flame => view! { <FlameGraph tree=state.tree in_url=true /> }.into_any(),
                             }}
                         </div>
                     </Show>
@@ -220,7 +220,9 @@ fn HeapMain() -> impl IntoView {
                 .into_any()
             }
             HeapTab::Top => view! { <ViewControls /> <TopTable view=state.top /> }.into_any(),
-            HeapTab::Flame => view! { <ViewControls /> <FlameGraph tree=state.tree /> }.into_any(),
+            HeapTab::Flame => {
+                view! { <ViewControls /> <FlameGraph tree=state.tree in_url=true /> }.into_any()
+            }
         })
     };
     // How long the worker took, phase by phase (the title lists them; benchmarks read the

@@ -66,8 +66,16 @@ pub fn FlameGraph(
     /// elsewhere (the URL, across views); without one the graph keeps its own, icicle first.
     #[prop(optional)]
     orientation: Option<RwSignal<Orientation>>,
+    /// True for the file's own flame graph, whose zoom, search and orientation are the page's
+    /// (`AppState`, the URL): it opens with them and writes every change back.
+    #[prop(optional)]
+    in_url: bool,
 ) -> impl IntoView {
-    let orientation = orientation.unwrap_or_else(|| RwSignal::new(Orientation::default()));
+    let app = use_context::<AppState>();
+    let url_state = app.filter(|_| in_url);
+    let orientation = orientation
+        .or(url_state.map(|a| a.flame_orientation))
+        .unwrap_or_else(|| RwSignal::new(Orientation::default()));
     let scene = Memo::new_with_compare(
         move |_| {
             tree.get().filter(|t| !t.is_empty()).map(|t| {
@@ -91,7 +99,11 @@ pub fn FlameGraph(
     let range = RwSignal::new(None::<(f64, f64)>);
     let hovered = RwSignal::new(None::<usize>);
     let tip_pos = RwSignal::new((0.0f64, 0.0f64));
-    let query = RwSignal::new(String::new());
+    let query = RwSignal::new(
+        url_state
+            .map(|a| a.flame_search.get_untracked())
+            .unwrap_or_default(),
+    );
     let canvas_h = RwSignal::new(0.0f64);
     let search = Memo::new_with_compare(
         move |_| {
@@ -104,18 +116,27 @@ pub fn FlameGraph(
         },
         |a, b| a != b,
     );
-    // A new tree starts unzoomed, with nothing hovered.
-    Effect::new(move |_| {
-        scene.track();
-        zoom.set(None);
-        range.set(None);
+    // A new tree starts unzoomed, with nothing hovered; the first one keeps the zoom the page
+    // opened with (a URL's).
+    let opened_zoom = url_state.and_then(|a| a.flame_zoom.get_untracked());
+    Effect::new(move |seen: Option<bool>| {
+        let shown = scene.with(Option::is_some);
         hovered.set(None);
+        if seen == Some(true) {
+            zoom.set(None);
+            range.set(None);
+        } else if shown {
+            range.set(opened_zoom);
+        }
+        seen == Some(true) || shown
     });
+    if let Some(app) = url_state {
+        follow_url(app, scene, zoom, range, query);
+    }
 
     let canvas_ref = NodeRef::<html::Canvas>::new();
     let scroll_ref = NodeRef::<html::Div>::new();
     let painted = Rc::new(RefCell::new(Painted::default()));
-    let app = use_context::<AppState>();
 
     // Flipping mirrors the vertical scroll, so the same rows stay in view; a new tree drawn as a
     // flame opens at its roots, the bottom.
@@ -618,4 +639,36 @@ fn Tooltip(
 /// A share as a percentage with pprof's two decimals (`12.34%`).
 fn percent(share: f64) -> String {
     format!("{:.2}%", share * 100.0)
+}
+
+/// Writes the graph's zoom (as the visible fraction of the root's width) and search into the
+/// page's state, which the URL follows.
+fn follow_url(
+    app: AppState,
+    scene: Memo<Option<Arc<Scene>>>,
+    zoom: RwSignal<Option<usize>>,
+    range: RwSignal<Option<(f64, f64)>>,
+    query: RwSignal<String>,
+) {
+    Effect::new(move |_| {
+        let shown = scene.with(|s| {
+            let s = s.as_ref()?;
+            if let Some(free) = range.get() {
+                return Some(free);
+            }
+            let node = zoom.get().filter(|&n| n < s.layout.len())?;
+            let v = s.layout.zoom_to(&Viewport::full(), node);
+            Some((v.left, v.right))
+        });
+        // Only once a tree is shown and its opening zoom applied.
+        if scene.with(Option::is_some) && app.flame_zoom.get_untracked() != shown {
+            app.flame_zoom.set(shown);
+        }
+    });
+    Effect::new(move |_| {
+        let q = query.get();
+        if app.flame_search.get_untracked() != q {
+            app.flame_search.set(q);
+        }
+    });
 }

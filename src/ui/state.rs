@@ -9,6 +9,7 @@ use web_sys::Blob;
 
 use crate::analysis::heap::HeapStatistics;
 use crate::analysis::{CallTree, Granularity, RefineOptions};
+use crate::layout::Orientation;
 
 use super::worker_client::WorkerClient;
 use crate::protocol::{
@@ -268,6 +269,12 @@ pub struct AppState {
     pub goroutines: RwSignal<Option<Arc<GoroutinesAnswer>>>,
     /// The user frame a finding pointed the goroutine view at.
     pub highlight: RwSignal<Option<String>>,
+    /// The flame graph's orientation (kept across views and in the URL).
+    pub flame_orientation: RwSignal<Orientation>,
+    /// The flame graph's visible x-range when zoomed (fractions of the root), for the URL.
+    pub flame_zoom: RwSignal<Option<(f64, f64)>>,
+    /// The flame graph's search text, for the URL.
+    pub flame_search: RwSignal<String>,
     /// The key of the file a URL named before it was added: selected when it comes.
     pending_file: StoredValue<Option<String>>,
     next_id: StoredValue<u32>,
@@ -339,6 +346,9 @@ impl AppState {
             checklist_error: RwSignal::new(None),
             goroutines: RwSignal::new(None),
             highlight: RwSignal::new(None),
+            flame_orientation: RwSignal::new(Orientation::default()),
+            flame_zoom: RwSignal::new(None),
+            flame_search: RwSignal::new(String::new()),
             pending_file: StoredValue::new(None),
             next_id: StoredValue::new(1),
             demo_epoch: StoredValue::new(0),
@@ -507,6 +517,7 @@ impl AppState {
     pub fn select(&self, id: Option<u32>) {
         if self.selected.get_untracked() != id {
             self.sample_index.set(None);
+            self.flame_zoom.set(None);
             self.selected.set(id);
         }
     }

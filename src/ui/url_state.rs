@@ -1,5 +1,5 @@
 //! `ViewState`: what the page shows (file, Findings or a tab, sample type, granularity,
-//! focus/ignore/hide, the flame graph's zoom and search) as the fragment of its URL
+//! focus/ignore/hide, the flame graph's zoom, search and orientation) as the fragment of its URL
 //! (`#file=…&tab=flame&g=lines`) and back. Defaults are left out, so a plain URL is the
 //! default view; unknown or malformed parts are ignored rather than refused, because a URL is
 //! typed and pasted by people.
@@ -7,6 +7,7 @@
 //! Plain Rust, tested natively: reading and writing `location` and `history` is `ui::history`'s.
 
 use crate::analysis::{Granularity, RefineOptions};
+use crate::layout::Orientation;
 
 /// The view a URL names.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -28,6 +29,8 @@ pub struct ViewState {
     pub zoom: Option<(f64, f64)>,
     /// The flame graph's search text.
     pub search: String,
+    /// The flame graph's orientation.
+    pub orientation: Orientation,
 }
 
 impl ViewState {
@@ -58,6 +61,9 @@ impl ViewState {
         if self.granularity != Granularity::default() {
             out.append_pair("g", self.granularity.as_str());
         }
+        if self.orientation != Orientation::default() {
+            out.append_pair("flame", self.orientation.as_str());
+        }
         if let Some((start, end)) = self.zoom {
             out.append_pair("zoom", &format!("{start:.6},{end:.6}"));
         }
@@ -81,6 +87,7 @@ impl ViewState {
                 "hide" => state.refine.hide = value,
                 "search" => state.search = value,
                 "zoom" => state.zoom = parse_zoom(&value),
+                "flame" => state.orientation = Orientation::from_name(&value).unwrap_or_default(),
                 _ => {}
             }
         }
@@ -121,6 +128,7 @@ mod tests {
             },
             zoom: Some((0.25, 0.5)),
             search: "cache é".to_owned(),
+            orientation: Orientation::Flame,
         };
         let fragment = state.to_fragment();
         assert!(

@@ -197,3 +197,45 @@ test('without the Origin Private File System, IndexedDB keeps the files', async 
     await context.close();
   }
 });
+
+test("the flame graph's zoom, search and orientation are in the URL and come back on reload", async () => {
+  const context = await env.browser.newContext({ viewport: { width: 1400, height: 900 } });
+  try {
+    const { page, errors } = await newPage(context);
+    await page.goto(env.url);
+    await listed(page);
+    await dropFiles(page, [fixture('gin-heap-1.pb.gz')]);
+    await selectProfile(page, 'gin-heap-1.pb.gz');
+    await tab(page, 'flame');
+    const canvas = page.locator('.flame-canvas');
+    await waitFor(async () => Number(await canvas.getAttribute('data-rects')) > 0, { what: 'painted' });
+    await page.locator('.flame-graph').focus();
+    await page.keyboard.press('+');
+    await page.keyboard.press('ArrowRight');
+    await waitFor(async () => (await canvas.getAttribute('data-range')) !== '0,1', { what: 'zoomed' });
+    await page.locator('.flame-search').fill('gin');
+    await page.locator('[data-testid=flame-orientation-flame]').click();
+    await waitFor(async () => (await canvas.getAttribute('data-orientation')) === 'flame', { what: 'flipped' });
+    const range = (await canvas.getAttribute('data-range')).split(',').map(Number);
+    const matches = await page.locator('[data-testid=flame-match]').textContent();
+    await waitFor(async () => new URLSearchParams(new URL(page.url()).hash.slice(1)).get('search') === 'gin', { what: 'the search in the URL' });
+    const params = new URLSearchParams(new URL(page.url()).hash.slice(1));
+    assert.equal(params.get('flame'), 'flame');
+    const [a, b] = params.get('zoom').split(',').map(Number);
+    assert.ok(Math.abs(a - range[0]) < 1e-5 && Math.abs(b - range[1]) < 1e-5, `zoom ${a},${b} vs drawn ${range}`);
+
+    await page.reload();
+    await listed(page);
+    await page.locator('[data-testid=tab-flame][aria-selected=true]').waitFor();
+    await waitFor(async () => (await canvas.getAttribute('data-orientation')) === 'flame', { what: 'flame orientation back' });
+    await waitFor(async () => {
+      const [l, r] = (await canvas.getAttribute('data-range')).split(',').map(Number);
+      return Math.abs(l - range[0]) < 1e-5 && Math.abs(r - range[1]) < 1e-5;
+    }, { what: 'the zoom back' });
+    assert.equal(await page.locator('.flame-search').inputValue(), 'gin');
+    assert.equal(await page.locator('[data-testid=flame-match]').textContent(), matches);
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+  }
+});

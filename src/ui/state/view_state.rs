@@ -82,10 +82,12 @@ impl AppState {
                 ..ViewState::default()
             });
         };
-        let tab = if heap {
-            self.heap_tab.get().name()
+        let (tab, flame) = if heap {
+            let tab = self.heap_tab.get();
+            (tab.name(), tab == HeapTab::Flame)
         } else {
-            self.tab.get().name()
+            let tab = self.tab.get();
+            (tab.name(), tab == Tab::Flame)
         };
         Some(ViewState {
             file: Some(key),
@@ -94,8 +96,13 @@ impl AppState {
             sample: self.sample_index.get(),
             granularity: self.granularity.get(),
             refine: self.refine.get(),
-            zoom: None,
-            search: String::new(),
+            zoom: flame.then(|| self.flame_zoom.get()).flatten(),
+            search: if flame {
+                self.flame_search.get()
+            } else {
+                String::new()
+            },
+            orientation: self.flame_orientation.get(),
         })
     }
 
@@ -124,6 +131,9 @@ impl AppState {
         self.sample_index.set(view.sample);
         self.granularity.set(view.granularity);
         self.refine.set(view.refine.clone());
+        self.flame_zoom.set(view.zoom);
+        self.flame_search.set(view.search.clone());
+        self.flame_orientation.set(view.orientation);
     }
 
     /// Selects file `id` when a URL named it before it was added.
