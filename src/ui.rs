@@ -18,6 +18,7 @@ pub mod heap_series;
 pub mod heap_summary;
 pub mod offline;
 pub mod profile_list;
+pub mod sandwich_view;
 pub mod series_chart;
 pub mod sparkline;
 pub mod state;

@@ -21,6 +21,7 @@ use super::heap_details::{HeapStatisticsView, Retainers};
 use super::heap_series::{HeapComparisonView, HeapGrowthView};
 use super::heap_summary::HeapSummaryView;
 use super::profile_list::ProfileList;
+use super::sandwich_view::SandwichView;
 use super::state::{AppState, HeapTab, LoadStatus, Tab};
 use super::top_stacks::TopStacks;
 use super::top_table::TopTable;
@@ -134,6 +135,7 @@ fn FileMain() -> impl IntoView {
                                 Tab::Top => view! { <TopTable view=state.top /> }.into_any(),
                                 Tab::Stacks => view! { <TopStacks view=state.top /> }.into_any(),
                                 Tab::Flame => view! { <FlameGraph tree=state.tree /> }.into_any(),
+                                Tab::Sandwich => view! { <SandwichView /> }.into_any(),
                             }}
                         </div>
                     </Show>
@@ -378,6 +380,7 @@ fn Tabs() -> impl IntoView {
             {tab("Top", Tab::Top)}
             {tab("Stacks", Tab::Stacks)}
             {tab("Flame graph", Tab::Flame)}
+            {tab("Sandwich", Tab::Sandwich)}
         </nav>
     }
 }

@@ -21,6 +21,7 @@ mod heap_actions;
 mod heap_series;
 mod object_pages;
 mod retainer_tree;
+mod sandwich;
 mod series;
 mod worker_events;
 
@@ -28,6 +29,7 @@ pub use findings::{ChecklistAnswer, GoroutinesAnswer};
 pub use heap_series::{ComparisonAnswer, ComparisonObjectsAnswer, HeapGrowthAnswer};
 pub use object_pages::{ObjectPages, OBJECT_PAGE};
 pub use retainer_tree::{RetainerTree, TreeLine, TreeRow};
+pub use sandwich::{SandwichAnswer, SandwichKey};
 pub use series::{GrowthAnswer, PageSeries};
 
 /// Files larger than this are refused before reading: nothing bigger fits in a tab's 4 GiB of
@@ -130,6 +132,8 @@ pub enum Tab {
     Stacks,
     /// The flame graph.
     Flame,
+    /// One function's callers and callees.
+    Sandwich,
 }
 
 /// The tabs of a heap snapshot: what grew and DevTools' Comparison (for a series), DevTools'
@@ -249,6 +253,11 @@ pub struct AppState {
     pub goroutines: RwSignal<Option<Arc<GoroutinesAnswer>>>,
     /// The user frame a finding pointed the goroutine view at.
     pub highlight: RwSignal<Option<String>>,
+    /// The function the Sandwich view shows.
+    pub sandwich_name: RwSignal<Option<String>>,
+    /// The latest sandwich.
+    pub sandwich: RwSignal<Option<Arc<SandwichAnswer>>>,
+    sandwich_seq: StoredValue<u64>,
     next_id: StoredValue<u32>,
     /// Bumped whenever the user's files replace the demo, so a demo still being fetched stops.
     demo_epoch: StoredValue<u32>,
@@ -318,6 +327,9 @@ impl AppState {
             checklist_error: RwSignal::new(None),
             goroutines: RwSignal::new(None),
             highlight: RwSignal::new(None),
+            sandwich_name: RwSignal::new(None),
+            sandwich: RwSignal::new(None),
+            sandwich_seq: StoredValue::new(0),
             next_id: StoredValue::new(1),
             demo_epoch: StoredValue::new(0),
             seq: StoredValue::new(0),
