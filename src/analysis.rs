@@ -11,6 +11,7 @@ mod granularity;
 pub mod growth;
 mod merge;
 mod refine;
+mod sandwich;
 mod series;
 mod top;
 mod top_stacks;
@@ -28,6 +29,7 @@ pub use diff::{
 pub use granularity::{frame_has_line, frame_key, Granularity, ReportNodes};
 pub use merge::{compatible, merge, MergeError};
 pub use refine::{refine, RefineError, RefineOptions};
+pub use sandwich::{peek, sandwich, PeekEdge, PeekReport, PeekRow, Sandwich};
 pub use series::{
     group_series, heap_series_key, natural_cmp, order_members, pprof_series_key, Series,
     SeriesMember,
@@ -37,7 +39,7 @@ pub use top::{
     VisibleRows,
 };
 pub use top_stacks::{rank_paths, stack_paths, top_stacks, StackPath, StackRow};
-pub use top_text::{output_unit, percentage, pprof_time, top_text, TopTextOptions};
+pub use top_text::{output_unit, peek_text, percentage, pprof_time, top_text, TopTextOptions};
 pub mod heap;
 pub use heap::{
     dominator_tree, heap_analysis, heap_summary, ClassRow, DominatorTree, HeapAnalysis,

@@ -11,7 +11,8 @@ use crate::analysis::heap::{
     RetainerEdge,
 };
 use crate::analysis::{
-    CallTree, DiffStackRow, DiffTable, Granularity, HeapSummary, RefineOptions, StackRow, TopTable,
+    CallTree, DiffStackRow, DiffTable, Granularity, HeapSummary, RefineOptions, Sandwich, StackRow,
+    TopTable,
 };
 use crate::model::{Profile, SampleType};
 
@@ -32,6 +33,8 @@ pub enum Request {
     },
     /// Compute the views of one profile.
     View(ViewRequest),
+    /// One function's callers and callees (the Sandwich view).
+    Sandwich(SandwichRequest),
     /// What grew across a series of profiles.
     Growth(GrowthRequest),
     /// What changed from one profile to another.
@@ -123,6 +126,16 @@ pub struct ViewRequest {
     pub refine: RefineOptions,
     /// How many of the heaviest stacks to return.
     pub stack_limit: usize,
+}
+
+/// The sandwich of one function of a profile, in the view `view` describes (its sequence
+/// number is this request's; its stack limit is not read).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SandwichRequest {
+    /// The profile, sample type, granularity and refine expressions.
+    pub view: ViewRequest,
+    /// The function's printed name at the view's granularity (a top table row's name).
+    pub name: String,
 }
 
 /// What grew across the points of a series (pprof profiles or goroutine dumps of one kind).
@@ -512,6 +525,16 @@ pub enum Response {
         total: usize,
         /// The largest of them (retained size), objects of `new`.
         objects: Vec<HeapObjectRow>,
+    },
+    /// The answer to `Request::Sandwich` `seq`: `None` when no sample of the view holds the
+    /// function.
+    Sandwich {
+        /// The request's sequence number.
+        seq: u64,
+        /// The function's name, as requested.
+        name: String,
+        /// Its callers and callees.
+        sandwich: Option<Box<Sandwich>>,
     },
     /// Call tree for request `seq`.
     Tree {

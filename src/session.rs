@@ -9,7 +9,7 @@ use crate::formats::{self, Content};
 use crate::model::Profile;
 
 use crate::protocol::{
-    HeapFilter, HeapObjectsRequest, ProfileSummary, Response, TopView, ViewRequest,
+    HeapFilter, HeapObjectsRequest, ProfileSummary, Response, SandwichRequest, TopView, ViewRequest,
 };
 
 mod checklist;
@@ -155,32 +155,11 @@ impl Session {
     /// table and stacks first, then the call tree, so the table shows while the tree is built.
     pub fn view(&mut self, req: &ViewRequest, mut post: impl FnMut(Response)) {
         let seq = req.seq;
-        // pprof takes the 100% before -focus/-ignore/-hide, so percentages stay comparable.
-        let original_total = match self.profile(req.id) {
-            Some(p) if !req.refine.is_empty() => Some(analysis::report_total(p, req.sample_index)),
-            _ => None,
-        };
-        let profile = match self.refined_profile(req.id, &req.refine) {
-            Ok(p) => p,
-            Err((message, refine)) => {
-                post(Response::view_failed(seq, message, refine));
-                return;
-            }
-        };
-        if req.sample_index >= profile.sample_types.len() {
-            let message = format!(
-                "sample type {} does not exist in this profile",
-                req.sample_index
-            );
-            post(Response::view_failed(seq, message, false));
-            return;
-        }
-        let opts = ReportOptions {
-            sample_index: req.sample_index,
-            granularity: req.granularity,
-        };
         // One aggregation for the table, the stacks and the tree.
-        let agg = analysis::aggregate(&[profile], &opts);
+        let (agg, original_total) = match self.aggregate(req) {
+            Ok(a) => a,
+            Err(failed) => return post(*failed),
+        };
         let one = Measure::Column(0);
         let mut top = analysis::top_table(&agg, one);
         if let Some(total) = original_total {
@@ -193,6 +172,57 @@ impl Session {
         });
         let tree = analysis::call_tree_of(&agg, one, TREE_MIN_FRACTION);
         post(Response::Tree { seq, tree });
+    }
+
+    /// The sandwich of one function in the view `req.view` describes.
+    pub fn sandwich(&mut self, req: &SandwichRequest) -> Response {
+        let (agg, original_total) = match self.aggregate(&req.view) {
+            Ok(a) => a,
+            Err(failed) => return *failed,
+        };
+        let sandwich = analysis::sandwich(&agg, Measure::Column(0), &req.name, TREE_MIN_FRACTION)
+            .map(|mut s| {
+                if let Some(total) = original_total {
+                    s.total = total;
+                    s.callers.total = total;
+                    s.callees.total = total;
+                }
+                Box::new(s)
+            });
+        Response::Sandwich {
+            seq: req.view.seq,
+            name: req.name.clone(),
+            sandwich,
+        }
+    }
+
+    /// The aggregate of `req`'s profile, sample type, granularity and refine expressions, and
+    /// the unrefined profile's total when refined (pprof takes the 100% before
+    /// -focus/-ignore/-hide, so percentages stay comparable); a `ViewFailed` when it cannot be.
+    fn aggregate(
+        &mut self,
+        req: &ViewRequest,
+    ) -> Result<(analysis::Aggregate, Option<i64>), Box<Response>> {
+        let seq = req.seq;
+        let original_total = match self.profile(req.id) {
+            Some(p) if !req.refine.is_empty() => Some(analysis::report_total(p, req.sample_index)),
+            _ => None,
+        };
+        let profile = self
+            .refined_profile(req.id, &req.refine)
+            .map_err(|(message, refine)| Box::new(Response::view_failed(seq, message, refine)))?;
+        if req.sample_index >= profile.sample_types.len() {
+            let message = format!(
+                "sample type {} does not exist in this profile",
+                req.sample_index
+            );
+            return Err(Box::new(Response::view_failed(seq, message, false)));
+        }
+        let opts = ReportOptions {
+            sample_index: req.sample_index,
+            granularity: req.granularity,
+        };
+        Ok((analysis::aggregate(&[profile], &opts), original_total))
     }
 
     /// Profile `id` with `refine` applied, from the cache when the expressions have not
@@ -349,6 +379,58 @@ mod tests {
             panic!("loaded")
         };
         assert!(message.contains("remove what comes before"), "{message}");
+    }
+
+    #[test]
+    fn answers_a_sandwich_in_the_view_it_was_asked_for() {
+        let mut s = Session::new();
+        s.load(1, &heap_fixture());
+        let ask = |s: &mut Session, name: &str, refine: RefineOptions| {
+            let view = ViewRequest {
+                seq: 4,
+                id: 1,
+                sample_index: 3,
+                granularity: Granularity::Functions,
+                refine,
+                stack_limit: 0,
+            };
+            let name = name.to_owned();
+            s.sandwich(&SandwichRequest { view, name })
+        };
+        let Response::Sandwich {
+            seq: 4,
+            sandwich: Some(sw),
+            ..
+        } = ask(&mut s, "runtime.malg", RefineOptions::default())
+        else {
+            panic!("no sandwich")
+        };
+        // Every caller's edge lands in the function; the trees hold its cum at their roots.
+        assert!(!sw.peek.callers.is_empty());
+        assert_eq!(sw.callers.total_value[0], sw.peek.cum);
+        assert_eq!(sw.callees.total_value[0], sw.peek.cum);
+        let focus = RefineOptions {
+            focus: "newproc1".into(),
+            ..Default::default()
+        };
+        let Response::Sandwich {
+            sandwich: Some(focused),
+            ..
+        } = ask(&mut s, "runtime.malg", focus)
+        else {
+            panic!("no focused sandwich")
+        };
+        assert_eq!(focused.total, sw.total);
+        assert_eq!(focused.peek.callers.len(), 1);
+        assert!(matches!(
+            ask(&mut s, "no.such.function", RefineOptions::default()),
+            Response::Sandwich { sandwich: None, .. }
+        ));
+        s.forget(1);
+        assert!(matches!(
+            ask(&mut s, "runtime.malg", RefineOptions::default()),
+            Response::ViewFailed { seq: 4, .. }
+        ));
     }
 
     #[test]

@@ -21,6 +21,7 @@ pub mod history;
 pub mod kept_files;
 pub mod offline;
 pub mod profile_list;
+pub mod sandwich_view;
 pub mod series_chart;
 pub mod sparkline;
 pub mod state;

@@ -1,7 +1,9 @@
 //! `top_text`: a `TopTable` printed exactly like `go tool pprof -top` (internal/report
-//! `printText`, `reportLabels`, `selectOutputUnit`, internal/measurement `Percentage`).
-//! It formats only; the numbers come from `top`.
+//! `printText`, `reportLabels`, `selectOutputUnit`, internal/measurement `Percentage`), and a
+//! `PeekReport` like `go tool pprof -peek` (`printTree`). It formats only; the numbers come
+//! from `top` and `sandwich`.
 
+use super::sandwich::{PeekEdge, PeekReport};
 use super::{pprof_visible_rows, TopTable};
 use crate::model::{scale, scaled_label};
 
@@ -41,61 +43,14 @@ pub fn top_text(table: &TopTable, options: &TopTextOptions) -> String {
     let unit = output_unit(rows.iter().map(|r| (r.flat, r.cum)), total, from);
     let fmt = |v: i64| scaled_label(v, from, &unit);
 
-    let mut lines = options.header.clone();
-    if let Some(duration) = options.duration_nanos.filter(|&d| d != 0) {
-        let (total_nanos, total_unit) = scale(total, from, "nanoseconds");
-        let ratio = if total_unit == "ns" && total_nanos != 0.0 {
-            format!("({})", percentage(total_nanos as i64, duration))
-        } else {
-            String::new()
-        };
-        lines.push(format!(
-            "Duration: {}, Total samples = {} {}",
-            scaled_label(duration, "nanoseconds", "auto"),
-            fmt(total),
-            ratio
-        ));
-    }
-    if !options.active_filters.is_empty() {
-        lines.push("Active filters:".to_owned());
-        for f in &options.active_filters {
-            // legendActiveFilters cuts long filters at 80 bytes.
-            let shown = match f.get(..80) {
-                Some(head) if f.len() > 80 => format!("{head}…"),
-                _ => f.clone(),
-            };
-            lines.push(format!("   {shown}"));
-        }
-    }
     let flat_sum: i64 = rows.iter().map(|r| r.flat).sum();
-    lines.push(format!(
-        "Showing nodes accounting for {}, {} of {} total",
-        fmt(flat_sum),
-        percentage(flat_sum, total).trim(),
-        fmt(total)
-    ));
-    if total != 0 {
-        if visible.dropped_nodes > 0 {
-            let cut = ((total as f64 * options.node_fraction) as i64).wrapping_abs();
-            let noun = if visible.dropped_nodes > 1 {
-                "nodes"
-            } else {
-                "node"
-            };
-            lines.push(format!(
-                "Dropped {} {noun} (cum <= {})",
-                visible.dropped_nodes,
-                fmt(cut)
-            ));
-        }
-        if !rows.is_empty() && rows.len() < visible.kept_before_count {
-            lines.push(format!(
-                "Showing top {} nodes out of {}",
-                rows.len(),
-                visible.kept_before_count
-            ));
-        }
-    }
+    let shown = Shown {
+        flat_sum,
+        dropped_nodes: visible.dropped_nodes,
+        rows: rows.len(),
+        kept_before_count: visible.kept_before_count,
+    };
+    let lines = report_labels(options, from, total, &shown, &fmt);
     let mut out = lines.join("\n");
     out.push('\n');
     out.push_str(&format!(
@@ -123,6 +78,136 @@ pub fn top_text(table: &TopTable, options: &TopTextOptions) -> String {
         ));
     }
     out
+}
+
+/// The whole `go tool pprof -peek REGEX` text for `report` (report.go `printTree`: `-peek`
+/// neither trims the graph nor drops nodes, so `options`' fractions and count are not read).
+pub fn peek_text(report: &PeekReport, options: &TopTextOptions) -> String {
+    const SEPARATOR: &str =
+        "----------------------------------------------------------+-------------";
+    const LEGEND: &str =
+        "      flat  flat%   sum%        cum   cum%   calls calls% + context \t \t ";
+    let from = report.sample_type.unit.as_str();
+    let total = report.total;
+    let unit = output_unit(report.all.iter().copied(), total, from);
+    let fmt = |v: i64| scaled_label(v, from, &unit);
+    let shown = Shown {
+        flat_sum: report.all.iter().map(|&(flat, _)| flat).sum(),
+        dropped_nodes: 0,
+        rows: report.all.len(),
+        kept_before_count: report.all.len(),
+    };
+    let mut lines = report_labels(options, from, total, &shown, &fmt);
+    lines.push(SEPARATOR.to_owned());
+    lines.push(LEGEND.to_owned());
+    let edge = |e: &PeekEdge, cum: i64| {
+        let inline = if e.inline { " (inline)" } else { "" };
+        format!(
+            "{:>50} {} |   {}{inline}",
+            fmt(e.value),
+            percentage(e.value, cum),
+            e.name
+        )
+    };
+    let mut flat_sum = 0i64;
+    for r in &report.rows {
+        lines.push(SEPARATOR.to_owned());
+        lines.extend(r.callers.iter().map(|e| edge(e, r.cum)));
+        flat_sum = flat_sum.wrapping_add(r.flat);
+        lines.push(format!(
+            "{:>10} {} {} {:>10} {}                | {}",
+            fmt(r.flat),
+            percentage(r.flat, total),
+            percentage(flat_sum, total),
+            fmt(r.cum),
+            percentage(r.cum, total),
+            r.name
+        ));
+        lines.extend(r.callees.iter().map(|e| edge(e, r.cum)));
+    }
+    if !report.all.is_empty() {
+        lines.push(SEPARATOR.to_owned());
+    }
+    let mut out = lines.join("\n");
+    out.push('\n');
+    out
+}
+
+/// What a text report's graph shows, for its labels.
+struct Shown {
+    /// The sum of the shown nodes' flat values.
+    flat_sum: i64,
+    /// Nodes dropped for a small cum.
+    dropped_nodes: usize,
+    /// Nodes shown.
+    rows: usize,
+    /// Nodes left before `-nodecount`.
+    kept_before_count: usize,
+}
+
+/// report.go `reportLabels`: the header lines, `Duration:`, active filters, "Showing nodes
+/// accounting for …" and what was dropped, each value (of unit `from`) printed by `fmt`.
+fn report_labels(
+    options: &TopTextOptions,
+    from: &str,
+    total: i64,
+    shown: &Shown,
+    fmt: &dyn Fn(i64) -> String,
+) -> Vec<String> {
+    let mut lines = options.header.clone();
+    if let Some(duration) = options.duration_nanos.filter(|&d| d != 0) {
+        let (total_nanos, total_unit) = scale(total, from, "nanoseconds");
+        let ratio = if total_unit == "ns" && total_nanos != 0.0 {
+            format!("({})", percentage(total_nanos as i64, duration))
+        } else {
+            String::new()
+        };
+        lines.push(format!(
+            "Duration: {}, Total samples = {} {}",
+            scaled_label(duration, "nanoseconds", "auto"),
+            fmt(total),
+            ratio
+        ));
+    }
+    if !options.active_filters.is_empty() {
+        lines.push("Active filters:".to_owned());
+        for f in &options.active_filters {
+            // legendActiveFilters cuts long filters at 80 bytes.
+            let text = match f.get(..80) {
+                Some(head) if f.len() > 80 => format!("{head}…"),
+                _ => f.clone(),
+            };
+            lines.push(format!("   {text}"));
+        }
+    }
+    lines.push(format!(
+        "Showing nodes accounting for {}, {} of {} total",
+        fmt(shown.flat_sum),
+        percentage(shown.flat_sum, total).trim(),
+        fmt(total)
+    ));
+    if total != 0 {
+        if shown.dropped_nodes > 0 {
+            let cut = ((total as f64 * options.node_fraction) as i64).wrapping_abs();
+            let noun = if shown.dropped_nodes > 1 {
+                "nodes"
+            } else {
+                "node"
+            };
+            lines.push(format!(
+                "Dropped {} {noun} (cum <= {})",
+                shown.dropped_nodes,
+                fmt(cut)
+            ));
+        }
+        if shown.rows > 0 && shown.rows < shown.kept_before_count {
+            lines.push(format!(
+                "Showing top {} nodes out of {}",
+                shown.rows, shown.kept_before_count
+            ));
+        }
+    }
+    lines
 }
 
 /// pprof's `Time:` value, `Jan 2, 2006 at 3:04pm (UTC)`, for ns since the Unix epoch. pprof

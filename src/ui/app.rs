@@ -22,6 +22,7 @@ use super::heap_series::{HeapComparisonView, HeapGrowthView};
 use super::heap_summary::HeapSummaryView;
 use super::kept_files;
 use super::profile_list::ProfileList;
+use super::sandwich_view::SandwichView;
 use super::state::{AppState, HeapTab, LoadStatus, Tab};
 use super::top_stacks::TopStacks;
 use super::top_table::TopTable;
@@ -142,6 +143,7 @@ fn FileMain() -> impl IntoView {
                                 Tab::Top => view! { <TopTable view=state.top /> }.into_any(),
                                 Tab::Stacks => view! { <TopStacks view=state.top /> }.into_any(),
                                 Tab::Flame => view! { <FlameGraph tree=state.tree in_url=true /> }.into_any(),
+                                Tab::Sandwich => view! { <SandwichView /> }.into_any(),
                             }}
                         </div>
                     </Show>
@@ -388,6 +390,7 @@ fn Tabs() -> impl IntoView {
             {tab("Top", Tab::Top)}
             {tab("Stacks", Tab::Stacks)}
             {tab("Flame graph", Tab::Flame)}
+            {tab("Sandwich", Tab::Sandwich)}
         </nav>
     }
 }

@@ -22,6 +22,7 @@ mod heap_actions;
 mod heap_series;
 mod object_pages;
 mod retainer_tree;
+mod sandwich;
 mod series;
 mod view_state;
 mod worker_events;
@@ -30,6 +31,7 @@ pub use findings::{ChecklistAnswer, GoroutinesAnswer};
 pub use heap_series::{ComparisonAnswer, ComparisonObjectsAnswer, HeapGrowthAnswer};
 pub use object_pages::{ObjectPages, OBJECT_PAGE};
 pub use retainer_tree::{RetainerTree, TreeLine, TreeRow};
+pub use sandwich::{SandwichAnswer, SandwichKey};
 pub use series::{GrowthAnswer, PageSeries};
 
 /// Files larger than this are refused before reading: nothing bigger fits in a tab's 4 GiB of
@@ -150,6 +152,8 @@ pub enum Tab {
     Stacks,
     /// The flame graph.
     Flame,
+    /// One function's callers and callees.
+    Sandwich,
 }
 
 /// The tabs of a heap snapshot: what grew and DevTools' Comparison (for a series), DevTools'
@@ -277,6 +281,11 @@ pub struct AppState {
     pub flame_search: RwSignal<String>,
     /// The key of the file a URL named before it was added: selected when it comes.
     pending_file: StoredValue<Option<String>>,
+    /// The function the Sandwich view shows.
+    pub sandwich_name: RwSignal<Option<String>>,
+    /// The latest sandwich.
+    pub sandwich: RwSignal<Option<Arc<SandwichAnswer>>>,
+    sandwich_seq: StoredValue<u64>,
     next_id: StoredValue<u32>,
     /// Bumped whenever the user's files replace the demo, so a demo still being fetched stops.
     demo_epoch: StoredValue<u32>,
@@ -350,6 +359,9 @@ impl AppState {
             flame_zoom: RwSignal::new(None),
             flame_search: RwSignal::new(String::new()),
             pending_file: StoredValue::new(None),
+            sandwich_name: RwSignal::new(None),
+            sandwich: RwSignal::new(None),
+            sandwich_seq: StoredValue::new(0),
             next_id: StoredValue::new(1),
             demo_epoch: StoredValue::new(0),
             seq: StoredValue::new(0),

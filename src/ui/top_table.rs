@@ -1,6 +1,7 @@
 //! `<TopTable/>`: the `go tool pprof -top` table (flat, flat%, sum%, cum, cum%, name), sortable
 //! by flat or cum, rendering at most `PAGE` rows at a time to keep the DOM light, with "Copy as
-//! text" in pprof's own layout. Numbers come from the worker's `TopTable`; this only formats.
+//! text" in pprof's own layout; each row of a profile links to its Sandwich view. Numbers come
+//! from the worker's `TopTable`; this only formats.
 
 use std::sync::Arc;
 
@@ -10,6 +11,8 @@ use crate::analysis::{self, percentage, top_text, TopTextOptions};
 use crate::model::format_value;
 
 use crate::protocol::TopView;
+
+use super::state::AppState;
 
 /// Rows rendered per "show more" step.
 const PAGE: usize = 500;
@@ -26,6 +29,9 @@ enum SortBy {
 /// The top table of the current view.
 #[component]
 pub fn TopTable(#[prop(into)] view: Signal<Option<Arc<TopView>>>) -> impl IntoView {
+    let state = expect_context::<AppState>();
+    // A heap snapshot's dominator paths have no Sandwich tab.
+    let sandwich = Memo::new(move |_| state.selected_heap().is_none());
     let (sort_by, set_sort_by) = signal(SortBy::Flat);
     let (limit, set_limit) = signal(PAGE);
     let (copied, set_copied) = signal(false);
@@ -104,7 +110,8 @@ pub fn TopTable(#[prop(into)] view: Signal<Option<Arc<TopView>>>) -> impl IntoVi
                     .map(|&i| {
                         let r = &table.rows[i];
                         sum = sum.wrapping_add(r.flat);
-                        row_view(table, r.flat, r.cum, sum, &r.name, r.inline.label())
+                        let link = sandwich.get().then_some(state);
+                        row_view(table, r.flat, r.cum, sum, &r.name, r.inline.label(), link)
                     })
                     .collect_view()
             });
@@ -176,6 +183,7 @@ fn row_view(
     sum: i64,
     name: &str,
     inline: &str,
+    sandwich: Option<AppState>,
 ) -> impl IntoView + use<> {
     let unit = &table.sample_type.unit;
     let pct = |v: i64| percentage(v, table.total).trim().to_owned();
@@ -186,6 +194,20 @@ fn row_view(
     };
     let inline = (!inline.is_empty())
         .then(|| view! { <span class="inline-mark">{format!(" {inline}")}</span> });
+    let sandwich = sandwich.map(|state| {
+        let name = name.to_owned();
+        view! {
+            <button
+                class="sandwich-open"
+                data-testid="open-sandwich"
+                title="Callers and callees of this function (Sandwich)"
+                aria-label=format!("Sandwich of {name}")
+                on:click=move |_| state.open_sandwich(name.clone())
+            >
+                "⇅"
+            </button>
+        }
+    });
     view! {
         <tr data-testid="top-row" data-flat=flat.to_string() data-cum=cum.to_string()>
             <td class="num">{format_value(flat, unit)}</td>
@@ -196,6 +218,7 @@ fn row_view(
             <td class="name" title=name.to_owned() style=format!("--bar: {bar:.2}%")>
                 <span class="fn-name">{name.to_owned()}</span>
                 {inline}
+                {sandwich}
             </td>
         </tr>
     }

@@ -1,5 +1,5 @@
 //! `ViewState`: what the page shows (file, Findings or a tab, sample type, granularity,
-//! focus/ignore/hide, the flame graph's zoom, search and orientation) as the fragment of its URL
+//! focus/ignore/hide, the flame graph's zoom, search and orientation, the Sandwich's function) as the fragment of its URL
 //! (`#file=…&tab=flame&g=lines`) and back. Defaults are left out, so a plain URL is the
 //! default view; unknown or malformed parts are ignored rather than refused, because a URL is
 //! typed and pasted by people.
@@ -31,6 +31,8 @@ pub struct ViewState {
     pub search: String,
     /// The flame graph's orientation.
     pub orientation: Orientation,
+    /// The function the Sandwich view shows.
+    pub function: Option<String>,
 }
 
 impl ViewState {
@@ -39,6 +41,9 @@ impl ViewState {
         let mut out = form_urlencoded::Serializer::new(String::new());
         if let Some(file) = &self.file {
             out.append_pair("file", file);
+        }
+        if let Some(function) = &self.function {
+            out.append_pair("fn", function);
         }
         if self.findings {
             out.append_pair("view", "findings");
@@ -78,6 +83,7 @@ impl ViewState {
             let value = value.into_owned();
             match name.as_ref() {
                 "file" if !value.is_empty() => state.file = Some(value),
+                "fn" if !value.is_empty() => state.function = Some(value),
                 "view" => state.findings = value == "findings",
                 "tab" => state.tab = value,
                 "sample" => state.sample = value.parse().ok(),
@@ -129,6 +135,7 @@ mod tests {
             zoom: Some((0.25, 0.5)),
             search: "cache é".to_owned(),
             orientation: Orientation::Flame,
+            function: Some("github.com/gin-gonic/gin.(*Context).Next".to_owned()),
         };
         let fragment = state.to_fragment();
         assert!(

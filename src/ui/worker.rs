@@ -185,6 +185,7 @@ fn handle(session: &mut Session, data: JsValue) -> Option<HeapFile> {
         Request::HeapFilter { id, filter } => post(&session.heap_filter(id, filter)),
         Request::Remove { id } => session.forget(id),
         Request::View(req) => session.view(&req, |r| post(&r)),
+        Request::Sandwich(req) => post(&session.sandwich(&req)),
         Request::Growth(req) => post(&session.growth(&req)),
         Request::Diff(req) => session.diff(&req, |r| post(&r)),
         Request::HeapGrowth { seq, ids } => post(&session.heap_growth(seq, &ids)),

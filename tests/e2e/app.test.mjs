@@ -116,7 +116,7 @@ test('the view tabs are ARIA tabs: one in the Tab order, and the arrow keys, Hom
   const tabs = list.getByRole('tab');
   await page.locator('[data-testid=growth-row]').first().waitFor();
   const names = await tabs.allTextContents();
-  assert.deepEqual(names.slice(-3), ['Top', 'Stacks', 'Flame graph']);
+  assert.deepEqual(names.slice(-4), ['Top', 'Stacks', 'Flame graph', 'Sandwich']);
   // The shown tab, whether it has the focus, and whether it alone is in the Tab order.
   const state = async () => {
     const states = await tabs.evaluateAll((ts) => ts.map((t) => [t.textContent, t.getAttribute('aria-selected'), t.tabIndex, document.activeElement === t]));
@@ -138,16 +138,19 @@ test('the view tabs are ARIA tabs: one in the Tab order, and the arrow keys, Hom
   await page.keyboard.press('ArrowRight');
   await expectShown(names[1]);
   await page.keyboard.press('End');
-  await expectShown('Flame graph');
-  await page.locator('canvas.flame-canvas').waitFor();
+  await expectShown('Sandwich');
+  await page.locator('[data-testid=sandwich-empty]').waitFor();
   await page.keyboard.press('ArrowRight'); // wraps to the first
   await expectShown(names[0]);
   await page.keyboard.press('ArrowLeft'); // and back to the last
-  await expectShown('Flame graph');
+  await expectShown('Sandwich');
   await page.keyboard.press('Home');
   await expectShown(names[0]);
   await page.keyboard.press('End');
+  await expectShown('Sandwich');
+  await page.keyboard.press('ArrowLeft');
   await expectShown('Flame graph');
+  await page.locator('canvas.flame-canvas').waitFor();
   await page.keyboard.press('ArrowLeft');
   await expectShown('Stacks');
   await page.keyboard.press('ArrowLeft');

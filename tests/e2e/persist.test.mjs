@@ -198,7 +198,7 @@ test('without the Origin Private File System, IndexedDB keeps the files', async 
   }
 });
 
-test("the flame graph's zoom, search and orientation are in the URL and come back on reload", async () => {
+test("the flame graph's zoom, search and orientation, and the Sandwich's function, are in the URL and come back on reload", async () => {
   const context = await env.browser.newContext({ viewport: { width: 1400, height: 900 } });
   try {
     const { page, errors } = await newPage(context);
@@ -234,6 +234,19 @@ test("the flame graph's zoom, search and orientation are in the URL and come bac
     }, { what: 'the zoom back' });
     assert.equal(await page.locator('.flame-search').inputValue(), 'gin');
     assert.equal(await page.locator('[data-testid=flame-match]').textContent(), matches);
+
+    // The Sandwich's function is in the URL too.
+    await tab(page, 'top');
+    const row = page.locator('[data-testid=top-row]').nth(1);
+    const name = await row.locator('.fn-name').textContent();
+    await row.locator('[data-testid=open-sandwich]').click();
+    await page.locator('[data-testid=tab-sandwich][aria-selected=true]').waitFor();
+    await waitFor(async () => (await page.locator("[data-testid=sandwich-function]").getAttribute("data-name").catch(() => null)) === name, { what: "the sandwich of " + name });
+    await waitFor(async () => new URLSearchParams(new URL(page.url()).hash.slice(1)).get('fn') === name, { what: 'the function in the URL' });
+    await page.reload();
+    await listed(page);
+    await page.locator('[data-testid=tab-sandwich][aria-selected=true]').waitFor();
+    await waitFor(async () => (await page.locator("[data-testid=sandwich-function]").getAttribute("data-name").catch(() => null)) === name, { what: "the sandwich of " + name });
     assert.deepEqual(errors, []);
   } finally {
     await context.close();

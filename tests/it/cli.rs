@@ -1,6 +1,7 @@
 //! The `leakscope` binary run as a user runs it: `summary --json` equals DevTools' Summary
 //! (the saved oracle), `top` reads heap snapshots with totals equal to DevTools' total size,
-//! and bad input exits 1 with a message naming the file.
+//! `peek --json` lists callers and callees, and bad input exits 1 with a message naming the
+//! file.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -170,4 +171,26 @@ fn bad_input_exits_1_naming_the_file() {
     let out = leakscope(&["summary", missing.to_str().unwrap()]);
     assert_fails_naming(&out, &missing, "");
     let _ = std::fs::remove_dir_all(cut.parent().unwrap());
+}
+
+#[test]
+fn peek_lists_callers_and_callees_and_refuses_what_matches_nothing() {
+    let path = fixture("pprof/gin-heap-3.pb.gz");
+    let path = path.to_str().unwrap();
+    let report = json_of(&leakscope(&["peek", "--json", path, r"^main\.postEvent$"]));
+    let rows = report["rows"].as_array().unwrap();
+    assert_eq!(rows.len(), 1);
+    let (callers, callees) = (
+        rows[0]["callers"].as_array().unwrap(),
+        rows[0]["callees"].as_array().unwrap(),
+    );
+    // Each sample through postEvent enters it from one caller, so the callers add up to cum.
+    let into: i64 = callers.iter().map(|e| e["value"].as_i64().unwrap()).sum();
+    assert_eq!(into, rows[0]["cum"].as_i64().unwrap());
+    assert!(!callees.is_empty());
+    let out = leakscope(&["peek", path, "^no such function$"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no matches found for regexp"));
+    let out = leakscope(&["peek", path, "(unclosed"]);
+    assert_eq!(out.status.code(), Some(1));
 }

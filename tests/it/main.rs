@@ -11,6 +11,7 @@ mod heap_comparison;
 mod heap_growth;
 mod heap_memory;
 mod heap_views;
+mod peek_parity;
 mod pprof_parity;
 mod support;
 mod tidy;

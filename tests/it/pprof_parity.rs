@@ -23,7 +23,7 @@ struct Case {
     normalize: bool,
 }
 
-fn go_available() -> bool {
+pub(crate) fn go_available() -> bool {
     Command::new("go")
         .arg("version")
         .output()
@@ -32,7 +32,7 @@ fn go_available() -> bool {
 }
 
 /// The lines we compare: `Type:`, then everything from the filters or "Showing nodes" on.
-fn comparable(text: &str) -> Vec<String> {
+pub(crate) fn comparable(text: &str) -> Vec<String> {
     let lines: Vec<&str> = text.lines().collect();
     let start = lines
         .iter()
@@ -106,7 +106,7 @@ fn run_ours(case: &Case) -> Result<String, String> {
 }
 
 /// Sample type names of a file, from our own decoder (None when it cannot decode the file).
-fn sample_types(file: &Path) -> Result<Vec<String>, String> {
+pub(crate) fn sample_types(file: &Path) -> Result<Vec<String>, String> {
     let bytes = std::fs::read(file).map_err(|e| e.to_string())?;
     let decoded = leakscope::formats::decode(&bytes).map_err(|e| e.message)?;
     let profile = decoded.content.into_profile().map_err(|e| e.message)?;

@@ -1,7 +1,7 @@
 //! The native command-line tool: the page's analysis for terminals and CI. `leakscope top`
 //! prints what `go tool pprof -top` prints (or JSON), for pprof files and V8 heap snapshots
-//! (by dominator path); `diff` is `go tool pprof -top -diff_base`; `growth` ranks what grew
-//! across a series; `summary` prints DevTools' Summary of a heap snapshot. It parses
+//! (by dominator path); `peek` is `go tool pprof -peek`; `diff` is `go tool pprof -top
+//! -diff_base`; `growth` ranks what grew across a series; `summary` prints DevTools' Summary of a heap snapshot. It parses
 //! arguments and formats output; every number comes from `leakscope::analysis`.
 
 #[cfg(not(target_arch = "wasm32"))]
@@ -15,6 +15,8 @@ mod heap_series;
 #[cfg(not(target_arch = "wasm32"))]
 mod input;
 #[cfg(not(target_arch = "wasm32"))]
+mod peek;
+#[cfg(not(target_arch = "wasm32"))]
 mod summary;
 #[cfg(not(target_arch = "wasm32"))]
 mod top;
@@ -26,7 +28,7 @@ mod cli {
     use clap::{Parser, Subcommand};
 
     use super::input::Failure;
-    use super::{check, diff, growth, summary, top};
+    use super::{check, diff, growth, peek, summary, top};
 
     /// Find out why a service's memory keeps growing: pprof and heap snapshot analysis for
     /// terminals and CI.
@@ -42,6 +44,9 @@ mod cli {
         /// Rank functions (or files, or lines) by flat value, like `go tool pprof -top`; for a
         /// V8 heap snapshot, rank classes along dominator paths (flat = shallow size).
         Top(top::TopArgs),
+        /// The callers and callees of the functions matching REGEX, with the values of each
+        /// call, like `go tool pprof -peek REGEX`.
+        Peek(peek::PeekArgs),
         /// What changed from BASE to NEW, like `go tool pprof -top -diff_base=BASE NEW`; for
         /// two heap snapshots, Chrome DevTools' Comparison.
         Diff(diff::DiffArgs),
@@ -71,6 +76,7 @@ mod cli {
         }
         let result = match cli.command {
             Command::Top(args) => top::run(&args),
+            Command::Peek(args) => peek::run(&args),
             Command::Diff(args) => diff::run(&args),
             Command::Growth(args) => growth::run(&args),
             Command::Summary(args) => summary::run(&args),

@@ -10,13 +10,14 @@ use crate::ui::url_state::ViewState;
 
 impl Tab {
     /// Every tab, with its name in the URL.
-    const NAMES: [(Tab, &'static str); 6] = [
+    const NAMES: [(Tab, &'static str); 7] = [
         (Tab::Growth, "growth"),
         (Tab::Goroutines, "goroutines"),
         (Tab::Diff, "diff"),
         (Tab::Top, "top"),
         (Tab::Stacks, "stacks"),
         (Tab::Flame, "flame"),
+        (Tab::Sandwich, "sandwich"),
     ];
 
     /// The tab's name in the URL.
@@ -82,12 +83,12 @@ impl AppState {
                 ..ViewState::default()
             });
         };
-        let (tab, flame) = if heap {
+        let (tab, flame, sandwich) = if heap {
             let tab = self.heap_tab.get();
-            (tab.name(), tab == HeapTab::Flame)
+            (tab.name(), tab == HeapTab::Flame, false)
         } else {
             let tab = self.tab.get();
-            (tab.name(), tab == Tab::Flame)
+            (tab.name(), tab == Tab::Flame, tab == Tab::Sandwich)
         };
         Some(ViewState {
             file: Some(key),
@@ -103,6 +104,7 @@ impl AppState {
                 String::new()
             },
             orientation: self.flame_orientation.get(),
+            function: sandwich.then(|| self.sandwich_name.get()).flatten(),
         })
     }
 
@@ -134,6 +136,9 @@ impl AppState {
         self.flame_zoom.set(view.zoom);
         self.flame_search.set(view.search.clone());
         self.flame_orientation.set(view.orientation);
+        if view.function.is_some() {
+            self.sandwich_name.set(view.function.clone());
+        }
     }
 
     /// Selects file `id` when a URL named it before it was added.

@@ -26,6 +26,19 @@ impl AppState {
             WorkerEvent::Response(r) => *r,
             WorkerEvent::Crashed(message) => return self.on_crash(message),
         };
+        // The Sandwich view's answers, and its failures, are its own.
+        let response = match response {
+            Response::Sandwich {
+                seq,
+                name,
+                sandwich,
+            } => return self.take_sandwich(seq, name, Ok(sandwich)),
+            Response::ViewFailed { seq, message, .. } if seq == self.sandwich_seq.get_value() => {
+                let name = self.sandwich_name.get_untracked().unwrap_or_default();
+                return self.take_sandwich(seq, name, Err(message));
+            }
+            other => other,
+        };
         match response {
             Response::Loaded {
                 id,
