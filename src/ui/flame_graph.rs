@@ -392,6 +392,34 @@ pub fn FlameGraph(
         show(next);
     };
     let zoomed = move || zoom.get().is_some() || range.get().is_some();
+    // The file's own graph of a profile (heap snapshots have no Sandwich): the clicked frame's
+    // callers and callees, merged over every stack.
+    let sandwich_button = url_state.map(|app| {
+        let clicked = move || {
+            let node = zoom.get()?;
+            scene.with(|s| {
+                let s = s.as_ref()?;
+                (node < s.layout.len()).then(|| s.tree.name_of(node).to_owned())
+            })
+        };
+        view! {
+            <Show when=move || app.selected_heap().is_none()>
+                <button
+                    class="flame-sandwich"
+                    data-testid="flame-sandwich"
+                    title="The clicked frame's callers and callees, merged over every stack"
+                    disabled=move || clicked().is_none()
+                    on:click=move |_| {
+                        if let Some(name) = clicked() {
+                            app.open_sandwich(name);
+                        }
+                    }
+                >
+                    "Sandwich"
+                </button>
+            </Show>
+        }
+    });
 
     let report = move |what: &str, e: String| {
         let msg = format!("could not export the flame graph as {what}: {e}");
@@ -478,6 +506,7 @@ pub fn FlameGraph(
                 >
                     "Reset zoom"
                 </button>
+                {sandwich_button}
                 <div class="flame-orientation" role="group" aria-label="Orientation">
                     {Orientation::ALL
                         .into_iter()

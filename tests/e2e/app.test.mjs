@@ -8,7 +8,7 @@ import path from 'node:path';
 import os from 'node:os';
 import {
   FIXTURES, LARGE_CPU, start, openPage, waitFor, dropFiles, fixture, profileItem, selectProfile, showFiles,
-  pageTopRows, cliTopRows, expectTopRows, showTop,
+  pageTopRows, cliTopRows, expectTopRows, showTop, openFlameGraph,
 } from './support.mjs';
 
 let env;
@@ -171,16 +171,6 @@ test('the file picker loads a goroutine debug=1 dump', async () => {
   assert.deepEqual(errors, []);
   await page.close();
 });
-
-/** Opens the default profile's flame graph and waits for it to draw; returns its canvas. */
-async function openFlameGraph(page) {
-  await showTop(page);
-  await page.locator('[data-testid=top-row]').first().waitFor();
-  await page.locator('[data-testid=tab-flame]').click();
-  const canvas = page.locator('canvas.flame-canvas');
-  await waitFor(async () => Number(await canvas.getAttribute('data-rects')) > 0, { what: 'flame rects' });
-  return canvas;
-}
 
 test('the flame graph draws, zooms on click and shows a tooltip on hover', async () => {
   const { page, errors } = await openPage(env);

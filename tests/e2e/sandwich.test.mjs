@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import {
-  FIXTURES, start, openPage, waitFor, dropFiles, fixture, selectProfile, showTop,
+  FIXTURES, start, openPage, waitFor, dropFiles, fixture, selectProfile, showTop, openFlameGraph,
 } from './support.mjs';
 
 let env;
@@ -128,6 +128,23 @@ test('the sandwich of a function shows its callers and callees as go tool pprof 
   await page.locator('[data-testid=sample-type]').selectOption('1');
   await waitFor(async () => (await pageSandwich(page)).cum === pprofPeek(file, 'alloc_space', callee).cum, { what: 'alloc_space sandwich' });
   await expectPeek(page, file, 'alloc_space', callee);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test("the flame graph's clicked frame opens its sandwich", async () => {
+  const { page, errors } = await openPage(env);
+  const canvas = await openFlameGraph(page);
+  assert.equal(await page.locator('[data-testid=flame-sandwich]').isEnabled(), false, 'no frame clicked yet');
+  const box = await canvas.boundingBox();
+  // The second row: a function under the root.
+  await page.mouse.click(box.x + 20, box.y + 18 + 9);
+  await waitFor(async () => (await canvas.getAttribute('data-zoom')) !== '', { what: 'a frame clicked' });
+  const name = await canvas.getAttribute('data-zoom');
+  await page.locator('[data-testid=flame-sandwich]').click();
+  await page.locator('[data-testid=tab-sandwich][aria-selected=true]').waitFor();
+  await waitFor(async () => (await page.locator('[data-testid=sandwich-function]').getAttribute('data-name').catch(() => null)) === name, { what: `the sandwich of ${name}` });
+  assert.ok((await page.locator('[data-testid=sandwich-callee], [data-testid=sandwich-caller]').count()) > 0, 'it has callers or callees');
   assert.deepEqual(errors, []);
   await page.close();
 });

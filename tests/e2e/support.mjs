@@ -163,3 +163,13 @@ export async function expectTopRows(page, expected, what) {
   }
   return got;
 }
+
+/** Opens the default profile's flame graph and waits for it to draw; returns its canvas. */
+export async function openFlameGraph(page) {
+  await showTop(page);
+  await page.locator('[data-testid=top-row]').first().waitFor();
+  await page.locator('[data-testid=tab-flame]').click();
+  const canvas = page.locator('canvas.flame-canvas');
+  await waitFor(async () => Number(await canvas.getAttribute('data-rects')) > 0, { what: 'flame rects' });
+  return canvas;
+}
