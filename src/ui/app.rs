@@ -38,7 +38,16 @@ pub fn App() -> impl IntoView {
     Effect::new(move |_| state.request_view(key.get()));
     // The checklist reads every decoded file, once the files being decoded are in.
     let checklist_key = Memo::new(move |_| state.checklist_key());
-    Effect::new(move |_| state.request_checklist(checklist_key.get()));
+    // Posted a task later than the view effects post theirs: the worker answers in order, and
+    // the selected file's view posted behind the checklist would wait for all of it (a user who
+    // clicks a file as soon as it is listed wants its table; the Findings say "checking…").
+    Effect::new(move |_| {
+        let files = checklist_key.get();
+        set_timeout(
+            move || state.request_checklist(files),
+            std::time::Duration::ZERO,
+        );
+    });
     // The series views ask only while they are shown.
     let shown = move |tab: Tab| !state.findings_open.get() && state.tab.get() == tab;
     let growth_key = Memo::new(move |_| shown(Tab::Growth).then(|| state.growth_key()).flatten());
