@@ -4,6 +4,7 @@
 
 use std::path::Path;
 
+use leakscope::formats::heapsnapshot::HeapSnapshotDecoder;
 use leakscope::formats::{decode, gunzip, MAX_INFLATED_BYTES};
 
 use crate::support::{corpus, files_in, fixture};
@@ -95,6 +96,55 @@ fn cut_and_flipped_files_never_panic() {
             // Also damage the protobuf inside, which gzip's CRC would otherwise catch first.
             let raw = gunzip(&bytes, MAX_INFLATED_BYTES).unwrap();
             mangle(&name, &raw, cuts, flips, &mut rng);
+        }
+    }
+}
+
+// Regression tests for what `scripts/fuzz.sh` (libFuzzer on the three decoders) found.
+
+/// A small valid heap snapshot (one node, no edges), for the fuzz regressions to damage.
+const SNAPSHOT_HEAD: &str = r#"{"snapshot":{"meta":{"node_fields":["type","name","id","self_size","edge_count"],"node_types":[["hidden","object"],"string","number","number","number"],"edge_fields":["type","name_or_index","to_node"],"edge_types":[["element","property"],"string_or_number","node"]},"node_count":1,"edge_count":0},
+"nodes":["#;
+
+/// The heap snapshot decoder's error for `bytes` pushed in `chunk`-byte pieces.
+fn heap_error(bytes: &[u8], chunk: usize) -> String {
+    let mut d = HeapSnapshotDecoder::new();
+    for c in bytes.chunks(chunk) {
+        if let Err(e) = d.push(c) {
+            return e.message;
+        }
+    }
+    match d.finish() {
+        Ok(_) => panic!("decoded; an error was expected"),
+        Err(e) => e.message,
+    }
+}
+
+/// Fuzzing found: an unexpected byte was reported at the offset of the chunk it came in, not at
+/// its own (`at byte 0` for a file pushed in one piece, another offset for each chunk size or
+/// for the same file gzipped). Now it is the byte's own offset in the plain JSON, however the
+/// file arrives.
+#[test]
+fn fuzz_heap_snapshot_error_offsets_do_not_depend_on_chunks() {
+    for (tail, bad, what) in [
+        ("9,1,1,0,0t]", 't', "the nodes array"),
+        ("]x", 'x', "the top-level object"),
+    ] {
+        let text = format!("{SNAPSHOT_HEAD}{tail}");
+        let at = text.rfind(bad).unwrap();
+        let want = format!(
+            "this is not a valid V8 heap snapshot: unexpected {bad:?} in {what} at byte {at}"
+        );
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        std::io::Write::write_all(&mut gz, text.as_bytes()).unwrap();
+        let gz = gz.finish().unwrap();
+        for chunk in [1, 2, 7, 64, 1 << 20] {
+            assert_eq!(
+                heap_error(text.as_bytes(), chunk),
+                want,
+                "{chunk}-byte chunks"
+            );
+            assert_eq!(heap_error(&gz, chunk), want, "gzipped, {chunk}-byte chunks");
         }
     }
 }

@@ -114,7 +114,7 @@ fn only_ui_touches_the_browser() {
 #[test]
 fn every_rust_file_starts_with_a_module_doc() {
     let mut files = Vec::new();
-    for dir in ["src", "tests", "benches", "examples"] {
+    for dir in ["src", "tests", "benches", "examples", "fuzz/fuzz_targets"] {
         rust_files(&repo_root().join(dir), &mut files);
     }
     assert!(files.len() > 10, "found only {} Rust files", files.len());

@@ -221,7 +221,7 @@ impl Scanner {
                 State::Capture => self.scan_capture(buf, i)?,
                 State::Skip => self.scan_skip(buf, i),
                 _ => {
-                    if self.step(buf[i])? {
+                    if self.step(buf[i], i)? {
                         i + 1
                     } else {
                         i
@@ -233,8 +233,9 @@ impl Scanner {
         Ok(())
     }
 
-    /// One structural byte outside the bulk sections. Returns whether it was consumed.
-    pub(super) fn step(&mut self, b: u8) -> Result<bool, DecodeError> {
+    /// One structural byte outside the bulk sections, at `buf[i]` of the chunk being pushed.
+    /// Returns whether it was consumed.
+    pub(super) fn step(&mut self, b: u8, i: usize) -> Result<bool, DecodeError> {
         match self.state {
             State::Start if is_ws(b) => {}
             State::Start if b == b'{' => self.state = State::Key,
@@ -296,12 +297,14 @@ impl Scanner {
                     self.warnings.push("the file has extra bytes after the snapshot's closing brace; they were ignored".into());
                 }
             }
-            _ => return Err(self.unexpected(b)),
+            _ => return Err(self.unexpected(b, i)),
         }
         Ok(true)
     }
 
-    pub(super) fn unexpected(&self, b: u8) -> DecodeError {
+    /// The error for byte `b`, found at `buf[i]` of the chunk being pushed (`self.bytes` counts
+    /// the chunks before it, so the offset is the file's, whatever the chunk sizes).
+    pub(super) fn unexpected(&self, b: u8, i: usize) -> DecodeError {
         let where_ = match self.state {
             State::Value(sec) | State::Numbers(sec) => sec.what(),
             State::Strings | State::InString => Section::Strings.what(),
@@ -309,7 +312,8 @@ impl Scanner {
         };
         err(format!(
             "this is not a valid V8 heap snapshot: unexpected {:?} in {where_} at byte {}",
-            b as char, self.bytes
+            b as char,
+            self.bytes + i as u64
         ))
     }
 

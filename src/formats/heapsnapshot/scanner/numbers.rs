@@ -75,7 +75,7 @@ impl Scanner {
                     self.state = State::AfterValue;
                     return Ok(i + 1);
                 }
-                _ => return Err(self.unexpected(b)),
+                _ => return Err(self.unexpected(b, i)),
             }
             i += 1;
         }
