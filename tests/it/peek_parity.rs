@@ -57,7 +57,11 @@ fn recursive(agg: &Aggregate) -> Option<u32> {
 /// The regex of the five heaviest functions by cum and a recursive one, for one sample type.
 fn heaviest_regex(file: &Path, sample: usize) -> Option<String> {
     let bytes = std::fs::read(file).ok()?;
-    let profile = leakscope::formats::decode(&bytes).ok()?.profile;
+    let profile = leakscope::formats::decode(&bytes)
+        .ok()?
+        .content
+        .into_profile()
+        .ok()?;
     let options = ReportOptions {
         sample_index: sample,
         ..Default::default()
