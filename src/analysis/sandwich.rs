@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use super::aggregate::{Aggregate, Measure, Step, NO_PARENT};
 use super::call_tree::CallTree;
-use super::top::ranked_nodes;
+use super::top::{active, count_edge, ranked_nodes, EdgeState};
 use crate::model::{IdMap, SampleType};
 
 /// One edge of a peeked node: a caller (edge into it) or a callee (edge out of it).
@@ -68,22 +68,12 @@ pub struct Sandwich {
     pub callees: CallTree,
 }
 
-/// Per-edge state while walking the tree (pprof counts an edge once per sample).
-struct EdgeState {
-    inline: bool,
-    on_path: u32,
-    weight: i64,
-}
-
 /// The in and out edges of every node in `wanted` (indexed by report node), from one walk of
 /// the tree: `edges[(caller, callee)]` = (weight, inline).
 fn edges_of(agg: &Aggregate, measure: Measure, wanted: &[bool]) -> IdMap<(u32, u32), EdgeState> {
     let mut edges: IdMap<(u32, u32), EdgeState> = IdMap::default();
     agg.walk(
-        |t| match measure {
-            Measure::Column(c) => agg.columns() == 1 || agg.subtree_values(t)[c] != 0,
-            Measure::Delta { .. } => true,
-        },
+        |t| active(agg, measure, t),
         |t, step| {
             let p = agg.parent(t);
             if p == NO_PARENT {
@@ -93,22 +83,7 @@ fn edges_of(agg: &Aggregate, measure: Measure, wanted: &[bool]) -> IdMap<(u32, u
             if a == b || !(wanted[a as usize] || wanted[b as usize]) {
                 return;
             }
-            if step == Step::Leave {
-                if let Some(e) = edges.get_mut(&(a, b)) {
-                    e.on_path -= 1;
-                }
-                return;
-            }
-            let e = edges.entry((a, b)).or_insert(EdgeState {
-                inline: true,
-                on_path: 0,
-                weight: 0,
-            });
-            if e.on_path == 0 {
-                e.inline &= !agg.inlining(t).1;
-                e.weight = e.weight.wrapping_add(measure.of(agg.subtree_values(t)));
-            }
-            e.on_path += 1;
+            count_edge(&mut edges, (a, b), step, agg, t, measure);
         },
     );
     edges

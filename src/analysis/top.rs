@@ -66,16 +66,45 @@ pub struct TopTable {
 
 /// Per-edge state while walking the tree: whether every counted call was inlined, and how many
 /// occurrences are on the current path (pprof counts a caller→callee edge once per sample).
-struct EdgeState {
-    inline: bool,
+pub(super) struct EdgeState {
+    pub(super) inline: bool,
     on_path: u32,
-    weight: i64,
+    pub(super) weight: i64,
+}
+
+/// Counts report edge `key` (caller, callee) as the walk enters or leaves tree node `t` (the
+/// callee's frame): once per sample, however often the pair recurs on the path, and inline only
+/// while every counted call was inlined.
+pub(super) fn count_edge(
+    edges: &mut IdMap<(u32, u32), EdgeState>,
+    key: (u32, u32),
+    step: Step,
+    agg: &Aggregate,
+    t: usize,
+    measure: Measure,
+) {
+    if step == Step::Leave {
+        if let Some(e) = edges.get_mut(&key) {
+            e.on_path -= 1;
+        }
+        return;
+    }
+    let e = edges.entry(key).or_insert(EdgeState {
+        inline: true,
+        on_path: 0,
+        weight: 0,
+    });
+    if e.on_path == 0 {
+        e.inline &= !agg.inlining(t).1;
+        e.weight = e.weight.wrapping_add(measure.of(agg.subtree_values(t)));
+    }
+    e.on_path += 1;
 }
 
 /// True when tree node `t` holds a nonzero sample of `measure` below it. For one column of a
 /// single-profile aggregate every tree node does; for a diff, a nonzero sample of either side
 /// counts (pprof keeps base and new samples apart).
-fn active(agg: &Aggregate, measure: Measure, t: usize) -> bool {
+pub(super) fn active(agg: &Aggregate, measure: Measure, t: usize) -> bool {
     match measure {
         Measure::Column(c) => agg.columns() == 1 || agg.subtree_values(t)[c] != 0,
         Measure::Delta { .. } => true,
@@ -124,22 +153,7 @@ fn inline_marks(
             if !tracked(k) || up == u32::MAX || up == k {
                 return;
             }
-            if step == Step::Leave {
-                if let Some(e) = edges.get_mut(&(up, k)) {
-                    e.on_path -= 1;
-                }
-                return;
-            }
-            let e = edges.entry((up, k)).or_insert(EdgeState {
-                inline: true,
-                on_path: 0,
-                weight: 0,
-            });
-            if e.on_path == 0 {
-                e.inline &= !agg.inlining(t).1;
-                e.weight = e.weight.wrapping_add(measure.of(agg.subtree_values(t)));
-            }
-            e.on_path += 1;
+            count_edge(&mut edges, (up, k), step, agg, t, measure);
         },
     );
     let mut marks = vec![(false, false); n];

@@ -223,13 +223,7 @@ fn corpus_peeks_like_go_tool_pprof() {
     let Some(corpus) = support::corpus() else {
         return;
     };
-    let files: Vec<PathBuf> = support::files_in(&corpus.join("pprof"))
-        .into_iter()
-        .filter(|p| {
-            p.file_name()
-                .is_some_and(|n| n.to_string_lossy().contains(".pb"))
-        })
-        .collect();
+    let files: Vec<PathBuf> = support::corpus_pprof_files(&corpus).into_iter().collect();
     let cases: Vec<Case> = files.iter().flat_map(|f| cases_for(f, 1)).collect();
     let (compared, failures) = check_all(cases);
     finish("corpus", compared, failures);

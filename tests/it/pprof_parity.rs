@@ -325,12 +325,8 @@ fn corpus_matches_go_tool_pprof() {
     let Some(corpus) = support::corpus() else {
         return;
     };
-    let files: Vec<PathBuf> = support::files_in(&corpus.join("pprof"))
+    let files: Vec<PathBuf> = support::corpus_pprof_files(&corpus)
         .into_iter()
-        .filter(|p| {
-            p.file_name()
-                .is_some_and(|n| n.to_string_lossy().contains(".pb"))
-        })
         .filter(|p| {
             let name = p
                 .file_name()

@@ -39,6 +39,17 @@ pub fn skip(why: &str) {
     eprintln!("note: {why}; skipping");
 }
 
+/// The corpus' pprof profiles (`corpus/pprof/*.pb*`), sorted.
+pub fn corpus_pprof_files(corpus: &std::path::Path) -> Vec<PathBuf> {
+    files_in(&corpus.join("pprof"))
+        .into_iter()
+        .filter(|p| {
+            p.file_name()
+                .is_some_and(|n| n.to_string_lossy().contains(".pb"))
+        })
+        .collect()
+}
+
 /// Sorted files directly inside `dir` (not recursive).
 pub fn files_in(dir: &std::path::Path) -> Vec<PathBuf> {
     let mut v: Vec<PathBuf> = std::fs::read_dir(dir)
