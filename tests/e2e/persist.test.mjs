@@ -209,6 +209,8 @@ test("the flame graph's zoom, search and orientation, and the Sandwich's functio
     await tab(page, 'flame');
     const canvas = page.locator('.flame-canvas');
     await waitFor(async () => Number(await canvas.getAttribute('data-rects')) > 0, { what: 'painted' });
+    // The view settled: a tree arriving later starts unzoomed, as it should.
+    await page.locator('[data-testid=analysing]').waitFor({ state: 'detached' });
     await page.locator('.flame-graph').focus();
     await page.keyboard.press('+');
     await page.keyboard.press('ArrowRight');
@@ -218,10 +220,11 @@ test("the flame graph's zoom, search and orientation, and the Sandwich's functio
     await waitFor(async () => (await canvas.getAttribute('data-orientation')) === 'flame', { what: 'flipped' });
     const range = (await canvas.getAttribute('data-range')).split(',').map(Number);
     const matches = await page.locator('[data-testid=flame-match]').textContent();
-    await waitFor(async () => new URLSearchParams(new URL(page.url()).hash.slice(1)).get('search') === 'gin', { what: 'the search in the URL' });
-    const params = new URLSearchParams(new URL(page.url()).hash.slice(1));
-    assert.equal(params.get('flame'), 'flame');
-    const [a, b] = params.get('zoom').split(',').map(Number);
+    const inUrl = () => new URLSearchParams(new URL(page.url()).hash.slice(1));
+    await waitFor(async () => inUrl().get('search') === 'gin' && inUrl().get('zoom') && inUrl().get('flame') === 'flame', {
+      what: `the search, zoom and orientation in the URL: ${page.url()}`,
+    });
+    const [a, b] = inUrl().get('zoom').split(',').map(Number);
     assert.ok(Math.abs(a - range[0]) < 1e-5 && Math.abs(b - range[1]) < 1e-5, `zoom ${a},${b} vs drawn ${range}`);
 
     await page.reload();
