@@ -131,7 +131,7 @@ pub fn FlameGraph(
         seen == Some(true) || shown
     });
     if let Some(app) = url_state {
-        follow_url(app, scene, zoom, range, query);
+        follow_url(app, query);
     }
 
     let canvas_ref = NodeRef::<html::Canvas>::new();
@@ -248,6 +248,17 @@ pub fn FlameGraph(
                 "data-range",
                 &format!("{:.9},{:.9}", viewport.left, viewport.right),
             );
+            // The page's (the URL's) zoom is what was drawn.
+            if let Some(app) = url_state {
+                let drawn = (!viewport.is_reset()).then_some((viewport.left, viewport.right));
+                if app
+                    .flame_zoom
+                    .try_get_untracked()
+                    .is_some_and(|z| z != drawn)
+                {
+                    app.flame_zoom.set(drawn);
+                }
+            }
         }
     };
     let paint_now = Rc::new(paint_now);
@@ -670,30 +681,9 @@ fn percent(share: f64) -> String {
     format!("{:.2}%", share * 100.0)
 }
 
-/// Writes the graph's zoom (as the visible fraction of the root's width) and search into the
-/// page's state, which the URL follows.
-fn follow_url(
-    app: AppState,
-    scene: Memo<Option<Arc<Scene>>>,
-    zoom: RwSignal<Option<usize>>,
-    range: RwSignal<Option<(f64, f64)>>,
-    query: RwSignal<String>,
-) {
-    Effect::new(move |_| {
-        let shown = scene.with(|s| {
-            let s = s.as_ref()?;
-            if let Some(free) = range.get() {
-                return Some(free);
-            }
-            let node = zoom.get().filter(|&n| n < s.layout.len())?;
-            let v = s.layout.zoom_to(&Viewport::full(), node);
-            Some((v.left, v.right))
-        });
-        // Only once a tree is shown and its opening zoom applied.
-        if scene.with(Option::is_some) && app.flame_zoom.get_untracked() != shown {
-            app.flame_zoom.set(shown);
-        }
-    });
+/// Writes the graph's search into the page's state, which the URL follows (its zoom is written
+/// as it is painted).
+fn follow_url(app: AppState, query: RwSignal<String>) {
     Effect::new(move |_| {
         let q = query.get();
         if app.flame_search.get_untracked() != q {
