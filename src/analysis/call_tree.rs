@@ -47,6 +47,22 @@ pub struct CallTree {
 }
 
 impl CallTree {
+    /// One line per node, indented by depth (`name self=… total=…`): the tests' view of a tree.
+    #[cfg(test)]
+    pub(crate) fn test_text(&self) -> String {
+        let mut out = String::new();
+        for n in 0..self.len() {
+            out.push_str(&format!(
+                "{}{} self={} total={}\n",
+                "  ".repeat(self.depth[n] as usize),
+                self.name_of(n),
+                self.self_value[n],
+                self.total_value[n]
+            ));
+        }
+        out
+    }
+
     /// How many nodes there are.
     pub fn len(&self) -> usize {
         self.name.len()
@@ -180,17 +196,7 @@ mod tests {
     use crate::analysis::Granularity;
 
     fn render(tree: &CallTree) -> String {
-        let mut out = format!("total {}\n", tree.total);
-        for n in 0..tree.len() {
-            out.push_str(&format!(
-                "{}{} self={} total={}\n",
-                "  ".repeat(tree.depth[n] as usize),
-                tree.name_of(n),
-                tree.self_value[n],
-                tree.total_value[n]
-            ));
-        }
-        out
+        format!("total {}\n{}", tree.total, tree.test_text())
     }
 
     fn check_invariants(tree: &CallTree) {

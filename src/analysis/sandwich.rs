@@ -373,20 +373,6 @@ mod tests {
         out
     }
 
-    fn render_tree(tree: &CallTree) -> String {
-        let mut out = String::new();
-        for n in 0..tree.len() {
-            out.push_str(&format!(
-                "{}{} self={} total={}\n",
-                "  ".repeat(tree.depth[n] as usize),
-                tree.name_of(n),
-                tree.self_value[n],
-                tree.total_value[n]
-            ));
-        }
-        out
-    }
-
     #[test]
     fn edges_count_once_per_sample_and_skip_self_calls() {
         // f calls itself (no edge), g twice on one stack (counted once), h from two callers.
@@ -420,14 +406,14 @@ mod tests {
                 main self=3 total=3
               main self=2 total=2
         "#]]
-        .assert_eq(&render_tree(&s.callers));
+        .assert_eq(&s.callers.test_text());
         expect![[r#"
             f self=3 total=9
               f self=0 total=2
                 y self=2 total=2
               x self=4 total=4
         "#]]
-        .assert_eq(&render_tree(&s.callees));
+        .assert_eq(&s.callees.test_text());
         assert!(sandwich(&a, Measure::Column(0), "nowhere", 0.0).is_none());
     }
 
