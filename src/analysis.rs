@@ -13,6 +13,7 @@ mod merge;
 mod refine;
 mod sandwich;
 mod series;
+pub mod sort;
 mod top;
 mod top_stacks;
 mod top_text;

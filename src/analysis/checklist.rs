@@ -12,6 +12,7 @@ mod rules;
 #[cfg(test)]
 mod test_support;
 
+use crate::analysis::sort;
 use serde::{Deserialize, Serialize};
 
 pub use facts::{CheckInput, Facts};
@@ -207,7 +208,7 @@ pub fn check(facts: &Facts) -> Checklist {
             go == js || go_cause == go
         })
         .collect();
-    findings.sort_by(|a, b| {
+    sort::sort_by(&mut findings, |a, b| {
         a.verdict
             .clone()
             .cmp(&b.verdict.clone())

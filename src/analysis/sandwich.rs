@@ -4,6 +4,7 @@
 //! callers and a tree of callees, both rooted at the function). It reads the one `Aggregate`,
 //! never the samples; printing the `-peek` text is `peek_text`'s job.
 
+use crate::analysis::sort;
 use serde::{Deserialize, Serialize};
 
 use super::aggregate::{Aggregate, Measure, Step, NO_PARENT};
@@ -128,7 +129,7 @@ fn peek_nodes(
                 inline: e.inline,
             })
             .collect();
-        list.sort_by(|x, y| {
+        sort::sort_by(&mut list, |x, y| {
             y.value
                 .unsigned_abs()
                 .cmp(&x.value.unsigned_abs())
@@ -337,7 +338,7 @@ impl Trie {
             tree.self_value.push(self.self_value[i as usize]);
             tree.total_value.push(self.total_value[i as usize]);
             let mut children = std::mem::take(&mut kids[i as usize]);
-            children.sort_by(|&a, &b| name(a).cmp(name(b)));
+            sort::sort_by(&mut children, |&a, &b| name(a).cmp(name(b)));
             for &c in children.iter().rev() {
                 work.push((c, n, depth.saturating_add(1)));
             }

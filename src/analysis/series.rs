@@ -5,6 +5,7 @@
 //! name with numbers compared as numbers (`heap-2` before `heap-10`). It groups metadata
 //! only; what grew is `growth`'s job.
 
+use crate::analysis::sort;
 use std::cmp::Ordering;
 
 use serde::{Deserialize, Serialize};
@@ -69,11 +70,15 @@ pub fn group_series(members: &[SeriesMember]) -> Vec<Series> {
 /// every member has one, else by name.
 pub fn order_members(list: &mut [&SeriesMember]) {
     if list.iter().all(|m| m.time_nanos.is_some()) {
-        list.sort_by(|a, b| a.time_nanos.cmp(&b.time_nanos).then_with(|| by_name(a, b)));
+        sort::sort_by(list, |a, b| {
+            a.time_nanos.cmp(&b.time_nanos).then_with(|| by_name(a, b))
+        });
     } else if list.iter().all(|m| m.order_hint.is_some()) {
-        list.sort_by(|a, b| a.order_hint.cmp(&b.order_hint).then_with(|| by_name(a, b)));
+        sort::sort_by(list, |a, b| {
+            a.order_hint.cmp(&b.order_hint).then_with(|| by_name(a, b))
+        });
     } else {
-        list.sort_by(|a, b| by_name(a, b));
+        sort::sort_by(list, |a, b| by_name(a, b));
     }
 }
 

@@ -2,6 +2,7 @@
 //! them (internal/graph `newGraph`, `FlatNameOrder`), plus pprof's display trimming and its
 //! `(inline)` marks. It reads the one `Aggregate`; `top_text` prints the numbers.
 
+use crate::analysis::sort;
 use serde::{Deserialize, Serialize};
 
 use super::aggregate::{aggregate, Aggregate, Measure, NodeValues, ReportOptions, Step};
@@ -185,7 +186,7 @@ pub fn ranked_nodes(agg: &Aggregate, values: &NodeValues, measure: Measure) -> V
     let cum = |k: u32| measure.of(values.cum(k));
     let shown = |k: u32| flat(k) != 0 || cum(k) != 0;
     let mut order: Vec<u32> = (0..agg.nodes.len() as u32).filter(|&k| shown(k)).collect();
-    order.sort_by(|&a, &b| {
+    sort::sort_by(&mut order, |&a, &b| {
         flat(b)
             .unsigned_abs()
             .cmp(&flat(a).unsigned_abs())

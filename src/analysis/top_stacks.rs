@@ -2,6 +2,7 @@
 //! granularity and identical named paths merged. It ranks whole stacks; per-node totals are
 //! `top`'s job, and diff and growth read the same merged paths (`stack_paths`).
 
+use super::sort;
 use std::cmp::Ordering;
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -107,7 +108,7 @@ pub fn sort_paths<T>(
     leaf: impl Fn(&T) -> u32,
     order: impl Fn(&T, &T) -> Ordering,
 ) {
-    items.sort_by(&order);
+    sort::sort_by(items, &order);
     let mut start = 0;
     while start < items.len() {
         let mut end = start + 1;
@@ -126,30 +127,9 @@ pub fn sort_paths<T>(
                 .collect();
             keyed.sort();
             let perm: Vec<usize> = keyed.into_iter().map(|(_, i)| i).collect();
-            apply_permutation(run, &perm);
+            sort::permute(run, &perm);
         }
         start = end;
-    }
-}
-
-/// Reorders `items` so that item `perm[i]` comes `i`-th.
-fn apply_permutation<T>(items: &mut [T], perm: &[usize]) {
-    let mut placed = vec![false; items.len()];
-    for i in 0..items.len() {
-        if placed[i] {
-            continue;
-        }
-        // Follow the cycle through i.
-        let mut at = i;
-        loop {
-            placed[at] = true;
-            let from = perm[at];
-            if from == i {
-                break;
-            }
-            items.swap(at, from);
-            at = from;
-        }
     }
 }
 
@@ -301,9 +281,6 @@ mod tests {
             "main;big 9\nmain;alpha 5\nmain;mid 5\n"
         );
         assert_eq!(stacks(&p, &ReportOptions::default(), 1), "main;big 9\n");
-        let mut v = vec!['a', 'b', 'c', 'd'];
-        apply_permutation(&mut v, &[2, 0, 3, 1]);
-        assert_eq!(v, ['c', 'a', 'd', 'b']);
     }
 
     #[test]

@@ -4,6 +4,7 @@
 //! objects as a virtualized list (`HeapObjectList`). Numbers come from the worker; this only
 //! formats and orders.
 
+use crate::analysis::sort;
 use std::sync::Arc;
 
 use leptos::prelude::*;
@@ -77,11 +78,11 @@ pub fn HeapSummaryView(id: u32, summary: Arc<HeapSummary>) -> impl IntoView {
             .collect();
         // Stable sorts: ties keep the worker's order (retained size, then key).
         match by {
-            SortBy::Name => order.sort_by(|&x, &y| c[x].name.cmp(&c[y].name)),
-            SortBy::Distance => order.sort_by_key(|&i| c[i].distance),
-            SortBy::Count => order.sort_by_key(|&i| c[i].count),
-            SortBy::Shallow => order.sort_by_key(|&i| c[i].shallow_size),
-            SortBy::Retained => order.sort_by_key(|&i| c[i].retained_size),
+            SortBy::Name => sort::sort_by(&mut order, |&x, &y| c[x].name.cmp(&c[y].name)),
+            SortBy::Distance => sort::sort_by_key(&mut order, |&i| c[i].distance),
+            SortBy::Count => sort::sort_by_key(&mut order, |&i| c[i].count),
+            SortBy::Shallow => sort::sort_by_key(&mut order, |&i| c[i].shallow_size),
+            SortBy::Retained => sort::sort_by_key(&mut order, |&i| c[i].retained_size),
         }
         if descending {
             order.reverse();

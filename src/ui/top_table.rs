@@ -3,6 +3,7 @@
 //! text" in pprof's own layout; each row of a profile links to its Sandwich view. Numbers come
 //! from the worker's `TopTable`; this only formats.
 
+use crate::analysis::sort;
 use std::sync::Arc;
 
 use leptos::prelude::*;
@@ -46,7 +47,9 @@ pub fn TopTable(#[prop(into)] view: Signal<Option<Arc<TopView>>>) -> impl IntoVi
             let mut order: Vec<usize> = (0..v.top.rows.len()).collect();
             if sort_by.get() == SortBy::Cum {
                 // Stable: ties keep pprof's flat order.
-                order.sort_by_key(|&i| std::cmp::Reverse(v.top.rows[i].cum.unsigned_abs()));
+                sort::sort_by_key(&mut order, |&i| {
+                    std::cmp::Reverse(v.top.rows[i].cum.unsigned_abs())
+                });
             }
             order
         })

@@ -4,6 +4,7 @@
 //! transport, the request's context, or plainly a user function) and the user frame that
 //! allocates it. Each group sums its stacks' values per point and judges their trend.
 
+use crate::analysis::sort;
 use std::collections::HashMap;
 
 use crate::analysis::frames::{frame_owner, user_frame, FrameOwner};
@@ -176,7 +177,7 @@ fn make_goroutine_groups(facts: &SeriesFacts) -> Vec<GoroutineGroup> {
     for g in &mut groups {
         g.trend = trend(&g.counts, 0);
     }
-    groups.sort_by(|a, b| rank_order(&a.trend, &b.trend));
+    sort::sort_by(&mut groups, |a, b| rank_order(&a.trend, &b.trend));
     groups
 }
 
@@ -348,7 +349,7 @@ fn make_heap_groups(inuse: &SeriesFacts) -> Vec<HeapGroup> {
     for g in &mut groups {
         g.trend = trend(&g.values, noise);
     }
-    groups.sort_by(|a, b| rank_order(&a.trend, &b.trend));
+    sort::sort_by(&mut groups, |a, b| rank_order(&a.trend, &b.trend));
     groups
 }
 

@@ -4,6 +4,7 @@
 //! pprof's tag reports it reads the samples' labels, which the stack aggregation does not
 //! carry; stacks themselves are `profile_growth`'s.
 
+use crate::analysis::sort;
 use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
@@ -134,7 +135,7 @@ impl WaitGroups {
             row.shortest_minutes = order.iter().map(|&at| row.shortest_minutes[at]).collect();
             row.trend = trend(&row.counts, 0);
         }
-        rows.sort_by(|a, b| {
+        sort::sort_by(&mut rows, |a, b| {
             rank_order(&a.trend, &b.trend)
                 .then_with(|| b.counts.last().cmp(&a.counts.last()))
                 .then_with(|| (&a.state, &a.frame).cmp(&(&b.state, &b.frame)))

@@ -4,6 +4,7 @@
 //! `GrowthTrend`, ranked so that what grew at every step and by the most comes first. It
 //! reads the aggregate; lining profiles up and ordering them is `series`' job.
 
+use crate::analysis::sort;
 use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
@@ -85,7 +86,9 @@ pub fn profile_growth(agg: &Aggregate, noise: i64, limit: usize) -> ProfileGrowt
             trend: trend(values.flat(k), noise),
         })
         .collect();
-    functions.sort_by(|a, b| rank_order(&a.trend, &b.trend).then_with(|| a.name.cmp(&b.name)));
+    sort::sort_by(&mut functions, |a, b| {
+        rank_order(&a.trend, &b.trend).then_with(|| a.name.cmp(&b.name))
+    });
     // Stacks are ranked before their frames are named: a big profile has a million of them.
     let mut ranked: Vec<(StackPath, GrowthTrend)> = stack_paths(agg)
         .into_iter()

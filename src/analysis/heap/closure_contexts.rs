@@ -2,6 +2,7 @@
 //! it captures, so that a small function holding a huge scope stands out. Closures sharing one
 //! context each report it; nothing here divides a context between them.
 
+use crate::analysis::sort;
 use serde::{Deserialize, Serialize};
 
 use super::heap_summary::HeapAnalysis;
@@ -60,7 +61,7 @@ pub fn closures_with_context_sizes(g: &HeapGraph, a: &HeapAnalysis) -> Vec<Closu
     for c in &mut out {
         c.sharing = c.context.map_or(0, |x| sharing[&x.0]);
     }
-    out.sort_by(|x, y| {
+    sort::sort_by(&mut out, |x, y| {
         (y.context_retained_size, y.retained_size, x.closure).cmp(&(
             x.context_retained_size,
             x.retained_size,

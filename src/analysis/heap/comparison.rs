@@ -4,6 +4,7 @@
 //! the new snapshot's interfaces. It diffs shallow sizes only, as DevTools does (not retained
 //! sizes); snapshots of different processes get class totals instead (`Comparison` says which).
 
+use crate::analysis::sort;
 use serde::{Deserialize, Serialize};
 
 use super::heap_summary::{class_aggregates, HeapAnalysis};
@@ -158,7 +159,7 @@ pub fn comparison_with(
             row.size_delta = row.alloc_size as i64 - row.freed_size as i64;
         }
         rows.retain(|r| r.new_count != 0 || r.deleted_count != 0);
-        rows.sort_by(|a, b| {
+        sort::sort_by(&mut rows, |a, b| {
             b.alloc_size
                 .cmp(&a.alloc_size)
                 .then_with(|| a.key.cmp(&b.key))
@@ -169,7 +170,7 @@ pub fn comparison_with(
             row.size_delta = row.shallow_size as i64 - row.base_shallow_size as i64;
         }
         rows.retain(|r| r.count_delta != 0 || r.size_delta != 0);
-        rows.sort_by(|a, b| {
+        sort::sort_by(&mut rows, |a, b| {
             b.size_delta
                 .cmp(&a.size_delta)
                 .then_with(|| a.key.cmp(&b.key))

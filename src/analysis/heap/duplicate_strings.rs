@@ -2,6 +2,7 @@
 //! strings whose content occurs in more than one heap object. Flattened cons strings and
 //! zero-size number encodings are excluded; truncated strings match by length and hash too.
 
+use crate::analysis::sort;
 use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
@@ -187,7 +188,7 @@ pub fn duplicated_strings(
         .partition(|(tr, _)| !tr);
     out.extend(truncated);
     let mut out: Vec<DuplicateString> = out.into_iter().map(|(_, d)| d).collect();
-    out.sort_by_key(|d| std::cmp::Reverse(d.total_retained_size));
+    sort::sort_by_key(&mut out, |d| std::cmp::Reverse(d.total_retained_size));
     out
 }
 

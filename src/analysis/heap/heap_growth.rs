@@ -5,6 +5,7 @@
 //! objects hang from (`growth_retainers`). It reads each snapshot's own `heap_analysis`; it
 //! does not judge what is a leak.
 
+use crate::analysis::sort;
 use serde::{Deserialize, Serialize};
 
 use super::growth_retainers::{describe, sample};
@@ -226,7 +227,7 @@ pub fn heap_growth_with(
         kind: r.kind,
         ..r.retained_trend.clone()
     };
-    rows.sort_by(|a, b| {
+    sort::sort_by(&mut rows, |a, b| {
         rank_order(&ranked(a), &ranked(b))
             .then_with(|| rank_order(&a.count_trend, &b.count_trend))
             .then_with(|| a.key.cmp(&b.key))

@@ -2,6 +2,7 @@
 //! size (`buildAggregates`, `calculateClassesRetainedSize`). It runs the whole DevTools pipeline
 //! (`heap_analysis`) and frees each scratch array as soon as its phase ends.
 
+use crate::analysis::sort;
 use serde::{Deserialize, Serialize};
 
 use super::bit_set::BitSet;
@@ -175,7 +176,7 @@ fn summarize_where(g: &HeapGraph, a: &HeapAnalysis, keep: impl Fn(usize) -> bool
             })
         })
         .collect();
-    classes.sort_by(|x, y| {
+    sort::sort_by(&mut classes, |x, y| {
         y.retained_size
             .cmp(&x.retained_size)
             .then_with(|| x.key.cmp(&y.key))

@@ -4,6 +4,7 @@
 //! largest retained size first. It applies none of MemLab's leak rules (detached DOM, React
 //! fibers, …): every surviving object counts, and the ranking does the sorting.
 
+use crate::analysis::sort;
 use serde::{Deserialize, Serialize};
 
 use super::class_keys::ClassKeys;
@@ -140,7 +141,7 @@ pub fn leak_clusters(
             }
         })
         .collect();
-    out.sort_by(|x, y| {
+    sort::sort_by(&mut out, |x, y| {
         (y.retained_size, y.count)
             .cmp(&(x.retained_size, x.count))
             .then_with(|| x.key.cmp(&y.key))

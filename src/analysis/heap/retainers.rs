@@ -3,6 +3,7 @@
 //! `dominator_chain`. It follows distances computed by `distances`; it does not enumerate every
 //! path (there can be exponentially many).
 
+use crate::analysis::sort;
 use serde::{Deserialize, Serialize};
 
 use super::distances::NO_DISTANCE;
@@ -195,7 +196,9 @@ pub fn retainers_with(
         .map(|&e| e as usize)
         .filter(|&e| opts.include_weak || !is_weak(e))
         .collect();
-    first.sort_by_key(|&e| (is_weak(e), rank(g, a, index.source(e)), e));
+    sort::sort_by_key(&mut first, |&e| {
+        (is_weak(e), rank(g, a, index.source(e)), e)
+    });
     let mut paths = Vec::new();
     for e in first.into_iter().take(opts.max_paths) {
         let mut at = index.source(e);

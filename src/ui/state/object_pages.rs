@@ -2,6 +2,7 @@
 //! list — which `OBJECT_PAGE`-sized pages came, which are asked for, and which to ask for to
 //! show rows `start..end`. Plain data (no signals, no sending), so it is tested natively.
 
+use crate::analysis::sort;
 use std::collections::{HashMap, HashSet};
 
 use crate::protocol::{HeapFilter, HeapObjectRow, HeapObjects};
@@ -87,7 +88,7 @@ impl ObjectPages {
         if self.pages.len() > MAX_PAGES {
             let focus = self.focus;
             let mut held: Vec<usize> = self.pages.keys().copied().collect();
-            held.sort_by_key(|&q| std::cmp::Reverse(q.abs_diff(focus)));
+            sort::sort_by_key(&mut held, |&q| std::cmp::Reverse(q.abs_diff(focus)));
             for q in held.into_iter().take(self.pages.len() - MAX_PAGES) {
                 self.pages.remove(&q);
             }

@@ -6,6 +6,7 @@
 
 use super::super::go_stacks::{grows, rises, Holding, Wait};
 use super::*;
+use crate::analysis::sort;
 
 pub fn check(f: &Facts) -> Finding {
     let title = "HTTP client response bodies never closed";
@@ -26,7 +27,7 @@ pub fn check(f: &Facts) -> Finding {
             .iter()
             .filter(|g| g.holding == Holding::HttpClient && rises(&g.trend))
             .collect();
-        held.sort_by_key(|g| g.frame.starts_with("net/http."));
+        sort::sort_by_key(&mut held, |g| g.frame.starts_with("net/http."));
         for g in held {
             likely |= grows(&g.trend);
             possible = true;

@@ -5,6 +5,7 @@
 //! shows as its user function), while in-use memory stays flat. Never a leak; it costs CPU
 //! and GC time.
 
+use crate::analysis::sort;
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -110,7 +111,7 @@ pub fn check(f: &Facts) -> Finding {
             super::super::go_stacks::total_trend(inuse).kind,
             TrendKind::Growing
         );
-    sites.sort_by_key(|s| std::cmp::Reverse(s.1));
+    sort::sort_by_key(&mut sites, |s| std::cmp::Reverse(s.1));
     let mut evidence: Vec<Evidence> = Vec::new();
     if share >= CHURN_SHARE / 2.0 {
         evidence.push(Evidence {

@@ -8,6 +8,7 @@
 use super::*;
 use crate::analysis::growth::TrendKind;
 use crate::analysis::heap::ClassGrowthRow;
+use crate::analysis::sort;
 
 /// A class's growth matters for a finding when its count rose by at least this many objects
 /// per step (a handful of objects is what any process adds between two snapshots)…
@@ -178,7 +179,7 @@ pub(super) fn js_finding(f: &Facts, cause: &str, title: &str, fix: Fix) -> Findi
         .filter(|r| js_cause(r) == Some(cause) && (single || significant(r, total)))
         .collect();
     // The user's own constructors say more than the engine's (`Array`, `(string)`).
-    rows.sort_by_key(|r| engine_class(&r.name));
+    sort::sort_by_key(&mut rows, |r| engine_class(&r.name));
     let mut evidence = Vec::new();
     let (mut likely, mut possible) = (false, false);
     for r in rows {

@@ -4,6 +4,7 @@
 //! that it has all of (ties: the more common one). Definitions inferred on one snapshot can be
 //! applied to another (DevTools' Comparison names the base with the new snapshot's).
 
+use crate::analysis::sort;
 use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
@@ -118,7 +119,7 @@ fn infer<'g>(g: &'g HeapGraph, t: &TypeIds) -> Vec<Definition<'g>> {
         }
     }
     // Stable sort, like JS's Array.prototype.sort: ties keep first-seen order.
-    candidates.sort_by_key(|c| std::cmp::Reverse(c.count));
+    sort::sort_by_key(&mut candidates, |c| std::cmp::Reverse(c.count));
     let min_count = (MIN_OBJECT_COUNT_PER_INTERFACE as f64)
         .max(total_objects as f64 / MIN_OBJECT_PROPORTION_PER_INTERFACE);
     if let Some(cut) = candidates.iter().position(|c| (c.count as f64) < min_count) {
