@@ -1,6 +1,161 @@
 //! The messages of `google/pprof proto/profile.proto` as hand-written prost structs (no protoc,
 //! no build.rs). String indices stay raw `i64`s; `resolve` turns them into the model.
 //! `string_table` is bytes, not `String`: producers write invalid UTF-8 and pprof accepts it.
+//! Samples are not decoded into a `Vec<Sample>` (three vectors per sample: hundreds of
+//! thousands of allocations, which cost more than the rest of the decoding in the worker's
+//! wasm) but, one at a time through one reused `Sample`, into the flat `Samples`.
+
+use prost::Message;
+
+use super::super::DecodeError;
+
+/// Decodes uncompressed profile.proto bytes: the profile's tables, and its samples in order.
+/// Field 2 (`sample`) is taken out of the top-level fields as they are walked; every other
+/// field is merged into `Profile` by prost, one field at a time (protobuf's merge: repeated
+/// fields append, the last scalar wins), as decoding the whole message would.
+pub fn decode(bytes: &[u8]) -> Result<(Profile, Samples), DecodeError> {
+    let mut profile = Profile::default();
+    let mut samples = Samples::default();
+    let mut sample = Sample::default();
+    let mut at = 0usize;
+    while at < bytes.len() {
+        let field = top_level_field(&bytes[at..]).ok_or_else(cut_off)?;
+        let (start, end) = (at, at + field.end);
+        if field.key >> 3 == SAMPLE_FIELD {
+            if field.key & 7 != LENGTH_DELIMITED {
+                return Err(not_valid(format!(
+                    "a sample has wire type {}, not a length-delimited message",
+                    field.key & 7
+                )));
+            }
+            sample.clear();
+            sample
+                .merge(&bytes[at + field.value_start..end])
+                .map_err(|e| not_valid(e.to_string()))?;
+            samples.push(&sample);
+        } else {
+            profile
+                .merge(&bytes[start..end])
+                .map_err(|e| not_valid(e.to_string()))?;
+        }
+        at = end;
+    }
+    Ok((profile, samples))
+}
+
+/// `Profile.sample`'s field number.
+const SAMPLE_FIELD: u64 = 2;
+/// The wire type of strings, bytes, messages and packed repeated numbers.
+const LENGTH_DELIMITED: u64 = 2;
+
+fn cut_off() -> DecodeError {
+    DecodeError::new("profile.proto data ends early: the file was cut off (truncated)")
+}
+
+fn not_valid(why: String) -> DecodeError {
+    DecodeError::new(format!(
+        "not a valid profile.proto (the file is damaged, or not a profile at all): {why}"
+    ))
+}
+
+/// One top-level field: its key, and where its value starts and the field ends, counted from
+/// the field's first byte.
+struct TopLevelField {
+    key: u64,
+    value_start: usize,
+    end: usize,
+}
+
+/// The field at the start of `b` (key, then a varint, fixed or length-prefixed value); `None`
+/// if it runs past the end of `b`. Groups (wire types 3 and 4, never written by pprof
+/// producers) extend to the end of `b`, where prost reads or refuses them.
+fn top_level_field(b: &[u8]) -> Option<TopLevelField> {
+    let (key, mut at) = varint(b)?;
+    let value_start = at;
+    let len = match key & 7 {
+        0 => varint(&b[at..])?.1,
+        1 => 8,
+        5 => 4,
+        2 => {
+            let (len, n) = varint(&b[at..])?;
+            at += n;
+            usize::try_from(len).ok()?
+        }
+        _ => b.len() - at,
+    };
+    let end = at.checked_add(len).filter(|&end| end <= b.len())?;
+    Some(TopLevelField {
+        key,
+        value_start: if key & 7 == 2 { at } else { value_start },
+        end,
+    })
+}
+
+/// A base-128 varint at the start of `b` and its length; `None` if it does not end in `b`.
+fn varint(b: &[u8]) -> Option<(u64, usize)> {
+    let mut v = 0u64;
+    for (i, &byte) in b.iter().take(10).enumerate() {
+        v |= u64::from(byte & 0x7f) << (7 * i);
+        if byte & 0x80 == 0 {
+            return Some((v, i + 1));
+        }
+    }
+    None
+}
+
+/// Every sample's location ids, values and labels, each kind in one vector, in file order.
+#[derive(Debug, Default)]
+pub struct Samples {
+    location_ids: Vec<u64>,
+    values: Vec<i64>,
+    labels: Vec<Label>,
+    /// Per sample, where its location ids, values and labels end in the vectors above.
+    ends: Vec<[usize; 3]>,
+}
+
+/// One sample of `Samples`.
+pub struct SampleRef<'a> {
+    /// Location ids, `location_id[0]` is the leaf.
+    pub location_id: &'a [u64],
+    /// One value per sample type (if the producer wrote it right).
+    pub value: &'a [i64],
+    /// Labels.
+    pub label: &'a [Label],
+}
+
+impl Samples {
+    /// Appends one sample.
+    pub fn push(&mut self, s: &Sample) {
+        self.location_ids.extend_from_slice(&s.location_id);
+        self.values.extend_from_slice(&s.value);
+        self.labels.extend_from_slice(&s.label);
+        self.ends.push([
+            self.location_ids.len(),
+            self.values.len(),
+            self.labels.len(),
+        ]);
+    }
+
+    /// How many samples there are.
+    pub fn count(&self) -> usize {
+        self.ends.len()
+    }
+
+    /// All samples' location ids together.
+    pub fn location_id_count(&self) -> usize {
+        self.location_ids.len()
+    }
+
+    /// The samples in file order.
+    pub fn iter(&self) -> impl Iterator<Item = SampleRef<'_>> {
+        let starts = std::iter::once([0; 3]).chain(self.ends.iter().copied());
+        starts.zip(&self.ends).map(|(start, end)| SampleRef {
+            location_id: &self.location_ids[start[0]..end[0]],
+            value: &self.values[start[1]..end[1]],
+            label: &self.labels[start[2]..end[2]],
+        })
+    }
+}
 
 /// `perftools.profiles.Profile`.
 #[derive(Clone, PartialEq, prost::Message)]
@@ -8,9 +163,7 @@ pub struct Profile {
     /// One per value column.
     #[prost(message, repeated, tag = "1")]
     pub sample_type: Vec<ValueType>,
-    /// The samples.
-    #[prost(message, repeated, tag = "2")]
-    pub sample: Vec<Sample>,
+    // Field 2, the samples, is read into `Samples` by `decode`.
     /// Binaries and libraries.
     #[prost(message, repeated, tag = "3")]
     pub mapping: Vec<Mapping>,

@@ -21,11 +21,14 @@ struct FunctionNames {
 
 /// Resolves `raw` into a profile. Samples are numbered from 1 in file order in messages.
 /// `lap` is told as each phase begins (`resolve frames`, `intern stacks`).
-pub fn resolve(raw: messages::Profile, lap: &mut dyn FnMut(&str)) -> Result<Decoded, DecodeError> {
+pub fn resolve(
+    raw: messages::Profile,
+    samples: messages::Samples,
+    lap: &mut dyn FnMut(&str),
+) -> Result<Decoded, DecodeError> {
     lap("resolve frames");
     let messages::Profile {
         sample_type,
-        sample,
         mapping,
         location,
         function,
@@ -151,7 +154,13 @@ pub fn resolve(raw: messages::Profile, lap: &mut dyn FnMut(&str)) -> Result<Deco
     drop(location);
 
     lap("intern stacks");
-    resolve_samples(sample, &location_rows, &frames, &mut strings, &mut profile)?;
+    resolve_samples(
+        &samples,
+        &location_rows,
+        &frames,
+        &mut strings,
+        &mut profile,
+    )?;
     profile.meta.kind = classify(&profile);
     if strings.lossy > 0 {
         warnings.push(format!(
@@ -276,7 +285,7 @@ impl LocationFrames {
 }
 
 fn resolve_samples(
-    sample: Vec<messages::Sample>,
+    sample: &messages::Samples,
     location_rows: &IdIndex,
     frames: &LocationFrames,
     strings: &mut ProtoStrings,
@@ -288,15 +297,16 @@ fn resolve_samples(
     let mut label_sets: IdMap<Vec<Label>, u32> = IdMap::default();
     // Every sample's frames root first, flat, to be interned all at once (`intern_paths`);
     // one frame per location unless some are inlined.
-    let mut path_frames: Vec<FrameId> =
-        Vec::with_capacity(sample.iter().map(|s| s.location_id.len()).sum());
-    let mut path_start: Vec<u32> = Vec::with_capacity(sample.len() + 1);
+    let mut path_frames: Vec<FrameId> = Vec::with_capacity(sample.location_id_count());
+    let mut path_start: Vec<u32> = Vec::with_capacity(sample.count() + 1);
     path_start.push(0);
     let samples = &mut profile.samples;
-    samples.stack.reserve(sample.len());
-    samples.labels.reserve(sample.len());
-    samples.values.reserve(sample.len() * n_types);
-    for (i, s) in sample.into_iter().enumerate() {
+    samples.stack.reserve(sample.count());
+    samples.labels.reserve(sample.count());
+    samples.values.reserve(sample.count() * n_types);
+    // One sample's labels, reused: only a set not seen before is copied into `label_sets`.
+    let mut set: Vec<Label> = Vec::new();
+    for (i, s) in sample.iter().enumerate() {
         let number = i + 1;
         if s.value.len() != n_types {
             return Err(DecodeError::new(format!(
@@ -319,8 +329,8 @@ fn resolve_samples(
             ));
         };
         path_start.push(end);
-        let mut set = Vec::with_capacity(s.label.len());
-        for l in &s.label {
+        set.clear();
+        for l in s.label {
             let bad = |what: &str| format!("sample {number}'s label {what}");
             let key = strings
                 .id(l.key, &mut profile.strings)
@@ -344,14 +354,14 @@ fn resolve_samples(
         }
         let labels = if set.is_empty() {
             0
-        } else if let Some(&id) = label_sets.get(&set) {
+        } else if let Some(&id) = label_sets.get(set.as_slice()) {
             id
         } else {
             let id = samples.add_label_set(set.clone());
-            label_sets.insert(set, id);
+            label_sets.insert(set.clone(), id);
             id
         };
-        samples.push(None, &s.value, labels);
+        samples.push(None, s.value, labels);
     }
     samples.stack = profile.stacks.intern_paths(&path_frames, &path_start);
     Ok(())
@@ -362,8 +372,22 @@ mod tests {
     use super::*;
     use messages::{Function, Line, Location, Sample, ValueType};
 
+    /// A profile's tables and samples, as `messages::decode` returns them.
+    struct Raw {
+        profile: messages::Profile,
+        sample: Vec<Sample>,
+    }
+
+    fn resolve_raw(r: Raw) -> Result<Decoded, DecodeError> {
+        let mut samples = messages::Samples::default();
+        for s in &r.sample {
+            samples.push(s);
+        }
+        resolve(r.profile, samples, &mut |_| {})
+    }
+
     /// Two samples over an inlined location (`inner` inlined into `outer`) called from `main`.
-    fn raw() -> messages::Profile {
+    fn raw() -> Raw {
         let strings = ["", "samples", "count", "main", "outer", "inner", "m.go"];
         let function = |id: u64, name: i64| Function {
             id,
@@ -371,20 +395,20 @@ mod tests {
             filename: 6,
             ..Default::default()
         };
-        messages::Profile {
+        let sample = vec![
+            Sample {
+                location_id: vec![20, 10],
+                value: vec![3],
+                label: vec![],
+            },
+            Sample {
+                location_id: vec![10],
+                value: vec![4],
+                label: vec![],
+            },
+        ];
+        let profile = messages::Profile {
             sample_type: vec![ValueType { r#type: 1, unit: 2 }],
-            sample: vec![
-                Sample {
-                    location_id: vec![20, 10],
-                    value: vec![3],
-                    label: vec![],
-                },
-                Sample {
-                    location_id: vec![10],
-                    value: vec![4],
-                    label: vec![],
-                },
-            ],
             location: vec![
                 Location {
                     id: 10,
@@ -416,12 +440,13 @@ mod tests {
             function: vec![function(1, 3), function(2, 4), function(3, 5)],
             string_table: strings.iter().map(|s| s.as_bytes().to_vec()).collect(),
             ..Default::default()
-        }
+        };
+        Raw { profile, sample }
     }
 
     #[test]
     fn expands_inlined_lines_leaf_first() {
-        let d = resolve(raw(), &mut |_| {}).unwrap();
+        let d = resolve_raw(raw()).unwrap();
         let p = d.profile().unwrap();
         assert_eq!(p.to_text(), "# samples/count\nmain;outer;inner 3\nmain 4\n");
         let leaf = p
@@ -440,30 +465,30 @@ mod tests {
         let mut r = raw();
         r.sample[1].location_id = vec![99];
         assert_eq!(
-            resolve(r, &mut |_| {}).unwrap_err().message,
+            resolve_raw(r).unwrap_err().message,
             "sample 2 refers to location 99, which the profile does not define"
         );
         let mut r = raw();
         r.sample[0].value.push(1);
-        assert!(resolve(r, &mut |_| {})
+        assert!(resolve_raw(r)
             .unwrap_err()
             .message
             .contains("sample 1 has 2 values"));
         let mut r = raw();
-        r.function[0].name = 70;
-        assert!(resolve(r, &mut |_| {})
+        r.profile.function[0].name = 70;
+        assert!(resolve_raw(r)
             .unwrap_err()
             .message
             .contains("function 1's name refers to string 70"));
         let mut r = raw();
-        r.location[0].line[0].function_id = 8;
-        assert!(resolve(r, &mut |_| {})
+        r.profile.location[0].line[0].function_id = 8;
+        assert!(resolve_raw(r)
             .unwrap_err()
             .message
             .contains("refers to function 8"));
         let mut r = raw();
-        r.string_table[0] = b"x".to_vec();
-        assert!(resolve(r, &mut |_| {})
+        r.profile.string_table[0] = b"x".to_vec();
+        assert!(resolve_raw(r)
             .unwrap_err()
             .message
             .contains("string_table[0]"));
