@@ -101,7 +101,8 @@ pub fn stack_paths(agg: &Aggregate) -> Vec<StackPath> {
 }
 
 /// Sorts `items` by `order`, items it finds equal by their path (root first, by name), which
-/// is read only for such ties: most paths of a big profile have values of their own.
+/// is read only for such ties: most paths of a big profile have values of their own (but in a
+/// single profile's growth ranking every stack ties).
 pub fn sort_paths<T>(
     agg: &Aggregate,
     items: &mut [T],
@@ -109,6 +110,10 @@ pub fn sort_paths<T>(
     order: impl Fn(&T, &T) -> Ordering,
 ) {
     sort::sort_by(items, &order);
+    // When no two report nodes print alike, sibling tree nodes have different names, so the
+    // order of paths by name is the tree's preorder with children by name: one number per
+    // tree node, made at the first tie, instead of each tied path's names.
+    let mut ranks: Option<Vec<u32>> = None;
     let mut start = 0;
     while start < items.len() {
         let mut end = start + 1;
@@ -117,20 +122,52 @@ pub fn sort_paths<T>(
         }
         if end - start > 1 {
             let run = &mut items[start..end];
-            let mut keyed: Vec<(Vec<&str>, usize)> = run
-                .iter()
-                .enumerate()
-                .map(|(i, item)| {
-                    let names = name_path(agg, leaf(item));
-                    (names.iter().map(|&n| agg.nodes.name(n)).collect(), i)
-                })
-                .collect();
-            keyed.sort();
-            let perm: Vec<usize> = keyed.into_iter().map(|(_, i)| i).collect();
-            sort::permute(run, &perm);
+            if !agg.nodes.has_shared_names() {
+                let ranks = ranks.get_or_insert_with(|| preorder_by_name(agg));
+                sort::sort_by_key(run, |item| ranks[leaf(item) as usize]);
+            } else {
+                let mut keyed: Vec<(Vec<&str>, usize)> = run
+                    .iter()
+                    .enumerate()
+                    .map(|(i, item)| {
+                        let names = name_path(agg, leaf(item));
+                        (names.iter().map(|&n| agg.nodes.name(n)).collect(), i)
+                    })
+                    .collect();
+                keyed.sort();
+                let perm: Vec<usize> = keyed.into_iter().map(|(_, i)| i).collect();
+                sort::permute(run, &perm);
+            }
         }
         start = end;
     }
+}
+
+/// Each tree node's place in a depth-first preorder walk that takes roots and children in
+/// the order of their printed names.
+fn preorder_by_name(agg: &Aggregate) -> Vec<u32> {
+    let by_name = |list: &mut Vec<u32>| {
+        sort::sort_by(list, |&a, &b| {
+            let name = |t: u32| agg.nodes.printable(agg.node(t as usize));
+            name(a).cmp(name(b))
+        })
+    };
+    let mut ranks = vec![0u32; agg.len()];
+    let mut next = 0u32;
+    // Pushed in reverse name order, so the first by name is taken first.
+    let mut work: Vec<u32> = agg.roots().to_vec();
+    by_name(&mut work);
+    work.reverse();
+    let mut kids: Vec<u32> = Vec::new();
+    while let Some(t) = work.pop() {
+        ranks[t as usize] = next;
+        next += 1;
+        kids.clear();
+        kids.extend_from_slice(agg.children(t as usize));
+        by_name(&mut kids);
+        work.extend(kids.iter().rev());
+    }
+    ranks
 }
 
 /// Sorts paths by |`measure`| descending, then by path (root first, by name) ascending, and
@@ -281,6 +318,27 @@ mod tests {
             "main;big 9\nmain;alpha 5\nmain;mid 5\n"
         );
         assert_eq!(stacks(&p, &ReportOptions::default(), 1), "main;big 9\n");
+    }
+
+    #[test]
+    fn ties_are_ordered_by_names_root_first() {
+        // Names whose order differs from the order they are first seen in, at every depth,
+        // and paths that are prefixes of others.
+        let mut text = String::new();
+        for i in 0..200u32 {
+            let (a, b, c) = ((i * 7) % 5, (i * 13) % 9, (i * 29) % 4);
+            text.push_str(&format!("m{a};z{b};f{c} 1\nm{a};z{b} 1\n"));
+        }
+        let p = Profile::from_folded(vec![SampleType::new("samples", "count")], &text);
+        let agg = aggregate(&[&p], &ReportOptions::default());
+        assert!(!agg.nodes.has_shared_names());
+        let mut paths = stack_paths(&agg);
+        sort_paths(&agg, &mut paths, |p| p.leaf, |_, _| Ordering::Equal);
+        let got: Vec<Vec<String>> = paths.iter().map(|p| p.frames(&agg)).collect();
+        let mut want = got.clone();
+        want.sort();
+        assert_eq!(got, want);
+        assert_eq!(got.len(), 5 * 9 + 5 * 9 * 4);
     }
 
     #[test]
