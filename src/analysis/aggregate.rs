@@ -233,6 +233,16 @@ impl Aggregate {
         &self.details[self.detail[t] as usize]
     }
 
+    /// Sorts tree nodes by their report nodes' printed names (the order the call tree and
+    /// ties between stacks put siblings in).
+    pub fn sort_by_name(&self, list: &mut [u32]) {
+        list.sort_by(|&a, &b| {
+            self.nodes
+                .printable(self.node(a as usize))
+                .cmp(self.nodes.printable(self.node(b as usize)))
+        });
+    }
+
     /// Report nodes root first on the path ending at tree node `t`.
     pub fn path(&self, t: usize) -> Vec<u32> {
         let mut path = Vec::new();

@@ -133,20 +133,13 @@ pub fn call_tree_of(agg: &Aggregate, measure: Measure, min_fraction: f64) -> Cal
     let mut ids: HashMap<&str, u32> = HashMap::new();
     let mut names: Vec<String> = Vec::new();
     intern(&mut ids, &mut names, "");
-    let by_name = |list: &mut Vec<u32>| {
-        list.sort_by(|&a, &b| {
-            agg.nodes
-                .printable(agg.node(a as usize))
-                .cmp(agg.nodes.printable(agg.node(b as usize)))
-        })
-    };
     let mut roots: Vec<u32> = agg
         .roots()
         .iter()
         .copied()
         .filter(|&t| keep(t as usize))
         .collect();
-    by_name(&mut roots);
+    agg.sort_by_name(&mut roots);
     let mut work: Vec<(u32, u32, u16)> = roots.iter().rev().map(|&t| (t, NO_PARENT, 0)).collect();
     while let Some((t, parent, depth)) = work.pop() {
         let t = t as usize;
@@ -171,7 +164,7 @@ pub fn call_tree_of(agg: &Aggregate, measure: Measure, min_fraction: f64) -> Cal
             .copied()
             .filter(|&c| keep(c as usize))
             .collect();
-        by_name(&mut kids);
+        agg.sort_by_name(&mut kids);
         for &c in kids.iter().rev() {
             work.push((c, n, depth.saturating_add(1)));
         }

@@ -146,17 +146,11 @@ pub fn sort_paths<T>(
 /// Each tree node's place in a depth-first preorder walk that takes roots and children in
 /// the order of their printed names.
 fn preorder_by_name(agg: &Aggregate) -> Vec<u32> {
-    let by_name = |list: &mut Vec<u32>| {
-        sort::sort_by(list, |&a, &b| {
-            let name = |t: u32| agg.nodes.printable(agg.node(t as usize));
-            name(a).cmp(name(b))
-        })
-    };
     let mut ranks = vec![0u32; agg.len()];
     let mut next = 0u32;
     // Pushed in reverse name order, so the first by name is taken first.
     let mut work: Vec<u32> = agg.roots().to_vec();
-    by_name(&mut work);
+    agg.sort_by_name(&mut work);
     work.reverse();
     let mut kids: Vec<u32> = Vec::new();
     while let Some(t) = work.pop() {
@@ -164,7 +158,7 @@ fn preorder_by_name(agg: &Aggregate) -> Vec<u32> {
         next += 1;
         kids.clear();
         kids.extend_from_slice(agg.children(t as usize));
-        by_name(&mut kids);
+        agg.sort_by_name(&mut kids);
         work.extend(kids.iter().rev());
     }
     ranks

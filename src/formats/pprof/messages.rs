@@ -20,7 +20,7 @@ pub fn decode(bytes: &[u8]) -> Result<(Profile, Samples), DecodeError> {
     let mut at = 0usize;
     while at < bytes.len() {
         let field = top_level_field(&bytes[at..]).ok_or_else(cut_off)?;
-        let (start, end) = (at, at + field.end);
+        let whole = &bytes[at..at + field.end];
         if field.key >> 3 == SAMPLE_FIELD {
             if field.key & 7 != LENGTH_DELIMITED {
                 return Err(not_valid(format!(
@@ -30,15 +30,13 @@ pub fn decode(bytes: &[u8]) -> Result<(Profile, Samples), DecodeError> {
             }
             sample.clear();
             sample
-                .merge(&bytes[at + field.value_start..end])
+                .merge(&whole[field.value_start..])
                 .map_err(|e| not_valid(e.to_string()))?;
             samples.push(&sample);
         } else {
-            profile
-                .merge(&bytes[start..end])
-                .map_err(|e| not_valid(e.to_string()))?;
+            profile.merge(whole).map_err(|e| not_valid(e.to_string()))?;
         }
-        at = end;
+        at += field.end;
     }
     Ok((profile, samples))
 }
@@ -58,8 +56,8 @@ fn not_valid(why: String) -> DecodeError {
     ))
 }
 
-/// One top-level field: its key, and where its value starts and the field ends, counted from
-/// the field's first byte.
+/// One top-level field: its key, and where its value (past a length prefix) starts and the
+/// field ends, counted from the field's first byte.
 struct TopLevelField {
     key: u64,
     value_start: usize,
@@ -71,7 +69,6 @@ struct TopLevelField {
 /// producers) extend to the end of `b`, where prost reads or refuses them.
 fn top_level_field(b: &[u8]) -> Option<TopLevelField> {
     let (key, mut at) = varint(b)?;
-    let value_start = at;
     let len = match key & 7 {
         0 => varint(&b[at..])?.1,
         1 => 8,
@@ -86,7 +83,7 @@ fn top_level_field(b: &[u8]) -> Option<TopLevelField> {
     let end = at.checked_add(len).filter(|&end| end <= b.len())?;
     Some(TopLevelField {
         key,
-        value_start: if key & 7 == 2 { at } else { value_start },
+        value_start: at,
         end,
     })
 }
