@@ -20,6 +20,7 @@ mod stream;
 pub use gzip::{gunzip, gzip_error, MAX_INFLATED_BYTES};
 pub use heapsnapshot::{DecodePhase, DecodeProgress};
 pub use legacy::LegacyFormat;
+pub use pprof::synthetic_heap_profile;
 pub use sniff::{is_heap_snapshot, sniff, Format};
 pub use stream::Decoder;
 

@@ -15,8 +15,10 @@ use crate::protocol::{
 mod checklist;
 mod heaps;
 mod series;
+mod warm_up;
 
 pub use heaps::{HeapLoad, Heaps, HEAD_BYTES, MAX_WHOLE_FILE_BYTES, SLICE_BYTES};
+pub use warm_up::warm_up;
 
 /// Subtrees below this share of the total are left out of the flame graph's tree: narrower
 /// than a pixel on any screen, and they would only make the message to the page bigger.
@@ -82,7 +84,9 @@ impl Session {
     }
 
     /// Analyses and keeps a heap snapshot whose bytes were all pushed into `load` (the
-    /// worker reads them asynchronously; see `Heaps::finish_load`).
+    /// worker reads them asynchronously; see `Heaps::finish_load`). Never inlined, so the
+    /// worker's load and its warm-up (`warm_up`) run one compiled copy.
+    #[inline(never)]
     pub fn finish_heap_load(
         &mut self,
         load: HeapLoad,

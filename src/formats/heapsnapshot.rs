@@ -5,6 +5,7 @@
 mod fast_records;
 mod header;
 mod scanner;
+mod synth;
 
 use std::io::Write;
 
@@ -14,6 +15,7 @@ use serde::{Deserialize, Serialize};
 use super::{gzip_error, gzip_nested_too_deep, DecodeError, MAX_GZIP_NESTING};
 use crate::model::HeapGraph;
 use scanner::Scanner;
+pub use synth::write_synthetic;
 
 /// Chunk size `decode_heap_snapshot` feeds (1 MiB, like memlab's reads).
 pub const CHUNK_BYTES: usize = 1 << 20;

@@ -7,8 +7,10 @@ mod kind;
 mod messages;
 mod resolve;
 mod strings;
+mod synth;
 
 use super::{DecodeError, Decoded};
+pub use synth::synthetic_heap_profile;
 
 /// Decodes uncompressed profile.proto bytes; `lap` is told as each phase begins.
 pub fn decode(bytes: &[u8], lap: &mut dyn FnMut(&str)) -> Result<Decoded, DecodeError> {

@@ -35,6 +35,16 @@ pub fn run() {
     // The handler lives as long as the worker.
     on_message.forget();
     post(&Response::Ready);
+    // Messages posted meanwhile wait in the event loop, as they would behind a load.
+    let started = js_sys::Date::now();
+    crate::session::warm_up();
+    web_sys::console::debug_1(
+        &format!(
+            "leakscope worker: warmed up in {:.0} ms",
+            js_sys::Date::now() - started
+        )
+        .into(),
+    );
 }
 
 /// The session and the messages waiting for a running heap snapshot load.

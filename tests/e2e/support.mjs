@@ -28,7 +28,8 @@ export async function start() {
   }
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
-    args: CHROMIUM_ARGS,
+    // CHROMIUM_FLAGS: extra flags for measuring (e.g. `--js-flags=--prof` to profile the worker).
+    args: [...CHROMIUM_ARGS, ...(process.env.CHROMIUM_FLAGS ?? '').split(' ').filter(Boolean)],
   });
   return {
     url,

@@ -154,7 +154,7 @@ impl HeapGraphBuilder {
     }
 
     /// Appends a node from raw file values. `edge_count` of its edges follow in the edge arrays.
-    #[inline]
+    #[inline(always)]
     pub fn push_node_raw(
         &mut self,
         kind: u8,
@@ -178,22 +178,13 @@ impl HeapGraphBuilder {
     }
 
     /// Appends an edge from raw values; `to` is the target ORDINAL. Fails when the kind is not in
-    /// the type list or `name_or_index` does not fit in 28 bits.
-    #[inline]
+    /// the type list or `name_or_index` does not fit in 28 bits. Inlined into the decoder's
+    /// per-edge loop (a call per edge cost the page's worker about a tenth of its decoding);
+    /// the messages are built out of line.
+    #[inline(always)]
     pub fn push_edge_raw(&mut self, kind: u8, name_or_index: u32, to: u32) -> Result<(), String> {
-        if kind as usize >= self.g.edge_type_names.len() {
-            return Err(format!(
-                "edge {} has type {kind}, but the snapshot lists only {} edge types",
-                self.g.edge_to.len(),
-                self.g.edge_type_names.len()
-            ));
-        }
-        if name_or_index >= MAX_EDGE_NAME {
-            return Err(format!(
-                "edge {} has name or index {name_or_index}; leakscope stores at most {} (28 bits)",
-                self.g.edge_to.len(),
-                MAX_EDGE_NAME - 1
-            ));
+        if kind as usize >= self.g.edge_type_names.len() || name_or_index >= MAX_EDGE_NAME {
+            return Err(self.bad_edge(kind, name_or_index));
         }
         self.max_edge_to = self.max_edge_to.max(to);
         if !self.numeric_kind[kind as usize % MAX_EDGE_KINDS] {
@@ -204,6 +195,23 @@ impl HeapGraphBuilder {
             .push(((kind as u32) << EDGE_NAME_BITS) | name_or_index);
         self.g.edge_to.push(to);
         Ok(())
+    }
+
+    /// Why `push_edge_raw` refused an edge.
+    #[cold]
+    #[inline(never)]
+    fn bad_edge(&self, kind: u8, name_or_index: u32) -> String {
+        let edge = self.g.edge_to.len();
+        if kind as usize >= self.g.edge_type_names.len() {
+            return format!(
+                "edge {edge} has type {kind}, but the snapshot lists only {} edge types",
+                self.g.edge_type_names.len()
+            );
+        }
+        format!(
+            "edge {edge} has name or index {name_or_index}; leakscope stores at most {} (28 bits)",
+            MAX_EDGE_NAME - 1
+        )
     }
 
     /// The index of `s` in the string table, adding it if new (for hand-built graphs).
