@@ -353,15 +353,6 @@ impl ProfileSummary {
     }
 }
 
-/// The table and stacks of one view request, sent before the (larger, slower) call tree.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct TopView {
-    /// The top table, rows in `go tool pprof -top` order.
-    pub top: TopTable,
-    /// The heaviest complete stacks, root first.
-    pub stacks: Vec<StackRow>,
-}
-
 /// The table and stacks of a diff, sent before its (larger) call tree.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct DiffView {
@@ -441,12 +432,20 @@ pub enum Response {
         /// Why, without the file name.
         message: String,
     },
-    /// Table and stacks for request `seq`.
+    /// The top table of request `seq`, in `go tool pprof -top` order: the first answer, so it
+    /// shows before the stacks and the call tree are ranked and built.
     Top {
         /// The request's sequence number.
         seq: u64,
-        /// The view.
-        view: TopView,
+        /// The table.
+        top: TopTable,
+    },
+    /// The heaviest complete stacks of request `seq`, root first (after its `Top`).
+    Stacks {
+        /// The request's sequence number.
+        seq: u64,
+        /// The stacks.
+        stacks: Vec<StackRow>,
     },
     /// The leak checklist of `Request::Checklist` `seq`.
     Checklist {

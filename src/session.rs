@@ -9,7 +9,7 @@ use crate::formats::{self, Content};
 use crate::model::Profile;
 
 use crate::protocol::{
-    HeapFilter, HeapObjectsRequest, ProfileSummary, Response, SandwichRequest, TopView, ViewRequest,
+    HeapFilter, HeapObjectsRequest, ProfileSummary, Response, SandwichRequest, ViewRequest,
 };
 
 mod checklist;
@@ -156,7 +156,8 @@ impl Session {
     }
 
     /// Computes the views of `req`, handing each answer to `post` as soon as it is ready: the
-    /// table and stacks first, then the call tree, so the table shows while the tree is built.
+    /// table first, then the stacks, then the call tree, so the table shows while the rest is
+    /// ranked and built.
     pub fn view(&mut self, req: &ViewRequest, mut post: impl FnMut(Response)) {
         let seq = req.seq;
         // One aggregation for the table, the stacks and the tree.
@@ -169,11 +170,9 @@ impl Session {
         if let Some(total) = original_total {
             top.total = total;
         }
+        post(Response::Top { seq, top });
         let stacks = analysis::top_stacks(&agg, one, req.stack_limit);
-        post(Response::Top {
-            seq,
-            view: TopView { top, stacks },
-        });
+        post(Response::Stacks { seq, stacks });
         let tree = analysis::call_tree_of(&agg, one, TREE_MIN_FRACTION);
         post(Response::Tree { seq, tree });
     }
@@ -304,25 +303,31 @@ mod tests {
         let all = view(&mut s, RefineOptions::default());
         assert!(matches!(
             all.as_slice(),
-            [Response::Top { .. }, Response::Tree { .. }]
+            [
+                Response::Top { .. },
+                Response::Stacks { .. },
+                Response::Tree { .. }
+            ]
         ));
-        let Response::Top { view: whole, .. } = &all[0] else {
+        let (Response::Top { top: whole, .. }, Response::Stacks { stacks, .. }) =
+            (&all[0], &all[1])
+        else {
             unreachable!()
         };
-        assert_eq!(whole.top.total, summary.totals[3]);
-        assert!(whole.stacks.len() <= 5);
+        assert_eq!(whole.total, summary.totals[3]);
+        assert!(stacks.len() <= 5);
 
         let focus = RefineOptions {
             focus: "captureRequestSnapshot".into(),
             ..Default::default()
         };
-        let Response::Top { view: focused, .. } = &view(&mut s, focus)[0] else {
+        let Response::Top { top: focused, .. } = &view(&mut s, focus)[0] else {
             panic!("no table")
         };
         // pprof keeps the whole profile as the 100%, while the rows only hold focused samples.
-        assert_eq!(focused.top.total, whole.top.total);
-        let flat: i64 = focused.top.rows.iter().map(|r| r.flat).sum();
-        assert!(flat > 0 && flat < whole.top.total);
+        assert_eq!(focused.total, whole.total);
+        let flat: i64 = focused.rows.iter().map(|r| r.flat).sum();
+        assert!(flat > 0 && flat < whole.total);
     }
 
     #[test]
@@ -350,11 +355,11 @@ mod tests {
         };
         let mut out = Vec::new();
         s.view(&req, |r| out.push(r));
-        let Some(Response::Top { view, .. }) = out.first() else {
+        let Some(Response::Top { top, .. }) = out.first() else {
             panic!("no table: {out:?}")
         };
         // The profile's self sizes add up to DevTools' total, as the Summary's do.
-        assert_eq!(view.top.total as u64, info.summary.total_size);
+        assert_eq!(top.total as u64, info.summary.total_size);
         s.forget(5);
         assert!(matches!(
             s.heap_objects(&HeapObjectsRequest {

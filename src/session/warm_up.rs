@@ -95,7 +95,7 @@ mod tests {
             let mut answers = Vec::new();
             session.view(&view, |r| answers.push(r));
             let rows = answers.iter().find_map(|r| match r {
-                Response::Top { view, .. } => Some(view.top.rows.len()),
+                Response::Top { top, .. } => Some(top.rows.len()),
                 _ => None,
             });
             assert!(

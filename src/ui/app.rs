@@ -150,7 +150,7 @@ fn FileMain() -> impl IntoView {
                                 Tab::Goroutines => view! { <GoroutinesView /> }.into_any(),
                                 Tab::Diff => view! { <DiffView /> }.into_any(),
                                 Tab::Top => view! { <TopTable view=state.top /> }.into_any(),
-                                Tab::Stacks => view! { <TopStacks view=state.top /> }.into_any(),
+                                Tab::Stacks => view! { <TopStacks top=state.top stacks=state.stacks /> }.into_any(),
                                 Tab::Flame => view! { <FlameGraph tree=state.tree in_url=true /> }.into_any(),
                                 Tab::Sandwich => view! { <SandwichView /> }.into_any(),
                             }}

@@ -8,12 +8,12 @@ use leptos::prelude::*;
 use web_sys::Blob;
 
 use crate::analysis::heap::HeapStatistics;
-use crate::analysis::{CallTree, Granularity, RefineOptions};
+use crate::analysis::{CallTree, Granularity, RefineOptions, StackRow, TopTable};
 use crate::layout::Orientation;
 
 use super::worker_client::WorkerClient;
 use crate::protocol::{
-    DiffView, FilteredHeap, HeapFilter, HeapInfo, HeapObjectRow, ProfileSummary, Request, TopView,
+    DiffView, FilteredHeap, HeapFilter, HeapInfo, HeapObjectRow, ProfileSummary, Request,
     ViewRequest,
 };
 
@@ -209,8 +209,10 @@ pub struct AppState {
     pub refine: RwSignal<RefineOptions>,
     /// The visible tab.
     pub tab: RwSignal<Tab>,
-    /// The latest table and stacks.
-    pub top: RwSignal<Option<Arc<TopView>>>,
+    /// The latest top table.
+    pub top: RwSignal<Option<Arc<TopTable>>>,
+    /// The latest table's heaviest stacks (`None` until they arrive, after the table).
+    pub stacks: RwSignal<Option<Arc<Vec<StackRow>>>>,
     /// The latest call tree (the flame graph's input).
     pub tree: RwSignal<Option<Arc<CallTree>>>,
     /// True while a view request is being computed.
@@ -324,6 +326,7 @@ impl AppState {
             refine: RwSignal::new(RefineOptions::default()),
             tab: RwSignal::new(Tab::Top),
             top: RwSignal::new(None),
+            stacks: RwSignal::new(None),
             tree: RwSignal::new(None),
             analysing: RwSignal::new(false),
             refine_error: RwSignal::new(None),
@@ -572,6 +575,7 @@ impl AppState {
         self.view_seq.set_value(seq);
         let Some(key) = key else {
             self.top.set(None);
+            self.stacks.set(None);
             self.tree.set(None);
             self.analysing.set(false);
             return;
@@ -585,6 +589,7 @@ impl AppState {
         if view.is_some() && self.pending_view.get_value().as_ref().map(|k| k.id) != Some(key.id) {
             // Another profile: drop the old one's views instead of showing them under its name.
             self.top.set(None);
+            self.stacks.set(None);
             self.tree.set(None);
         }
         self.pending_view.set_value(Some(key.clone()));

@@ -6,27 +6,29 @@ use std::sync::Arc;
 
 use leptos::prelude::*;
 
-use crate::analysis::percentage;
+use crate::analysis::{percentage, StackRow, TopTable};
 use crate::model::format_value;
-
-use crate::protocol::TopView;
 
 /// How many stacks start expanded.
 const OPEN: usize = 3;
 
 /// The heaviest stacks of the current view.
 #[component]
-pub fn TopStacks(#[prop(into)] view: Signal<Option<Arc<TopView>>>) -> impl IntoView {
+pub fn TopStacks(
+    #[prop(into)] top: Signal<Option<Arc<TopTable>>>,
+    #[prop(into)] stacks: Signal<Option<Arc<Vec<StackRow>>>>,
+) -> impl IntoView {
     let stacks = move || {
-        view.with(|v| {
-            let v = v.as_ref()?;
-            let unit = v.top.sample_type.unit.clone();
-            let total = v.top.total;
-            if v.stacks.is_empty() {
+        let (unit, total) =
+            top.with(|t| t.as_ref().map(|t| (t.sample_type.unit.clone(), t.total)))?;
+        stacks.with(|v| {
+            let Some(v) = v.as_ref() else {
+                return Some(view! { <p class="muted">"Ranking the stacks…"</p> }.into_any());
+            };
+            if v.is_empty() {
                 return Some(view! { <p class="muted">"No samples with a value for this sample type."</p> }.into_any());
             }
             let items = v
-                .stacks
                 .iter()
                 .enumerate()
                 .map(|(rank, s)| {

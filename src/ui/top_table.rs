@@ -11,8 +11,6 @@ use leptos::prelude::*;
 use crate::analysis::{self, percentage, top_text, TopTextOptions};
 use crate::model::format_value;
 
-use crate::protocol::TopView;
-
 use super::state::AppState;
 
 /// Rows rendered per "show more" step.
@@ -29,7 +27,7 @@ enum SortBy {
 
 /// The top table of the current view.
 #[component]
-pub fn TopTable(#[prop(into)] view: Signal<Option<Arc<TopView>>>) -> impl IntoView {
+pub fn TopTable(#[prop(into)] view: Signal<Option<Arc<analysis::TopTable>>>) -> impl IntoView {
     let state = expect_context::<AppState>();
     // A heap snapshot's dominator paths have no Sandwich tab.
     let sandwich = Memo::new(move |_| state.selected_heap().is_none());
@@ -44,11 +42,11 @@ pub fn TopTable(#[prop(into)] view: Signal<Option<Arc<TopView>>>) -> impl IntoVi
     let order = Memo::new(move |_| {
         view.with(|v| {
             let Some(v) = v else { return Vec::new() };
-            let mut order: Vec<usize> = (0..v.top.rows.len()).collect();
+            let mut order: Vec<usize> = (0..v.rows.len()).collect();
             if sort_by.get() == SortBy::Cum {
                 // Stable: ties keep pprof's flat order.
                 sort::sort_by_key(&mut order, |&i| {
-                    std::cmp::Reverse(v.top.rows[i].cum.unsigned_abs())
+                    std::cmp::Reverse(v.rows[i].cum.unsigned_abs())
                 });
             }
             order
@@ -58,9 +56,9 @@ pub fn TopTable(#[prop(into)] view: Signal<Option<Arc<TopView>>>) -> impl IntoVi
         let Some(v) = view.get_untracked() else {
             return;
         };
-        let header = vec![format!("Type: {}", v.top.sample_type.name)];
+        let header = vec![format!("Type: {}", v.sample_type.name)];
         let text = top_text(
-            &v.top,
+            &v,
             &TopTextOptions {
                 header,
                 ..Default::default()
@@ -92,7 +90,7 @@ pub fn TopTable(#[prop(into)] view: Signal<Option<Arc<TopView>>>) -> impl IntoVi
     let rows = move || {
         view.with(|v| {
             let v = v.as_ref()?;
-            let table = &v.top;
+            let table = &**v;
             if table.rows.is_empty() {
                 return Some(
                     view! {
@@ -123,7 +121,7 @@ pub fn TopTable(#[prop(into)] view: Signal<Option<Arc<TopView>>>) -> impl IntoVi
     };
     let summary = move || {
         view.with(|v| {
-            let t = &v.as_ref()?.top;
+            let t = &**v.as_ref()?;
             let unit = &t.sample_type.unit;
             let shown: i64 = t.rows.iter().map(|r| r.flat).sum();
             Some(format!(
@@ -136,7 +134,7 @@ pub fn TopTable(#[prop(into)] view: Signal<Option<Arc<TopView>>>) -> impl IntoVi
         })
     };
     let more = move || {
-        let n = view.with(|v| v.as_ref().map_or(0, |v| v.top.rows.len()));
+        let n = view.with(|v| v.as_ref().map_or(0, |v| v.rows.len()));
         let shown = limit.get();
         (n > shown).then(|| {
             view! {
@@ -146,11 +144,11 @@ pub fn TopTable(#[prop(into)] view: Signal<Option<Arc<TopView>>>) -> impl IntoVi
             }
         })
     };
-    let data_total = move || view.with(|v| v.as_ref().map(|v| v.top.total.to_string()));
+    let data_total = move || view.with(|v| v.as_ref().map(|v| v.total.to_string()));
     let data_shown = move || {
         view.with(|v| {
             v.as_ref()
-                .map(|v| v.top.rows.iter().map(|r| r.flat).sum::<i64>().to_string())
+                .map(|v| v.rows.iter().map(|r| r.flat).sum::<i64>().to_string())
         })
     };
     view! {

@@ -100,9 +100,13 @@ impl AppState {
                 self.errors.update(|e| e.push(format!("{name}: {message}")));
                 self.set_status(id, LoadStatus::Failed(message), Vec::new());
             }
-            Response::Top { seq, view } if seq == current => {
+            Response::Top { seq, top } if seq == current => {
                 self.refine_error.set(None);
-                self.top.set(Some(Arc::new(view)));
+                self.top.set(Some(Arc::new(top)));
+                self.stacks.set(None);
+            }
+            Response::Stacks { seq, stacks } if seq == current => {
+                self.stacks.set(Some(Arc::new(stacks)));
             }
             Response::Tree { seq, tree } if seq == current => {
                 self.tree.set(Some(Arc::new(tree)));
