@@ -6,12 +6,12 @@
 //! and GC time.
 
 use crate::analysis::sort;
-use std::collections::HashMap;
 use std::sync::Arc;
 
 use super::*;
 use crate::analysis::frames::{frame_owner, FrameOwner};
 use crate::analysis::growth::TrendKind;
+use crate::model::IdMap;
 
 /// Frames of per-request temporaries: encoders, formatting, growing buffers.
 const CHURN_FRAMES: &[&str] = &[
@@ -61,8 +61,8 @@ pub fn check(f: &Facts) -> Finding {
     let (mut total, mut churn) = (0i64, 0i64);
     let mut sites: Vec<(String, i64)> = Vec::new();
     // The in-use values of each stack, found by its frames (a profile has hundreds of
-    // thousands of stacks).
-    let in_use_of: HashMap<&[Arc<str>], &[i64]> = inuse
+    // thousands of stacks; the frame names are our own, so the fast hasher will do).
+    let in_use_of: IdMap<&[Arc<str>], &[i64]> = inuse
         .growth
         .stacks
         .iter()
