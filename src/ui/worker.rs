@@ -172,9 +172,6 @@ fn handle(session: &mut Session, data: JsValue) -> Option<HeapFile> {
     };
     match request {
         Request::Load { id, name } => {
-            web_sys::console::log_1(
-                &format!("TIMING load request at {}", js_sys::Date::now()).into(),
-            );
             let response = match load(session, id, parts.get(1)) {
                 Ok(Loaded::Heap(blob, size, gzip)) => {
                     return Some(HeapFile {
@@ -197,21 +194,7 @@ fn handle(session: &mut Session, data: JsValue) -> Option<HeapFile> {
         Request::RetainerEdges { id, ordinal } => post(&session.retainer_edges(id, ordinal)),
         Request::HeapFilter { id, filter } => post(&session.heap_filter(id, filter)),
         Request::Remove { id } => session.forget(id),
-        Request::View(req) => {
-            let t0 = js_sys::Date::now();
-            session.view(&req, |r| {
-                let t1 = js_sys::Date::now();
-                post(&r);
-                web_sys::console::log_1(
-                    &format!(
-                        "TIMING view answer at {:.0} ms, post {:.0} ms",
-                        t1 - t0,
-                        js_sys::Date::now() - t1
-                    )
-                    .into(),
-                );
-            })
-        }
+        Request::View(req) => session.view(&req, |r| post(&r)),
         Request::Sandwich(req) => post(&session.sandwich(&req)),
         Request::Growth(req) => post(&session.growth(&req)),
         Request::Diff(req) => session.diff(&req, |r| post(&r)),
