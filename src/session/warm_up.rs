@@ -41,16 +41,20 @@ pub fn warm_up() {
     session.finish_heap_load(load, |_| {}, || 0.0);
     session.load(PPROF_ID, &synthetic_heap_profile(PPROF_SAMPLES, 300));
     for (id, sample_index, name) in [(HEAP_ID, 0, "a.heapsnapshot"), (PPROF_ID, 3, "heap.pb")] {
-        let view = ViewRequest {
-            seq: 0,
-            id,
-            sample_index,
-            granularity: Granularity::default(),
-            refine: RefineOptions::default(),
-            stack_limit: 50,
-        };
-        session.view(&view, |_| {});
+        session.view(&view_request(id, sample_index), |_| {});
         session.checklist(0, &[(id, name.to_owned())]);
+    }
+}
+
+/// The page's first view of a file: its sample type `sample_index`, by function, unrefined.
+fn view_request(id: u32, sample_index: usize) -> ViewRequest {
+    ViewRequest {
+        seq: 0,
+        id,
+        sample_index,
+        granularity: Granularity::default(),
+        refine: RefineOptions::default(),
+        stack_limit: 50,
     }
 }
 
@@ -84,16 +88,8 @@ mod tests {
         assert!(info.summary.node_count >= HEAP_NODES - 4);
         // The snapshot has four classes; the profile has a row per function.
         for (id, sample_index, min_rows) in [(HEAP_ID, 0, 4), (PPROF_ID, 3, 250)] {
-            let view = ViewRequest {
-                seq: 0,
-                id,
-                sample_index,
-                granularity: Granularity::default(),
-                refine: RefineOptions::default(),
-                stack_limit: 50,
-            };
             let mut answers = Vec::new();
-            session.view(&view, |r| answers.push(r));
+            session.view(&view_request(id, sample_index), |r| answers.push(r));
             let rows = answers.iter().find_map(|r| match r {
                 Response::Top { top, .. } => Some(top.rows.len()),
                 _ => None,
