@@ -569,14 +569,19 @@ impl AppState {
         })
     }
 
+    /// Forgets the shown table, stacks and call tree.
+    fn clear_views(&self) {
+        self.top.set(None);
+        self.stacks.set(None);
+        self.tree.set(None);
+    }
+
     /// Posts a view request for `key` (or clears the views when there is none).
     pub fn request_view(&self, key: Option<ViewKey>) {
         let seq = self.next_seq();
         self.view_seq.set_value(seq);
         let Some(key) = key else {
-            self.top.set(None);
-            self.stacks.set(None);
-            self.tree.set(None);
+            self.clear_views();
             self.analysing.set(false);
             return;
         };
@@ -588,9 +593,7 @@ impl AppState {
         let view = self.top.get_untracked();
         if view.is_some() && self.pending_view.get_value().as_ref().map(|k| k.id) != Some(key.id) {
             // Another profile: drop the old one's views instead of showing them under its name.
-            self.top.set(None);
-            self.stacks.set(None);
-            self.tree.set(None);
+            self.clear_views();
         }
         self.pending_view.set_value(Some(key.clone()));
         self.analysing.set(true);

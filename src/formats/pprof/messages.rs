@@ -88,16 +88,12 @@ fn top_level_field(b: &[u8]) -> Option<TopLevelField> {
     })
 }
 
-/// A base-128 varint at the start of `b` and its length; `None` if it does not end in `b`.
+/// A base-128 varint at the start of `b` (prost's reader) and its length; `None` if it does not
+/// end in `b` or runs past ten bytes.
 fn varint(b: &[u8]) -> Option<(u64, usize)> {
-    let mut v = 0u64;
-    for (i, &byte) in b.iter().take(10).enumerate() {
-        v |= u64::from(byte & 0x7f) << (7 * i);
-        if byte & 0x80 == 0 {
-            return Some((v, i + 1));
-        }
-    }
-    None
+    let mut rest = b;
+    let v = prost::encoding::decode_varint(&mut rest).ok()?;
+    Some((v, b.len() - rest.len()))
 }
 
 /// Every sample's location ids, values and labels, each kind in one vector, in file order.
