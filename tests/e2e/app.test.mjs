@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import os from 'node:os';
+import zlib from 'node:zlib';
 import {
   FIXTURES, LARGE_CPU, start, openPage, waitFor, dropFiles, fixture, profileItem, selectProfile, showFiles,
   pageTopRows, cliTopRows, expectTopRows, showTop, openFlameGraph,
@@ -447,6 +448,9 @@ test('bad files are reported by name while a good one loads', async () => {
     const banner = await page.locator('[data-testid=error-banner]').textContent();
     assert.ok(banner.includes(`${b.name}: `), `the banner names ${b.name}: ${banner}`);
   }
+  // The cut-off file's message names the fault.
+  const truncated = await page.locator('[data-testid=error-banner]').textContent();
+  assert.match(truncated, /truncated\.pb\.gz: [^\n]*truncated/, truncated);
   await selectProfile(page, good.name);
   const expected = cliTopRows(path.join(FIXTURES, good.name));
   assert.deepEqual(await expectTopRows(page, expected, 'good file rows'), expected);
@@ -458,6 +462,26 @@ test('bad files are reported by name while a good one loads', async () => {
   assert.equal(await page.locator('[data-testid=profile-item][data-status=failed]').count(), 3);
   assert.deepEqual(errors, []);
   await page.close();
+});
+
+test('a gzip file of two members loads whole, as the CLI reads it', async () => {
+  // Go's gzip.Reader and pprof read every member, and so must the page: a reader that stops
+  // at the first member would show half the profile.
+  const raw = zlib.gunzipSync(fs.readFileSync(path.join(FIXTURES, 'gin-heap-2.pb.gz')));
+  const half = Math.floor(raw.length / 2);
+  const bytes = Buffer.concat([zlib.gzipSync(raw.subarray(0, half)), zlib.gzipSync(raw.subarray(half))]);
+  const file = path.join(os.tmpdir(), `leakscope-two-members-${process.pid}.pb.gz`);
+  fs.writeFileSync(file, bytes);
+  try {
+    const expected = cliTopRows(file);
+    assert.deepEqual(expected, cliTopRows(path.join(FIXTURES, 'gin-heap-2.pb.gz')), 'the CLI reads both members');
+    const { page, errors } = await openPage(env);
+    await dropAndCompare(page, [{ name: 'two-members.pb.gz', bytes, path: file }]);
+    assert.deepEqual(errors, []);
+    await page.close();
+  } finally {
+    fs.rmSync(file, { force: true });
+  }
 });
 
 test('a focus regex narrows the table; a bad regex is reported and the table stays', async () => {

@@ -69,6 +69,20 @@ impl StackTree {
             });
         }
         while let Some(g) = work.pop() {
+            if next[g.head as usize] == NONE {
+                // One path left in the group: the rest of it is a chain of new rows, read
+                // in order instead of one group per depth.
+                let si = g.head as usize;
+                let rest = &frames[(start[si] + g.depth) as usize..start[si + 1] as usize];
+                let mut up = g.parent;
+                for &f in rest {
+                    up = push_row(&mut parent, &mut frame, up, f);
+                }
+                creator.resize(parent.len(), g.head);
+                created[si] += rest.len() as u32;
+                leaf[si] = up;
+                continue;
+            }
             epoch += 1;
             kids.clear();
             let mut s = g.head;
@@ -79,9 +93,7 @@ impl StackTree {
                 let k = if stamp[f.index()] == epoch {
                     slot[f.index()] as usize
                 } else {
-                    let row = parent.len() as u32;
-                    parent.push(g.parent);
-                    frame.push(f);
+                    let row = push_row(&mut parent, &mut frame, g.parent, f);
                     // The group's paths are in order, so the first to reach a new row is
                     // the earliest path through it: the one `intern` would have created it for.
                     creator.push(s);
@@ -151,6 +163,15 @@ impl StackTree {
             .map(|&r| (r != NONE).then(|| StackId(renumber[r as usize])))
             .collect()
     }
+}
+
+/// Appends a row for `f` under `up` and returns its number.
+#[inline]
+fn push_row(parent: &mut Vec<u32>, frame: &mut Vec<FrameId>, up: u32, f: FrameId) -> u32 {
+    let row = parent.len() as u32;
+    parent.push(up);
+    frame.push(f);
+    row
 }
 
 #[cfg(test)]
