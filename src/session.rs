@@ -42,8 +42,7 @@ impl Session {
 
     /// Decodes `bytes` as profile `id`, replacing any profile with that id. Heap snapshots are
     /// read slice by slice instead (`load_heap`): the worker tells them from their head.
-    /// Never inlined, so the worker's load (from a message, or after reading a gzipped file
-    /// asynchronously) and its warm-up (`warm_up`) run one compiled copy.
+    /// Never inlined, so the worker's load and its warm-up (`warm_up`) run one compiled copy.
     #[inline(never)]
     pub fn load(&mut self, id: u32, bytes: &[u8]) -> Response {
         let failed = |message: String| Response::LoadFailed { id, message };
