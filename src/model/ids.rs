@@ -2,7 +2,7 @@
 //! Each is a dense `u32` row number of its own table; none of them is a producer's id.
 
 use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
+use std::hash::BuildHasherDefault;
 
 use serde::{Deserialize, Serialize};
 
@@ -48,52 +48,14 @@ id_type!(
 /// right trade.
 pub type IdMap<K, V> = HashMap<K, V, BuildHasherDefault<IdHasher>>;
 
-/// The multiply-rotate hasher behind `IdMap` (the Fx hash family).
-#[derive(Default, Clone, Copy)]
-pub struct IdHasher(u64);
-
-impl Hasher for IdHasher {
-    fn finish(&self) -> u64 {
-        // A product's low bits depend only on the input's low bits, and hash tables pick
-        // buckets by low bits: rotate the well-mixed high bits down.
-        self.0.rotate_left(26)
-    }
-
-    /// Eight bytes per multiply (strings and byte slices; a byte at a time made hashing a
-    /// stack's frame names the checklist's hottest loop). The last few bytes are zero-padded:
-    /// `str` and slices hash their length or a terminator too, so padding cannot merge keys.
-    fn write(&mut self, bytes: &[u8]) {
-        let mut words = bytes.chunks_exact(8);
-        for w in &mut words {
-            let mut word = [0u8; 8];
-            word.copy_from_slice(w);
-            self.write_u64(u64::from_le_bytes(word));
-        }
-        let rest = words.remainder();
-        if !rest.is_empty() {
-            let mut word = [0u8; 8];
-            word[..rest.len()].copy_from_slice(rest);
-            self.write_u64(u64::from_le_bytes(word));
-        }
-    }
-
-    fn write_u32(&mut self, v: u32) {
-        self.write_u64(u64::from(v));
-    }
-
-    fn write_usize(&mut self, v: usize) {
-        self.write_u64(v as u64);
-    }
-
-    fn write_u64(&mut self, v: u64) {
-        self.0 = (self.0.rotate_left(5) ^ v).wrapping_mul(0x517c_c1b7_2722_0a95);
-    }
-}
+/// The hasher behind `IdMap`: rustc's Fx hash from `rustc-hash`, a multiply-rotate hash that
+/// also reads strings and byte slices several bytes at a time.
+pub type IdHasher = rustc_hash::FxHasher;
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::hash::{BuildHasher, Hash};
+    use std::hash::{BuildHasher, Hash, Hasher};
 
     /// Names that differ in any byte, including past a multiple of eight and in the padded
     /// tail, hash apart; so do a slice and its extension by an empty string.
