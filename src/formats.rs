@@ -18,7 +18,7 @@ mod sniff;
 mod stream;
 
 pub use gzip::{gunzip, gzip_error, MAX_INFLATED_BYTES};
-pub use heapsnapshot::{DecodePhase, DecodeProgress};
+pub use heapsnapshot::{split_numbers, DecodePhase, DecodeProgress, Split};
 pub use legacy::LegacyFormat;
 pub use pprof::synthetic_heap_profile;
 pub use sniff::{is_heap_snapshot, sniff, Format};

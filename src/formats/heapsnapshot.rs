@@ -14,6 +14,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{gzip_error, gzip_nested_too_deep, DecodeError, MAX_GZIP_NESTING};
 use crate::model::HeapGraph;
+pub use fast_records::split_numbers;
 use scanner::Scanner;
 pub use synth::write_synthetic;
 
@@ -86,6 +87,40 @@ enum Input {
     Gzip(Box<MultiGzDecoder<Sink>>),
 }
 
+/// A slice of the file whose number-array bytes were parsed ahead (`split_numbers`, or the
+/// page's reader worker): `lead` and `tail` are its first and last bytes, read as text, and
+/// `numbers` the numbers of the `middle` bytes between them.
+#[derive(Clone, Copy, Debug)]
+pub struct Split<'a> {
+    pub lead: &'a [u8],
+    pub numbers: &'a [u32],
+    pub middle: u64,
+    pub tail: &'a [u8],
+}
+
+impl<'a> Split<'a> {
+    /// `slice` split at what `split_numbers` returned for it, `numbers` what it parsed.
+    pub fn of(slice: &'a [u8], (first, last): (usize, usize), numbers: &'a [u32]) -> Self {
+        let tail = last.max(first + 1);
+        Split {
+            lead: &slice[..=first],
+            numbers,
+            middle: (tail - first - 1) as u64,
+            tail: &slice[tail..],
+        }
+    }
+
+    /// The slice's length in bytes.
+    pub fn len(&self) -> u64 {
+        self.lead.len() as u64 + self.middle + self.tail.len() as u64
+    }
+
+    /// True for a slice of no bytes.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
 /// A streaming heap-snapshot decoder: `push` chunks of any size, then `finish`.
 pub struct HeapSnapshotDecoder {
     input: Input,
@@ -139,6 +174,26 @@ impl HeapSnapshotDecoder {
             return self.feed(&head);
         }
         self.feed(chunk)
+    }
+
+    /// True while the decoder is inside a number array of plain (not gzipped) text, where it
+    /// takes a slice parsed ahead (`push_split`) when the slice starts there.
+    pub fn takes_numbers(&self) -> bool {
+        matches!(&self.input, Input::Plain(s) if s.takes_numbers())
+    }
+
+    /// Feeds the next slice of the file, its numbers parsed ahead; `takes_numbers` must have
+    /// said yes before it, and `split` be one `split_numbers` accepts.
+    pub fn push_split(&mut self, split: &Split) -> Result<(), DecodeError> {
+        self.push(split.lead)?;
+        let Input::Plain(scanner) = &mut self.input else {
+            return Err(DecodeError::new(
+                "numbers parsed ahead arrived for a gzipped file (a leakscope bug)",
+            ));
+        };
+        scanner.push_numbers(split.numbers, split.middle)?;
+        self.bytes_in += split.middle;
+        self.push(split.tail)
     }
 
     fn start(&mut self, magic: &[u8]) -> Result<(), DecodeError> {

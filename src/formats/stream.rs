@@ -4,7 +4,7 @@
 //! text is never held whole; any other format decodes from one buffer, so its bytes are
 //! gathered and handed to `decode` at the end. It decodes nothing itself.
 
-use super::heapsnapshot::{DecodeProgress, HeapSnapshotDecoder};
+use super::heapsnapshot::{DecodeProgress, HeapSnapshotDecoder, Split};
 use super::{decode, is_heap_snapshot, Content, DecodeError, Decoded};
 
 /// Bytes gathered before the format is decided: what `is_heap_snapshot` reads of a head, also
@@ -88,6 +88,22 @@ impl Decoder {
                 self.route(&head);
                 self.push(&head)
             }
+        }
+    }
+
+    /// True while a heap snapshot's decoder is inside a number array: the next slice may come
+    /// parsed ahead (`push_split`).
+    pub fn takes_numbers(&self) -> bool {
+        matches!(&self.route, Route::Heap(heap) if heap.takes_numbers())
+    }
+
+    /// Feeds the next slice, its numbers parsed ahead (after `takes_numbers` said yes).
+    pub fn push_split(&mut self, split: &Split) -> Result<(), DecodeError> {
+        match &mut self.route {
+            Route::Heap(heap) => heap.push_split(split),
+            _ => Err(DecodeError::new(
+                "numbers parsed ahead arrived before the file was known to be a heap snapshot (a leakscope bug)",
+            )),
         }
     }
 

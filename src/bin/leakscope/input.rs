@@ -5,6 +5,8 @@
 use std::fs::File;
 use std::io::Read;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
 
 use clap::Args;
 use flate2::read::MultiGzDecoder;
@@ -12,7 +14,7 @@ use leakscope::analysis::heap::{
     heap_analysis, heap_profile, HeapAnalysis, HeapProfileOptions, HeapSummaryOptions,
 };
 use leakscope::analysis::{Granularity, RefineOptions};
-use leakscope::formats::{gzip_error, is_heap_snapshot, Content, Decoder};
+use leakscope::formats::{gzip_error, is_heap_snapshot, split_numbers, Content, Decoder, Split};
 use leakscope::model::{HeapGraph, Profile};
 
 /// An error for the user: printed as `leakscope: message`, exit code 1.
@@ -116,15 +118,25 @@ impl Opened {
     pub fn decode(self) -> Result<Content, Failure> {
         let name = self.path.display().to_string();
         let failed = |e: String| Failure(format!("{name}: {e}"));
-        let gzip_heap = self.head.starts_with(&[0x1f, 0x8b]) && self.is_heap_snapshot();
+        let heap = self.is_heap_snapshot();
+        let gzip_heap = heap && self.head.starts_with(&[0x1f, 0x8b]);
         let size = self.size;
         let mut input = std::io::Cursor::new(self.head).chain(self.file);
         let mut decoder;
-        if gzip_heap {
-            decoder = Decoder::inflated(size);
-            for chunk in inflating(input) {
+        if heap {
+            decoder = match gzip_heap {
+                true => Decoder::inflated(size),
+                false => Decoder::with_size_hint(size),
+            };
+            for chunk in read_ahead(input, gzip_heap) {
                 let chunk = chunk.map_err(failed)?;
-                decoder.push(&chunk).map_err(|e| failed(e.to_string()))?;
+                let pushed = match &chunk.numbers {
+                    Some((at, numbers)) if decoder.takes_numbers() => {
+                        decoder.push_split(&Split::of(&chunk.bytes, *at, numbers))
+                    }
+                    _ => decoder.push(&chunk.bytes),
+                };
+                pushed.map_err(|e| failed(e.to_string()))?;
             }
         } else {
             decoder = Decoder::with_size_hint(size);
@@ -177,23 +189,58 @@ pub fn analysed(g: HeapGraph) -> (HeapGraph, HeapAnalysis) {
     (g, a)
 }
 
-/// The inflated chunks of gzipped `input`, inflated on a thread of its own a few chunks ahead.
-fn inflating(input: impl Read + Send + 'static) -> impl Iterator<Item = Result<Vec<u8>, String>> {
+/// A chunk of a heap snapshot read ahead: its bytes, and the numbers `split_numbers` found in
+/// them (with where it split them) when the reading thread parsed them.
+struct Chunk {
+    bytes: Vec<u8>,
+    numbers: Option<((usize, usize), Vec<u32>)>,
+}
+
+/// The chunks of heap snapshot `input` (inflated when `gzip`), read on a thread of its own a
+/// few chunks ahead. While the decoder has a chunk waiting, that thread also parses the next
+/// one's numbers (`split_numbers`), so the two cores share the parsing of the number arrays.
+fn read_ahead(
+    input: impl Read + Send + 'static,
+    gzip: bool,
+) -> impl Iterator<Item = Result<Chunk, String>> {
     let (send, receive) = std::sync::mpsc::sync_channel(4);
+    let waiting = Arc::new(AtomicUsize::new(0));
+    let queued = Arc::clone(&waiting);
     std::thread::spawn(move || {
-        let mut gz = MultiGzDecoder::new(input);
-        while let Some(chunk) = next_chunk(&mut gz) {
+        let mut input: Box<dyn Read> = match gzip {
+            true => Box::new(MultiGzDecoder::new(input)),
+            false => Box::new(input),
+        };
+        while let Some(chunk) = next_chunk(&mut input) {
+            let chunk = chunk.map_err(|e| match gzip {
+                true => gzip_error(&e).to_string(),
+                false => e.to_string(),
+            });
+            let chunk = chunk.map(|bytes| {
+                let mut numbers = Vec::new();
+                let split = match queued.load(Ordering::Relaxed) > 0 {
+                    true => split_numbers(&bytes, &mut numbers),
+                    false => None,
+                };
+                Chunk {
+                    numbers: split.map(|at| (at, numbers)),
+                    bytes,
+                }
+            });
             let failed = chunk.is_err();
+            queued.fetch_add(1, Ordering::Relaxed);
             if send.send(chunk).is_err() || failed {
                 return; // The decoder stopped, or this is the end.
             }
         }
     });
-    receive.into_iter()
+    receive.into_iter().inspect(move |_| {
+        waiting.fetch_sub(1, Ordering::Relaxed);
+    })
 }
 
-/// Up to `CHUNK_BYTES` of gzip stream `input`, inflated; `None` at its end.
-fn next_chunk(input: &mut impl Read) -> Option<Result<Vec<u8>, String>> {
+/// Up to `CHUNK_BYTES` of `input`; `None` at its end.
+fn next_chunk(input: &mut impl Read) -> Option<std::io::Result<Vec<u8>>> {
     let mut chunk = vec![0u8; CHUNK_BYTES];
     let mut n = 0;
     while n < chunk.len() {
@@ -201,7 +248,7 @@ fn next_chunk(input: &mut impl Read) -> Option<Result<Vec<u8>, String>> {
             Ok(0) => break,
             Ok(k) => n += k,
             Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-            Err(e) => return Some(Err(gzip_error(&e).to_string())),
+            Err(e) => return Some(Err(e)),
         }
     }
     chunk.truncate(n);

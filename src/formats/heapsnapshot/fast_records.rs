@@ -90,23 +90,79 @@ pub(super) fn parse_record(
     Some(i)
 }
 
-/// Scans whole records with `parse_record` (any separators, up to the chunk end) while
-/// `commit` accepts them; returns the index just past the last committed record.
-#[inline(always)]
-pub(super) fn scan_records(
-    buf: &[u8],
-    mut i: usize,
-    width: usize,
-    mut commit: impl FnMut(&Record) -> bool,
-) -> usize {
-    let mut rec: Record = [0; MAX_FIELDS];
-    while let Some(next) = parse_record(buf, i, width, &mut rec) {
-        if !commit(&rec) {
-            break;
+/// Where whole records come from: JSON text (`Text`), or numbers parsed ahead (`Parsed`).
+pub(super) trait Records {
+    /// Hands whole records of `width` numbers, from position `i` on, to `commit` while it
+    /// accepts them; returns the position just past the last committed record.
+    fn scan(&self, i: usize, width: usize, commit: impl FnMut(&Record) -> bool) -> usize;
+}
+
+/// JSON text: records parsed with `parse_record` (any separators, up to the chunk end).
+pub(super) struct Text<'a>(pub &'a [u8]);
+
+impl Records for Text<'_> {
+    #[inline(always)]
+    fn scan(&self, mut i: usize, width: usize, mut commit: impl FnMut(&Record) -> bool) -> usize {
+        let mut rec: Record = [0; MAX_FIELDS];
+        while let Some(next) = parse_record(self.0, i, width, &mut rec) {
+            if !commit(&rec) {
+                break;
+            }
+            i = next;
         }
-        i = next;
+        i
     }
-    i
+}
+
+/// Numbers already parsed (on another thread): records are runs of `width` of them.
+pub(super) struct Parsed<'a>(pub &'a [u32]);
+
+impl Records for Parsed<'_> {
+    #[inline(always)]
+    fn scan(&self, mut i: usize, width: usize, mut commit: impl FnMut(&Record) -> bool) -> usize {
+        let mut rec: Record = [0; MAX_FIELDS];
+        let width = width.min(MAX_FIELDS);
+        while let Some(numbers) = self.0.get(i..i + width) {
+            rec[..width].copy_from_slice(numbers);
+            if !commit(&rec) {
+                break;
+            }
+            i += width;
+        }
+        i
+    }
+}
+
+/// Parses a slice of a snapshot's number arrays ahead of the scanner (which then takes it with
+/// `push_split`): `slice[first]` and `slice[last]` are its first and last bytes that are not
+/// digits, and `out` receives the numbers between them. `None` when the slice holds anything
+/// but digits, commas and JSON whitespace, has no such byte, or a number above `u32::MAX`: the
+/// scanner then reads the slice as text, and reports what is wrong. The page's reader worker
+/// (`public/file-reader.js`) does the same in JavaScript.
+pub fn split_numbers(slice: &[u8], out: &mut Vec<u32>) -> Option<(usize, usize)> {
+    out.clear();
+    let first = slice.iter().position(|b| !b.is_ascii_digit())?;
+    let last = slice.iter().rposition(|b| !b.is_ascii_digit())?;
+    let (mut value, mut digits) = (0u64, 0u32);
+    for &b in &slice[first..=last] {
+        let d = b.wrapping_sub(b'0');
+        if d < 10 {
+            value = value * 10 + d as u64;
+            digits += 1;
+            if digits > 10 {
+                return None;
+            }
+            continue;
+        }
+        if digits > 0 {
+            out.push(u32::try_from(value).ok()?);
+            (value, digits) = (0, 0);
+        }
+        if !matches!(b, b',' | b' ' | b'\n' | b'\r' | b'\t') {
+            return None;
+        }
+    }
+    Some((first, last))
 }
 
 /// Exact division by the node field count without a hardware divide: `to_node` must be a

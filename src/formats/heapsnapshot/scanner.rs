@@ -6,7 +6,7 @@
 use crate::formats::DecodeError;
 use crate::model::{HeapGraph, HeapGraphBuilder, HeapLocation, HeapStrings, NodeOrdinal};
 
-use super::fast_records::{field, scan_records, ExactDiv, Record, MAX_FIELDS};
+use super::fast_records::{field, ExactDiv, Parsed, Record, Records, Text, MAX_FIELDS};
 use super::header::{EdgeField, Header, NodeField};
 use super::DecodePhase;
 

@@ -198,6 +198,69 @@ fn run(text: &[u8], chunk: usize, fast: bool) -> (Outcome, u64) {
     (out, taken)
 }
 
+/// Decodes `text` through `HeapSnapshotDecoder` in `chunk`-byte slices, each slice that starts
+/// inside a number array parsed ahead with `split_numbers` when it can be, as the page's reader
+/// worker does; and how many slices went that way.
+fn run_split(text: &[u8], chunk: usize) -> (Outcome, usize) {
+    use crate::formats::heapsnapshot::{split_numbers, HeapSnapshotDecoder, Split};
+    let mut d = HeapSnapshotDecoder::with_size_hint(text.len() as u64);
+    let (mut numbers, mut splits) = (Vec::new(), 0);
+    let mut out = Ok(());
+    for c in text.chunks(chunk.max(1)) {
+        out = match split_numbers(c, &mut numbers) {
+            Some(at) if d.takes_numbers() => {
+                splits += 1;
+                d.push_split(&Split::of(c, at, &numbers))
+            }
+            _ => d.push(c),
+        };
+        if out.is_err() {
+            break;
+        }
+    }
+    let out = out.and_then(|()| d.finish()).map_err(|e| e.message);
+    let out = out.map(|(g, w)| (g.to_text(), format!("{:?}", g.locations()), w));
+    (out, splits)
+}
+
+#[test]
+fn split_numbers_reads_the_numbers_between_the_first_and_last_separator() {
+    let mut out = Vec::new();
+    assert_eq!(split_numbers(b"12,3,\n45 ,6", &mut out), Some((2, 9)));
+    assert_eq!(out, [3, 45]);
+    assert_eq!(split_numbers(b",4294967295,", &mut out), Some((0, 11)));
+    assert_eq!(out, [u32::MAX]);
+    assert_eq!(split_numbers(b"7,", &mut out), Some((1, 1)));
+    assert!(out.is_empty());
+    for bad in [
+        &b"123"[..],
+        b"",
+        b"1,2]",
+        b"1,\"a\",2",
+        b",4294967296,",
+        b",00000000001,",
+    ] {
+        assert_eq!(split_numbers(bad, &mut out), None, "{bad:?}");
+    }
+}
+
+#[test]
+fn numbers_parsed_ahead_decode_like_the_byte_path_in_any_slice_size() {
+    let text = snapshot(300);
+    let (want, _) = run(text.as_bytes(), text.len(), false);
+    for chunk in [1, 2, 3, 7, 13, 64, 200, 4096] {
+        let (got, splits) = run_split(text.as_bytes(), chunk);
+        assert_eq!(got, want, "{chunk}-byte slices");
+        if chunk >= 7 {
+            let least = if chunk > 200 { 1 } else { 10 };
+            assert!(
+                splits >= least,
+                "{chunk}-byte slices: only {splits} parsed ahead"
+            );
+        }
+    }
+}
+
 #[test]
 fn fast_path_decodes_like_the_byte_path_in_any_chunk_size() {
     let text = snapshot(300);
@@ -273,6 +336,11 @@ fn fast_path_fails_like_the_byte_path_on_damaged_input() {
         let (slow, _) = run(&bytes, chunk, false);
         let (fast, _) = run(&bytes, chunk, true);
         assert_eq!(fast, slow, "round {round}, {chunk}-byte chunks");
+        let (split, _) = run_split(&bytes, chunk);
+        assert_eq!(
+            split, slow,
+            "round {round}, {chunk}-byte slices parsed ahead"
+        );
         errors += slow.is_err() as usize;
     }
     assert!(errors > 1000, "only {errors} damaged inputs failed");
@@ -289,6 +357,11 @@ fn fast_path_fails_like_the_byte_path_on_damaged_input() {
         let (slow, _) = run(bytes.as_bytes(), bytes.len(), false);
         assert!(slow.is_err());
         assert_eq!(run(bytes.as_bytes(), bytes.len(), true).0, slow, "{to}");
+        assert_eq!(
+            run_split(bytes.as_bytes(), 64).0,
+            slow,
+            "{to}, parsed ahead"
+        );
     }
 }
 

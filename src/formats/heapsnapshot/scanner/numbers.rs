@@ -44,12 +44,7 @@ impl Scanner {
                 while let Some(b',' | b' ' | b'\n' | b'\r' | b'\t') = buf.get(i) {
                     i += 1;
                 }
-                i = match sec {
-                    Section::Nodes => self.fast_nodes(buf, i),
-                    Section::Edges => self.fast_edges(buf, i),
-                    Section::Locations => self.fast_locations(buf, i),
-                    _ => i,
-                };
+                i = self.fast_records(sec, &Text(buf), i);
             }
             let Some(&b) = buf.get(i) else {
                 break;
@@ -82,9 +77,57 @@ impl Scanner {
         Ok(i)
     }
 
+    /// True while the scanner is inside a `nodes`, `edges` or `locations` array, where it
+    /// takes numbers parsed ahead (`push_numbers`).
+    pub fn takes_numbers(&self) -> bool {
+        matches!(
+            self.state,
+            State::Numbers(Section::Nodes | Section::Edges | Section::Locations)
+        )
+    }
+
+    /// Takes the numbers of the next `bytes` bytes of the current number array, parsed ahead
+    /// (on another thread): those bytes hold only whole numbers and separators, and the bytes
+    /// pushed before them ended with a separator. Records go through the same checks as text.
+    pub fn push_numbers(&mut self, numbers: &[u32], bytes: u64) -> Result<(), DecodeError> {
+        let sec = match self.state {
+            State::Numbers(sec) if self.takes_numbers() && !self.in_num => sec,
+            _ => {
+                return Err(err(
+                    "numbers parsed ahead arrived outside a number array (a leakscope bug)",
+                ))
+            }
+        };
+        let mut i = 0;
+        while i < numbers.len() {
+            if self.fast && self.field == 0 {
+                i = self.fast_records(sec, &Parsed(numbers), i);
+            }
+            let Some(&v) = numbers.get(i) else {
+                break;
+            };
+            self.emit(sec, v.into())?;
+            i += 1;
+        }
+        self.bytes += bytes;
+        Ok(())
+    }
+
+    /// Whole records of `sec` from `src` at position `i` while they validate; returns where
+    /// it stopped.
+    #[inline(always)]
+    fn fast_records(&mut self, sec: Section, src: &impl Records, i: usize) -> usize {
+        match sec {
+            Section::Nodes => self.fast_nodes(src, i),
+            Section::Edges => self.fast_edges(src, i),
+            Section::Locations => self.fast_locations(src, i),
+            _ => i,
+        }
+    }
+
     /// Whole node records while they parse and validate; returns where it stopped. Every check
     /// that fails leaves the record to `emit`, which reports it.
-    pub(super) fn fast_nodes(&mut self, buf: &[u8], i: usize) -> usize {
+    pub(super) fn fast_nodes(&mut self, src: &impl Records, i: usize) -> usize {
         let (Some(l), Some(b)) = (self.layout.as_ref(), self.builder.as_mut()) else {
             return i;
         };
@@ -118,7 +161,7 @@ impl Scanner {
             read += 1;
             true
         };
-        let i = scan_records(buf, i, l.nf, commit);
+        let i = src.scan(i, l.nf, commit);
         self.fast_taken += read - self.nodes_read;
         self.nodes_read = read;
         self.unlisted_types = unlisted;
@@ -127,7 +170,7 @@ impl Scanner {
     }
 
     /// Whole edge records while they parse and validate; returns where it stopped.
-    pub(super) fn fast_edges(&mut self, buf: &[u8], i: usize) -> usize {
+    pub(super) fn fast_edges(&mut self, src: &impl Records, i: usize) -> usize {
         let (Some(l), Some(b)) = (self.layout.as_ref(), self.builder.as_mut()) else {
             return i;
         };
@@ -150,16 +193,16 @@ impl Scanner {
             read += 1;
             true
         };
-        let i = scan_records(buf, i, l.ef, commit);
+        let i = src.scan(i, l.ef, commit);
         self.fast_taken += read - self.edges_read;
         self.edges_read = read;
         i
     }
 
     /// Whole location numbers; returns where it stopped.
-    pub(super) fn fast_locations(&mut self, buf: &[u8], i: usize) -> usize {
+    pub(super) fn fast_locations(&mut self, src: &impl Records, i: usize) -> usize {
         let locations = &mut self.locations;
-        scan_records(buf, i, 1, |rec| {
+        src.scan(i, 1, |rec| {
             locations.push(field(rec, 0));
             true
         })
