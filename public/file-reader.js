@@ -3,23 +3,16 @@
 // decodes the previous ones (a worker busy decoding cannot also serve its own reads). A
 // gzipped snapshot is also inflated here (the browser's DecompressionStream), so inflating
 // runs beside parsing instead of before it.
-// With `numbers` (a heap snapshot), the reader also parses ahead the slices that lie inside
-// the snapshot's number arrays while the analysis worker has others to decode, so the two
-// cores share the parsing (`splitNumbers`).
 // Protocol, one job at a time:
-//   in:  {job, blob, slice, ahead, gunzip, numbers}
+//   in:  {job, blob, slice, ahead, gunzip}
 //                                   read `blob` in slices of `slice` bytes (with `gunzip`:
 //                                   inflate it and send slices of about `slice` inflated
 //                                   bytes), at most `ahead` sent and not yet acknowledged
 //   in:  {job, ack: true}           the analysis worker took one slice: send one more
 //   in:  {stop: true}               forget the job
-//   out: {job, offset, buffer, [numbers, count, first, last, ms]}
-//                                   the next slice (its ArrayBuffer is transferred, not
+//   out: {job, offset, buffer}      the next slice (its ArrayBuffer is transferred, not
 //                                   copied); `offset`: file bytes read so far when inflating,
-//                                   else the slice's own offset in the file; with `numbers`
-//                                   (an ArrayBuffer of `count` u32s): the numbers between its
-//                                   first and last separator, bytes `first` and `last`,
-//                                   parsed in `ms`
+//                                   else the slice's own offset in the file
 //   out: {job, done: true, offset}  inflating: the last slice was sent
 //   out: {job, error, inflate}      reading failed (the file changed or vanished), or with
 //                                   `inflate` the browser could not inflate it (the analysis
@@ -36,10 +29,7 @@ onmessage = (event) => {
     if (old && old.wake) old.wake();
   }
   if (m.blob) {
-    current = {
-      job: m.job, blob: m.blob, slice: m.slice, ahead: m.ahead, credit: m.ahead,
-      numbers: !!m.numbers, offset: 0, wake: null,
-    };
+    current = { job: m.job, blob: m.blob, slice: m.slice, credit: m.ahead, offset: 0, wake: null };
     if (m.gunzip) inflate(current);
     else pump(current);
   } else if (m.ack && current && current.job === m.job) {
@@ -65,63 +55,10 @@ function pump(j) {
       current = null;
       return;
     }
-    postSlice(j, j.offset, buffer);
+    postMessage({ job: j.job, offset: j.offset, buffer }, [buffer]);
     j.offset = end;
+    j.credit -= 1;
   }
-}
-
-/** Posts one slice of job `j`, its numbers parsed ahead when that is worth it. */
-function postSlice(j, offset, buffer) {
-  // Parse only while the analysis worker has another slice to decode: when it waits, the
-  // slice goes as it is, so parsing here never holds it up.
-  const message = { job: j.job, offset, buffer };
-  const transfer = [buffer];
-  if (j.numbers && j.credit < j.ahead) {
-    const started = performance.now();
-    const split = splitNumbers(new Uint8Array(buffer));
-    if (split) {
-      Object.assign(message, split, { ms: performance.now() - started });
-      transfer.push(split.numbers);
-    }
-  }
-  j.credit -= 1;
-  postMessage(message, transfer);
-}
-
-/**
- * The JavaScript twin of leakscope's `split_numbers` (src/formats/heapsnapshot/fast_records.rs):
- * `first` and `last`, the indexes of the slice's first and last bytes that are not digits, and
- * the numbers between them. `null` when the slice holds anything but digits, commas and JSON
- * whitespace, has no such byte, or a number of 10 digits or more (kept to 9, the sums stay in
- * 32-bit integers; the analysis worker reads such a slice as text).
- */
-function splitNumbers(a) {
-  const n = a.length;
-  let first = 0;
-  while (first < n && a[first] >= 48 && a[first] <= 57) first++;
-  if (first === n) return null;
-  let last = n - 1;
-  while (a[last] >= 48 && a[last] <= 57) last--;
-  const out = new Uint32Array(((last - first) >> 1) + 1);
-  let count = 0;
-  let value = 0;
-  let digits = 0;
-  for (let i = first; i <= last; i++) {
-    const c = a[i];
-    if (c >= 48) {
-      if (c > 57 || digits === 9) return null;
-      value = (value * 10 + (c - 48)) | 0;
-      digits++;
-    } else {
-      if (digits !== 0) {
-        out[count++] = value;
-        value = 0;
-        digits = 0;
-      }
-      if (c !== 44 && c !== 10 && c !== 32 && c !== 13 && c !== 9) return null;
-    }
-  }
-  return { numbers: out.buffer, count, first, last };
 }
 
 /** Inflates job `j` through DecompressionStream, in slices of about `j.slice` bytes. */
@@ -155,7 +92,8 @@ async function inflate(j) {
     }
     parts = [];
     held = 0;
-    postSlice(j, j.offset, buffer.buffer);
+    j.credit -= 1;
+    postMessage({ job: j.job, offset: j.offset, buffer: buffer.buffer }, [buffer.buffer]);
   };
   try {
     for (;;) {

@@ -306,10 +306,6 @@ pub struct PhaseTime {
     pub phase: String,
     /// Milliseconds.
     pub ms: f64,
-    /// It ran on another thread beside the others (the reader's parsing ahead), so it is not
-    /// part of the load's total.
-    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
-    pub beside: bool,
 }
 
 /// What the profile list shows about a decoded profile.

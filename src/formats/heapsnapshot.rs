@@ -87,19 +87,20 @@ enum Input {
     Gzip(Box<MultiGzDecoder<Sink>>),
 }
 
-/// A slice of the file whose number-array bytes were parsed ahead (`split_numbers`, or the
-/// page's reader worker): `lead` and `tail` are its first and last bytes, read as text, and
-/// `numbers` the numbers of the `middle` bytes between them.
+/// A slice of the file whose number-array bytes were parsed ahead on another thread
+/// (`split_numbers`, which the CLI's reading thread runs): `lead` and `tail` are its first and
+/// last bytes, read as text, and `numbers` the numbers of the `middle` bytes between them.
 #[derive(Clone, Copy, Debug)]
 pub struct Split<'a> {
-    pub lead: &'a [u8],
-    pub numbers: &'a [u32],
-    pub middle: u64,
-    pub tail: &'a [u8],
+    lead: &'a [u8],
+    numbers: &'a [u32],
+    middle: u64,
+    tail: &'a [u8],
 }
 
 impl<'a> Split<'a> {
-    /// `slice` split at what `split_numbers` returned for it, `numbers` what it parsed.
+    /// `slice` split at what `split_numbers` returned for it, `numbers` what it parsed (other
+    /// positions than its may panic).
     pub fn of(slice: &'a [u8], (first, last): (usize, usize), numbers: &'a [u32]) -> Self {
         let tail = last.max(first + 1);
         Split {
@@ -108,16 +109,6 @@ impl<'a> Split<'a> {
             middle: (tail - first - 1) as u64,
             tail: &slice[tail..],
         }
-    }
-
-    /// The slice's length in bytes.
-    pub fn len(&self) -> u64 {
-        self.lead.len() as u64 + self.middle + self.tail.len() as u64
-    }
-
-    /// True for a slice of no bytes.
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
     }
 }
 

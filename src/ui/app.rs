@@ -240,19 +240,11 @@ fn HeapMain() -> impl IntoView {
     // data attribute).
     let load_time = move || {
         let (_, info) = heap.get()?;
-        let total: f64 = info
-            .timings
-            .iter()
-            .filter(|t| !t.beside)
-            .map(|t| t.ms)
-            .sum();
+        let total: f64 = info.timings.iter().map(|t| t.ms).sum();
         let phases: Vec<String> = info
             .timings
             .iter()
-            .map(|t| match t.beside {
-                true => format!("{} (beside the others): {:.0} ms", t.phase, t.ms),
-                false => format!("{}: {:.0} ms", t.phase, t.ms),
-            })
+            .map(|t| format!("{}: {:.0} ms", t.phase, t.ms))
             .collect();
         let json = serde_json::to_string(&info.timings).unwrap_or_default();
         Some(view! {

@@ -3,8 +3,7 @@
 //! worker's reads while that worker decodes), which transfers each slice's buffer; if that
 //! worker cannot start, `Blob.arrayBuffer()` reads one slice ahead instead. Asked to, the
 //! reader worker also inflates a gzipped file, so inflating runs on the second core beside
-//! decoding, and parses ahead the slices of a heap snapshot's number arrays while this worker
-//! decodes others (`Slice::numbers`).
+//! decoding.
 
 use std::cell::{Cell, RefCell};
 use std::collections::VecDeque;
@@ -118,19 +117,6 @@ pub struct Slice {
     pub bytes: js_sys::Uint8Array,
     /// File bytes read so far (compressed bytes while inflating).
     pub read_to: u64,
-    /// Its numbers, when the reader worker parsed them ahead.
-    pub numbers: Option<Numbers>,
-}
-
-/// A slice's numbers parsed ahead by the reader worker (`split_numbers`' twin in
-/// `file-reader.js`): those between its bytes `first` and `last`, its first and last bytes
-/// that are not digits.
-pub struct Numbers {
-    pub values: js_sys::Uint32Array,
-    pub first: u32,
-    pub last: u32,
-    /// The reader worker's milliseconds on them.
-    pub ms: f64,
 }
 
 /// Why reading stopped.
@@ -158,9 +144,8 @@ pub struct SliceReader {
 
 impl SliceReader {
     /// Starts reading `blob` (`size` bytes) in slices of `slice` bytes; with `gunzip`, the
-    /// reader worker inflates it when it can (`inflating` says whether it does); with
-    /// `numbers` (a heap snapshot), it parses slices of number arrays ahead when it can.
-    pub fn start(blob: &Blob, size: u64, slice: u64, gunzip: bool, numbers: bool) -> Self {
+    /// reader worker inflates it when it can (`inflating` says whether it does).
+    pub fn start(blob: &Blob, size: u64, slice: u64, gunzip: bool) -> Self {
         let mut reader = SliceReader {
             blob: blob.clone(),
             size,
@@ -181,7 +166,6 @@ impl SliceReader {
                     ("slice", (reader.slice as f64).into()),
                     ("ahead", READ_AHEAD.into()),
                     ("gunzip", reader.inflating.into()),
-                    ("numbers", numbers.into()),
                 ]);
                 reader.source = Source::Thread { thread, job };
             }
@@ -220,16 +204,14 @@ impl SliceReader {
             return Ok(None);
         }
         loop {
-            let (bytes, read_to, numbers) = match &mut self.source {
+            let (bytes, read_to) = match &mut self.source {
                 Source::Thread { thread, job } => {
                     let (thread, job) = (Rc::clone(thread), *job);
                     match next_from_thread(&thread, job).await {
-                        Some(Message::Slice(bytes, offset, numbers)) if self.inflating => {
-                            (bytes, offset, numbers)
-                        }
-                        Some(Message::Slice(bytes, _, numbers)) => {
+                        Some(Message::Slice(bytes, offset)) if self.inflating => (bytes, offset),
+                        Some(Message::Slice(bytes, _)) => {
                             let read_to = self.offset + bytes.length() as u64;
-                            (bytes, read_to, numbers)
+                            (bytes, read_to)
                         }
                         Some(Message::Done(offset)) => {
                             self.finished = true;
@@ -262,23 +244,19 @@ impl SliceReader {
                     }
                     let bytes = js_sys::Uint8Array::new(&buffer);
                     let read_to = self.offset + bytes.length() as u64;
-                    (bytes, read_to, None)
+                    (bytes, read_to)
                 }
             };
             self.offset = read_to;
-            return Ok(Some(Slice {
-                bytes,
-                read_to,
-                numbers,
-            }));
+            return Ok(Some(Slice { bytes, read_to }));
         }
     }
 }
 
 /// One message of the reader worker for a job.
 enum Message {
-    /// A slice, the offset the worker gave with it, and its numbers if it parsed them.
-    Slice(js_sys::Uint8Array, u64, Option<Numbers>),
+    /// A slice and the offset the worker gave with it.
+    Slice(js_sys::Uint8Array, u64),
     /// Inflating: the inflated data ended after this many file bytes.
     Done(u64),
     /// Reading (or, when `true`, inflating) failed.
@@ -313,33 +291,10 @@ async fn next_from_thread(thread: &ReaderThread, job: u32) -> Option<Message> {
         if field("done").is_some_and(|d| d.is_truthy()) {
             return Some(Message::Done(offset));
         }
-        let bytes = js_sys::Uint8Array::new(&field("buffer").unwrap_or(JsValue::UNDEFINED));
+        let buffer = field("buffer").unwrap_or(JsValue::UNDEFINED);
         thread.send(&[("job", job.into()), ("ack", true.into())]);
-        let numbers = numbers_of(&field, bytes.length());
-        return Some(Message::Slice(bytes, offset, numbers));
+        return Some(Message::Slice(js_sys::Uint8Array::new(&buffer), offset));
     }
-}
-
-/// The numbers a slice message of `len` bytes carries, if any and consistent.
-fn numbers_of(field: &dyn Fn(&str) -> Option<JsValue>, len: u32) -> Option<Numbers> {
-    let buffer = field("numbers").filter(|b| b.is_instance_of::<js_sys::ArrayBuffer>())?;
-    let number = |key: &str| field(key).and_then(|v| v.as_f64());
-    let (count, first, last) = (number("count")?, number("first")?, number("last")?);
-    let values = js_sys::Uint32Array::new(&buffer);
-    let fits = |v: f64| v >= 0.0 && v.fract() == 0.0;
-    if !(fits(count) && fits(first) && fits(last))
-        || count > values.length() as f64
-        || first > last
-        || last >= len as f64
-    {
-        return None;
-    }
-    Some(Numbers {
-        values: values.subarray(0, count as u32),
-        first: first as u32,
-        last: last as u32,
-        ms: number("ms").unwrap_or(0.0),
-    })
 }
 
 impl Drop for SliceReader {

@@ -12,8 +12,8 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{Blob, DedicatedWorkerGlobalScope, FileReaderSync, MessageEvent};
 
-use super::file_reader::{ReadError, Slice, SliceReader};
-use crate::formats::{is_heap_snapshot, Split};
+use super::file_reader::{ReadError, SliceReader};
+use crate::formats::is_heap_snapshot;
 use crate::protocol::{self, Request, Response};
 use crate::session::{HeapLoad, Session, HEAD_BYTES, MAX_WHOLE_FILE_BYTES, SLICE_BYTES};
 
@@ -116,13 +116,13 @@ fn read_failure(error: ReadError) -> String {
 
 /// `read_heap`'s one attempt, with the reader worker inflating the file or not.
 async fn read_heap_via(file: &HeapFile, gunzip: bool) -> Result<HeapLoad, ReadError> {
-    let mut reader = SliceReader::start(&file.blob, file.size, SLICE_BYTES, gunzip, true);
+    let mut reader = SliceReader::start(&file.blob, file.size, SLICE_BYTES, gunzip);
     let now = js_sys::Date::now();
     let mut load = match reader.inflating() {
         true => HeapLoad::inflated(file.id, file.size, now),
         false => HeapLoad::new(file.id, file.size, now),
     };
-    let mut buffers = SliceBuffers::default();
+    let mut chunk = Vec::new();
     loop {
         let started = js_sys::Date::now();
         let slice = reader.next().await.map_err(|e| match e {
@@ -131,8 +131,12 @@ async fn read_heap_via(file: &HeapFile, gunzip: bool) -> Result<HeapLoad, ReadEr
         })?;
         load.waited(js_sys::Date::now() - started);
         let Some(slice) = slice else { break };
-        let read_to = reader.inflating().then_some(slice.read_to);
-        let pushed = buffers.push(&mut load, &slice, read_to);
+        chunk.resize(slice.bytes.length() as usize, 0);
+        slice.bytes.copy_to(&mut chunk);
+        let pushed = match reader.inflating() {
+            true => load.push_inflated(&chunk, slice.read_to, js_sys::Date::now()),
+            false => load.push(&chunk, js_sys::Date::now()),
+        };
         if let Some(progress) = pushed.map_err(ReadError::Read)? {
             post(&progress);
         }
@@ -144,55 +148,6 @@ async fn read_heap_via(file: &HeapFile, gunzip: bool) -> Result<HeapLoad, ReadEr
         )));
     }
     Ok(load)
-}
-
-/// The worker's copies of a slice's bytes (and numbers), reused from slice to slice.
-#[derive(Default)]
-struct SliceBuffers {
-    bytes: Vec<u8>,
-    tail: Vec<u8>,
-    numbers: Vec<u32>,
-}
-
-impl SliceBuffers {
-    /// Copies `slice` into wasm memory and decodes it into `load`: only its first and last
-    /// bytes and its numbers when the reader parsed them and the decoder takes them, else all
-    /// its bytes. `read_to`: as `HeapLoad::push_split`'s.
-    fn push(
-        &mut self,
-        load: &mut HeapLoad,
-        slice: &Slice,
-        read_to: Option<u64>,
-    ) -> Result<Option<Response>, String> {
-        let now = js_sys::Date::now;
-        if let Some(n) = slice.numbers.as_ref().filter(|_| load.takes_numbers()) {
-            let len = slice.bytes.length();
-            let tail = n.last.max(n.first + 1);
-            copy(&slice.bytes.subarray(0, n.first + 1), &mut self.bytes);
-            copy(&slice.bytes.subarray(tail, len), &mut self.tail);
-            self.numbers.resize(n.values.length() as usize, 0);
-            n.values.copy_to(&mut self.numbers);
-            load.parsed_ahead(n.ms);
-            let split = Split {
-                lead: &self.bytes,
-                numbers: &self.numbers,
-                middle: u64::from(tail - n.first - 1),
-                tail: &self.tail,
-            };
-            return load.push_split(&split, read_to, now());
-        }
-        copy(&slice.bytes, &mut self.bytes);
-        match read_to {
-            Some(read_to) => load.push_inflated(&self.bytes, read_to, now()),
-            None => load.push(&self.bytes, now()),
-        }
-    }
-}
-
-/// Copies `bytes` into `to`, resized to fit.
-fn copy(bytes: &js_sys::Uint8Array, to: &mut Vec<u8>) {
-    to.resize(bytes.length() as usize, 0);
-    bytes.copy_to(to);
 }
 
 /// Posts one response to the page as a JSON string.

@@ -133,12 +133,11 @@ impl Records for Parsed<'_> {
     }
 }
 
-/// Parses a slice of a snapshot's number arrays ahead of the scanner (which then takes it with
-/// `push_split`): `slice[first]` and `slice[last]` are its first and last bytes that are not
-/// digits, and `out` receives the numbers between them. `None` when the slice holds anything
-/// but digits, commas and JSON whitespace, has no such byte, or a number above `u32::MAX`: the
-/// scanner then reads the slice as text, and reports what is wrong. The page's reader worker
-/// (`public/file-reader.js`) does the same in JavaScript.
+/// Parses a slice of a snapshot's number arrays ahead of the scanner, on another thread (the
+/// CLI's reading thread), for `push_split`: `slice[first]` and `slice[last]` are its first and
+/// last bytes that are not digits, and `out` receives the numbers between them. `None` when the
+/// slice holds anything but digits, commas and JSON whitespace, has no such byte, or a number
+/// above `u32::MAX`: the scanner then reads the slice as text, and reports what is wrong.
 pub fn split_numbers(slice: &[u8], out: &mut Vec<u32>) -> Option<(usize, usize)> {
     out.clear();
     let first = slice.iter().position(|b| !b.is_ascii_digit())?;

@@ -4,7 +4,7 @@
 //! `Heaps::finish_load` analyses what was read.
 
 use crate::analysis::heap::peak_memory_estimate;
-use crate::formats::{DecodeError, Decoded, Decoder, Split};
+use crate::formats::{DecodeError, Decoded, Decoder};
 use crate::model::{format_value, HeapGraph};
 
 use crate::protocol::{PhaseTime, Response};
@@ -29,8 +29,6 @@ pub struct HeapLoad {
     budget_checked: bool,
     /// The bytes arrive inflated by the reader (`inflated`).
     inflated: bool,
-    /// Slices whose numbers the reader parsed ahead, and the reader's milliseconds on them.
-    parsed_ahead: (u32, f64),
 }
 
 impl HeapLoad {
@@ -59,7 +57,6 @@ impl HeapLoad {
             last_progress: f64::NEG_INFINITY,
             budget_checked: false,
             inflated: false,
-            parsed_ahead: (0, 0.0),
         }
     }
 
@@ -93,10 +90,13 @@ impl HeapLoad {
     /// every 100 ms).
     pub fn push(&mut self, chunk: &[u8], now: f64) -> Result<Option<Response>, String> {
         if chunk.is_empty() {
-            return Err(self.ended_early());
+            return Err(format!(
+                "the file ended at byte {} while reading",
+                self.offset
+            ));
         }
         let read_to = self.offset + chunk.len() as u64;
-        self.decode(read_to, now, |d| d.push(chunk))
+        self.decode(chunk, read_to, now)
     }
 
     /// Decodes the next inflated slice of a gzipped snapshot (`inflated`), which took the
@@ -107,42 +107,12 @@ impl HeapLoad {
         read_to: u64,
         now: f64,
     ) -> Result<Option<Response>, String> {
-        self.decode(read_to.max(self.offset), now, |d| d.push(chunk))
+        self.decode(chunk, read_to.max(self.offset), now)
     }
 
-    /// True when the next slice may come with its numbers parsed ahead (`push_split`): the
-    /// decoder is inside a number array.
-    pub fn takes_numbers(&self) -> bool {
-        self.decoder.takes_numbers()
-    }
-
-    /// Decodes the next slice, its numbers parsed ahead on the reader's thread; with
-    /// `read_to` (a gzipped snapshot inflated by the reader) as `push_inflated`, else as `push`.
-    pub fn push_split(
-        &mut self,
-        split: &Split,
-        read_to: Option<u64>,
-        now: f64,
-    ) -> Result<Option<Response>, String> {
-        if split.is_empty() {
-            return Err(self.ended_early());
-        }
-        let read_to = read_to.unwrap_or(self.offset + split.len());
-        self.decode(read_to.max(self.offset), now, |d| d.push_split(split))
-    }
-
-    fn ended_early(&self) -> String {
-        format!("the file ended at byte {} while reading", self.offset)
-    }
-
-    fn decode(
-        &mut self,
-        read_to: u64,
-        now: f64,
-        push: impl FnOnce(&mut Decoder) -> Result<(), DecodeError>,
-    ) -> Result<Option<Response>, String> {
+    fn decode(&mut self, chunk: &[u8], read_to: u64, now: f64) -> Result<Option<Response>, String> {
         self.offset = read_to;
-        if let Err(e) = push(&mut self.decoder) {
+        if let Err(e) = self.decoder.push(chunk) {
             return Err(format!("not a valid heap snapshot: {e}"));
         }
         if !self.budget_checked {
@@ -195,13 +165,6 @@ impl HeapLoad {
         }
     }
 
-    /// Counts a slice whose numbers the reader's thread parsed ahead in `ms` (listed as a phase
-    /// beside the others).
-    pub fn parsed_ahead(&mut self, ms: f64) {
-        self.parsed_ahead.0 += 1;
-        self.parsed_ahead.1 += ms;
-    }
-
     /// Ends decoding: the graph, warnings and phase clock, or the `LoadFailed` message. The
     /// waits for file data become a phase of their own.
     pub(super) fn finish_decoding(self) -> Result<(HeapGraph, Vec<String>, PhaseClock), String> {
@@ -210,7 +173,6 @@ impl HeapLoad {
             mut timings,
             reading_ms,
             inflated,
-            parsed_ahead,
             ..
         } = self;
         let invalid = |e: DecodeError| format!("not a valid heap snapshot: {e}");
@@ -221,13 +183,6 @@ impl HeapLoad {
             false => "reading the file",
         };
         timings.split(waiting, reading_ms);
-        if parsed_ahead.0 > 0 {
-            let part = format!(
-                "parsing {} slices ahead on the reader's thread",
-                parsed_ahead.0
-            );
-            timings.beside(&part, parsed_ahead.1);
-        }
         Ok((graph, warnings, timings))
     }
 }
@@ -252,16 +207,6 @@ impl PhaseClock {
         self.done.push(PhaseTime {
             phase: name,
             ms: now - started,
-            beside: false,
-        });
-    }
-
-    /// Lists `part`, which ran `ms` on another thread beside the running phase.
-    fn beside(&mut self, part: &str, ms: f64) {
-        self.done.push(PhaseTime {
-            phase: part.to_owned(),
-            ms,
-            beside: true,
         });
     }
 
@@ -272,7 +217,6 @@ impl PhaseClock {
         self.done.push(PhaseTime {
             phase: part.to_owned(),
             ms,
-            beside: false,
         });
     }
 

@@ -199,8 +199,8 @@ fn run(text: &[u8], chunk: usize, fast: bool) -> (Outcome, u64) {
 }
 
 /// Decodes `text` through `HeapSnapshotDecoder` in `chunk`-byte slices, each slice that starts
-/// inside a number array parsed ahead with `split_numbers` when it can be, as the page's reader
-/// worker does; and how many slices went that way.
+/// inside a number array parsed ahead with `split_numbers` when it can be, as the CLI's reading
+/// thread does; and how many slices went that way.
 fn run_split(text: &[u8], chunk: usize) -> (Outcome, usize) {
     use crate::formats::heapsnapshot::{split_numbers, HeapSnapshotDecoder, Split};
     let mut d = HeapSnapshotDecoder::with_size_hint(text.len() as u64);
