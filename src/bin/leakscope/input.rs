@@ -204,8 +204,10 @@ fn read_ahead(
     gzip: bool,
 ) -> impl Iterator<Item = Result<Chunk, String>> {
     let (send, receive) = std::sync::mpsc::sync_channel(4);
-    let waiting = Arc::new(AtomicUsize::new(0));
-    let queued = Arc::clone(&waiting);
+    // Chunks sent and not yet taken. It only steers when to parse ahead (the decoder's result
+    // is the same either way), so relaxed ordering is enough.
+    let queued = Arc::new(AtomicUsize::new(0));
+    let taken = Arc::clone(&queued);
     std::thread::spawn(move || {
         let mut input: Box<dyn Read> = match gzip {
             true => Box::new(MultiGzDecoder::new(input)),
@@ -235,7 +237,7 @@ fn read_ahead(
         }
     });
     receive.into_iter().inspect(move |_| {
-        waiting.fetch_sub(1, Ordering::Relaxed);
+        taken.fetch_sub(1, Ordering::Relaxed);
     })
 }
 
