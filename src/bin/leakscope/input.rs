@@ -113,45 +113,28 @@ impl Opened {
         is_heap_snapshot(&self.head)
     }
 
-    /// Decodes the file as it is read, printing its warnings. A gzipped heap snapshot is
-    /// inflated on a thread of its own, beside the decoding.
+    /// Decodes the file as it is read (on a thread of its own, `read_ahead`), printing its
+    /// warnings. A gzipped heap snapshot is inflated on that thread too, beside the decoding.
     pub fn decode(self) -> Result<Content, Failure> {
         let name = self.path.display().to_string();
         let failed = |e: String| Failure(format!("{name}: {e}"));
         let heap = self.is_heap_snapshot();
         let gzip_heap = heap && self.head.starts_with(&[0x1f, 0x8b]);
         let size = self.size;
-        let mut input = std::io::Cursor::new(self.head).chain(self.file);
-        let mut decoder;
-        if heap {
-            decoder = match gzip_heap {
-                true => Decoder::inflated(size),
-                false => Decoder::with_size_hint(size),
+        let input = std::io::Cursor::new(self.head).chain(self.file);
+        let mut decoder = match gzip_heap {
+            true => Decoder::inflated(size),
+            false => Decoder::with_size_hint(size),
+        };
+        for chunk in read_ahead(input, gzip_heap, heap) {
+            let chunk = chunk.map_err(failed)?;
+            let pushed = match &chunk.numbers {
+                Some((at, numbers)) if decoder.takes_numbers() => {
+                    decoder.push_split(&Split::of(&chunk.bytes, *at, numbers))
+                }
+                _ => decoder.push(&chunk.bytes),
             };
-            for chunk in read_ahead(input, gzip_heap) {
-                let chunk = chunk.map_err(failed)?;
-                let pushed = match &chunk.numbers {
-                    Some((at, numbers)) if decoder.takes_numbers() => {
-                        decoder.push_split(&Split::of(&chunk.bytes, *at, numbers))
-                    }
-                    _ => decoder.push(&chunk.bytes),
-                };
-                pushed.map_err(|e| failed(e.to_string()))?;
-            }
-        } else {
-            decoder = Decoder::with_size_hint(size);
-            let mut chunk = vec![0u8; CHUNK_BYTES];
-            loop {
-                let n = match input.read(&mut chunk) {
-                    Ok(0) => break,
-                    Ok(n) => n,
-                    Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-                    Err(e) => return Err(failed(e.to_string())),
-                };
-                decoder
-                    .push(&chunk[..n])
-                    .map_err(|e| failed(e.to_string()))?;
-            }
+            pushed.map_err(|e| failed(e.to_string()))?;
         }
         let decoded = decoder.finish().map_err(|e| failed(e.to_string()))?;
         for w in &decoded.warnings {
@@ -189,19 +172,21 @@ pub fn analysed(g: HeapGraph) -> (HeapGraph, HeapAnalysis) {
     (g, a)
 }
 
-/// A chunk of a heap snapshot read ahead: its bytes, and the numbers `split_numbers` found in
-/// them (with where it split them) when the reading thread parsed them.
+/// A chunk of a file read ahead: its bytes, and the numbers `split_numbers` found in them
+/// (with where it split them) when the reading thread parsed them.
 struct Chunk {
     bytes: Vec<u8>,
     numbers: Option<((usize, usize), Vec<u32>)>,
 }
 
-/// The chunks of heap snapshot `input` (inflated when `gzip`), read on a thread of its own a
-/// few chunks ahead. While the decoder has a chunk waiting, that thread also parses the next
-/// one's numbers (`split_numbers`), so the two cores share the parsing of the number arrays.
+/// The chunks of `input` (inflated when `gzip`), read on a thread of its own a few chunks
+/// ahead. With `numbers` (a heap snapshot), while the decoder has a chunk waiting, that thread
+/// also parses the next one's numbers (`split_numbers`), so the two cores share the parsing of
+/// the number arrays.
 fn read_ahead(
     input: impl Read + Send + 'static,
     gzip: bool,
+    numbers: bool,
 ) -> impl Iterator<Item = Result<Chunk, String>> {
     let (send, receive) = std::sync::mpsc::sync_channel(4);
     // Chunks sent and not yet taken. It only steers when to parse ahead (the decoder's result
@@ -219,13 +204,13 @@ fn read_ahead(
                 false => e.to_string(),
             });
             let chunk = chunk.map(|bytes| {
-                let mut numbers = Vec::new();
-                let split = match queued.load(Ordering::Relaxed) > 0 {
-                    true => split_numbers(&bytes, &mut numbers),
+                let mut parsed = Vec::new();
+                let split = match numbers && queued.load(Ordering::Relaxed) > 0 {
+                    true => split_numbers(&bytes, &mut parsed),
                     false => None,
                 };
                 Chunk {
-                    numbers: split.map(|at| (at, numbers)),
+                    numbers: split.map(|at| (at, parsed)),
                     bytes,
                 }
             });
