@@ -44,6 +44,10 @@ pub fn warm_up() {
         session.view(&view_request(id, sample_index), |_| {});
         session.checklist(0, &[(id, name.to_owned())]);
     }
+    // A series of snapshots: growth (its ids are sorted, and MemLab's clusters built from
+    // three) and the Comparison, the snapshot standing in for each point.
+    session.heap_growth(0, &[HEAP_ID; 3]);
+    session.heap_comparison(0, HEAP_ID, HEAP_ID);
 }
 
 /// The page's first view of a file: its sample type `sample_index`, by function, unrefined.
@@ -101,6 +105,20 @@ mod tests {
             let checked = session.checklist(0, &[(id, "x".to_owned())]);
             assert!(matches!(checked, Response::Checklist { .. }), "{checked:?}");
         }
+        let growth = session.heap_growth(0, &[HEAP_ID; 3]);
+        let Response::HeapGrowth {
+            growth, clusters, ..
+        } = growth
+        else {
+            panic!("no growth of the synthetic series: {growth:?}");
+        };
+        assert!(growth.rows.len() >= 4, "{growth:?}");
+        assert!(clusters.is_some());
+        let compared = session.heap_comparison(0, HEAP_ID, HEAP_ID);
+        assert!(
+            matches!(compared, Response::HeapComparison { .. }),
+            "{compared:?}"
+        );
         warm_up();
     }
 }

@@ -190,7 +190,11 @@ pub fn heap_growth_with(
         .collect();
 
     // Ids: is every snapshot the first one's process, and which objects of the last are new?
-    let first_ids = SnapshotIds::of(first);
+    // One snapshot has no new objects and no growth to sample: its ids are not sorted.
+    let first_ids = match n {
+        1 => SnapshotIds::default(),
+        _ => SnapshotIds::of(first),
+    };
     let mut same_process = true;
     let mut last_ids = SnapshotIds::default();
     for (s, &(g, _)) in series.iter().enumerate().skip(1) {

@@ -19,29 +19,37 @@ fn target_record(r: u64, j: u64, records: u64) -> u64 {
 
 /// Writes a Node-like V8 heap snapshot of about `nodes` nodes (at least 6) to `w`, for
 /// benchmarks and for warming up the worker's code (`session::warm_up`).
-/// Each "record" is 4 nodes: an object `Item` (string, array, closure), mirroring §2.4's script.
+/// Each "record" is 4 nodes: an object `Item` or `Object` (string, array, closure), mirroring
+/// §2.4's script.
 /// The array holds its own string plus `extra` elements (on average) pointing at other records'
 /// objects and strings, which raises edges per node to `(5 + extra) / 4`.
 pub fn write_synthetic(w: &mut impl Write, nodes: u64, extra: f64) -> std::io::Result<()> {
     let records = (nodes.max(6) - 2) / 4;
     let n = 2 + records * 4;
     let extra_total = (records as f64 * extra).floor() as u64;
-    let edges = 1 + records + records * 4 + extra_total;
+    let edges = 2 + records + records * 4 + extra_total;
     write!(w, "{META}\"node_count\":{n},\"edge_count\":{edges},\"trace_function_count\":0}},\n\"nodes\":[")?;
     // Strings: 0 <dummy>, 1 "", 2 (GC roots), 3 Item, 4 s, 5 a, 6 f, 7 Holder, 8 items, 9 value,
-    // then one "item value R" per record.
-    writeln!(w, "9,1,1,0,1,0,0")?;
+    // then one "item value R" per record, then "Object".
+    // The root holds the Holder twice, as an element and as a shortcut (as Node's root holds
+    // its global objects), so the objects below it are page-owned, as in a real snapshot.
+    writeln!(w, "9,1,1,0,2,0,0")?;
     writeln!(w, ",3,7,3,64,{records},0,0")?;
     for r in 0..records {
-        let id = 5 + r * 8;
-        writeln!(w, ",3,3,{id},32,3,0,0")?;
+        // Neighbouring records trade ids, so ids are not in node order (V8's are not either).
+        let slot = if r ^ 1 < records { r ^ 1 } else { r };
+        let id = 5 + slot * 8;
+        // Every other object is a plain `Object` (strings[10 + records]), whose name DevTools
+        // infers from its properties, as it does for most objects of a real heap.
+        let name = if r % 2 == 1 { 10 + records } else { 3 };
+        writeln!(w, ",3,{name},{id},32,3,0,0")?;
         // Each string has its own value (strings[10 + r]), as real heaps' strings mostly do.
         writeln!(w, ",2,{},{},{},0,0,0", 10 + r, id + 2, 20 + r % 40)?;
         let k = 1 + extra_edges(r, extra);
         writeln!(w, ",1,1,{},{},{k},0,0", id + 4, 24 + 8 * k)?;
         writeln!(w, ",5,6,{},32,0,0,0", id + 6)?;
     }
-    write!(w, "],\n\"edges\":[1,1,7")?;
+    write!(w, "],\n\"edges\":[1,1,7,5,7,7")?;
     for r in 0..records {
         write!(w, ",\n2,8,{}", (2 + r * 4) * 7)?;
     }
@@ -74,5 +82,5 @@ pub fn write_synthetic(w: &mut impl Write, nodes: u64, extra: f64) -> std::io::R
     for r in 0..records {
         write!(w, ",\n\"item value {r}\"")?;
     }
-    write!(w, "]}}")
+    write!(w, ",\n\"Object\"]}}")
 }

@@ -148,6 +148,11 @@ impl HeapGraphBuilder {
         self.g.extra_native_bytes = bytes;
     }
 
+    /// Makes room for `additional` more allocation sites.
+    pub fn reserve_locations(&mut self, additional: usize) {
+        self.g.locations.reserve_exact(additional);
+    }
+
     /// Records an allocation site.
     pub fn push_location(&mut self, location: HeapLocation) {
         self.g.locations.push(location);

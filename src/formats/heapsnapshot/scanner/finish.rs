@@ -85,6 +85,7 @@ impl Scanner {
             return;
         };
         let mut bad = 0usize;
+        b.reserve_locations(self.locations.len() / width.max(1));
         for rec in self.locations.chunks_exact(width.max(1)) {
             let idx = rec[oi] as usize;
             if idx % l.nf != 0 || (idx / l.nf) as u64 >= self.nodes_read {
