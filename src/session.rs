@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 
-use crate::analysis::{self, Measure, RefineOptions, ReportOptions};
+use crate::analysis::{self, Granularity, Measure, RefineOptions, ReportOptions};
 use crate::formats::{self, Content};
 use crate::model::Profile;
 
@@ -24,14 +24,35 @@ pub use warm_up::warm_up;
 /// than a pixel on any screen, and they would only make the message to the page bigger.
 const TREE_MIN_FRACTION: f64 = 1e-4;
 
-/// The decoded profiles the worker holds, and each one's copy with the last focus, ignore and
+/// The decoded profiles the worker holds, each one's copy with the last focus, ignore and
 /// hide expressions applied (so that switching the sample type or granularity, or viewing a
-/// series, does not refine again).
+/// series, does not refine again), and the aggregate of the last view (so that a Sandwich of
+/// the view's functions does not aggregate it again).
 #[derive(Default)]
 pub struct Session {
     profiles: HashMap<u32, Profile>,
     refined: HashMap<u32, (RefineOptions, Profile)>,
     heaps: Heaps,
+    last_view: Option<ViewAggregate>,
+}
+
+/// What a view's aggregate depends on, the aggregate, and the unrefined total.
+struct ViewAggregate {
+    id: u32,
+    sample_index: usize,
+    granularity: Granularity,
+    refine: RefineOptions,
+    agg: analysis::Aggregate,
+    original_total: Option<i64>,
+}
+
+impl ViewAggregate {
+    fn answers(&self, req: &ViewRequest) -> bool {
+        self.id == req.id
+            && self.sample_index == req.sample_index
+            && self.granularity == req.granularity
+            && self.refine == req.refine
+    }
 }
 
 impl Session {
@@ -155,6 +176,9 @@ impl Session {
         self.heaps.forget(id);
         self.profiles.remove(&id);
         self.refined.remove(&id);
+        if self.last_view.as_ref().is_some_and(|v| v.id == id) {
+            self.last_view = None;
+        }
     }
 
     /// Computes the views of `req`, handing each answer to `post` as soon as it is ready: the
@@ -168,14 +192,14 @@ impl Session {
             Err(failed) => return post(*failed),
         };
         let one = Measure::Column(0);
-        let mut top = analysis::top_table(&agg, one);
+        let mut top = analysis::top_table(agg, one);
         if let Some(total) = original_total {
             top.total = total;
         }
         post(Response::Top { seq, top });
-        let stacks = analysis::top_stacks(&agg, one, req.stack_limit);
+        let stacks = analysis::top_stacks(agg, one, req.stack_limit);
         post(Response::Stacks { seq, stacks });
-        let tree = analysis::call_tree_of(&agg, one, TREE_MIN_FRACTION);
+        let tree = analysis::call_tree_of(agg, one, TREE_MIN_FRACTION);
         post(Response::Tree { seq, tree });
     }
 
@@ -185,7 +209,7 @@ impl Session {
             Ok(a) => a,
             Err(failed) => return *failed,
         };
-        let sandwich = analysis::sandwich(&agg, Measure::Column(0), &req.name, TREE_MIN_FRACTION)
+        let sandwich = analysis::sandwich(agg, Measure::Column(0), &req.name, TREE_MIN_FRACTION)
             .map(|mut s| {
                 if let Some(total) = original_total {
                     s.total = total;
@@ -204,7 +228,33 @@ impl Session {
     /// The aggregate of `req`'s profile, sample type, granularity and refine expressions, and
     /// the unrefined profile's total when refined (pprof takes the 100% before
     /// -focus/-ignore/-hide, so percentages stay comparable); a `ViewFailed` when it cannot be.
+    /// The last one is kept for the next request of the same view.
     fn aggregate(
+        &mut self,
+        req: &ViewRequest,
+    ) -> Result<(&analysis::Aggregate, Option<i64>), Box<Response>> {
+        // Another view's aggregate goes before this one is built.
+        let kept = self.last_view.take().filter(|v| v.answers(req));
+        let v = match kept {
+            Some(v) => v,
+            None => {
+                let (agg, original_total) = self.build_aggregate(req)?;
+                ViewAggregate {
+                    id: req.id,
+                    sample_index: req.sample_index,
+                    granularity: req.granularity,
+                    refine: req.refine.clone(),
+                    agg,
+                    original_total,
+                }
+            }
+        };
+        let v = self.last_view.insert(v);
+        Ok((&v.agg, v.original_total))
+    }
+
+    /// `aggregate`, built.
+    fn build_aggregate(
         &mut self,
         req: &ViewRequest,
     ) -> Result<(analysis::Aggregate, Option<i64>), Box<Response>> {
@@ -271,7 +321,6 @@ fn decoded_profile<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::analysis::Granularity;
 
     fn heap_fixture() -> Vec<u8> {
         let path = concat!(
@@ -442,6 +491,44 @@ mod tests {
             ask(&mut s, "runtime.malg", RefineOptions::default()),
             Response::ViewFailed { seq: 4, .. }
         ));
+    }
+
+    #[test]
+    fn keeps_the_last_views_aggregate_until_its_file_changes() {
+        let top_total = |answers: &[Response]| match answers.first() {
+            Some(Response::Top { top, .. }) => top.total,
+            other => panic!("no table: {other:?}"),
+        };
+        let mut s = Session::new();
+        s.load(1, &heap_fixture());
+        let first = top_total(&view(&mut s, RefineOptions::default()));
+        // The Sandwich reads the kept aggregate: as a session that never showed the view.
+        let sandwich = |s: &mut Session| {
+            let view = ViewRequest {
+                seq: 1,
+                id: 1,
+                sample_index: 3,
+                granularity: Granularity::Functions,
+                refine: RefineOptions::default(),
+                stack_limit: 5,
+            };
+            let name = "runtime.malg".to_owned();
+            s.sandwich(&SandwichRequest { view, name })
+        };
+        let mut fresh = Session::new();
+        fresh.load(1, &heap_fixture());
+        assert_eq!(sandwich(&mut s), sandwich(&mut fresh));
+        // Another file under the same id: its own numbers, not the kept ones.
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/fixtures/pprof/gin-heap-3.pb.gz"
+        );
+        let Response::Loaded { summary, .. } = s.load(1, &std::fs::read(path).unwrap()) else {
+            panic!("gin-heap-3 did not load")
+        };
+        let second = top_total(&view(&mut s, RefineOptions::default()));
+        assert_eq!(second, summary.totals[3]);
+        assert_ne!(second, first);
     }
 
     #[test]
