@@ -4,7 +4,8 @@
 // it is listed (pprof: the top table's first `top-row`; V8 heap snapshot: the Summary's first
 // `heap-class`), and to the leak checklist's answer (the Findings count in the sidebar; the page
 // opens on the Findings, and computes them after the selected file's view), the peak memory during the
-// run, and for pprof files the flame graph's paint time (`data-paint-ms`) over a few hovers.
+// run, and for pprof files the time from a click on the first row's Sandwich button to that
+// Sandwich shown and the flame graph's paint time (`data-paint-ms`) over a few hovers.
 //
 // With --series the FILEs are one series dropped together: it measures the drop → every file
 // decoded → the growth ranking's first row, then the Diff (pprof) or Comparison (heap) tab →
@@ -248,11 +249,35 @@ async function benchRun(env, index, file, heap, withFlame) {
       result.phases = t ? JSON.parse(t) : null;
     }
     result.pageErrors = errors;
-    if (!state.failed && !heap && withFlame) result.flame = await flamePaints(page);
+    if (!state.failed && !heap && withFlame) {
+      result.sandwich = await sandwichTime(page);
+      result.flame = await flamePaints(page);
+    }
     return result;
   } finally {
     await page.close();
   }
+}
+
+/** Time, inside the page, from a click on the top table's first row's Sandwich button to
+ * that function's Sandwich shown (the worker is idle by then: the findings are in). */
+async function sandwichTime(page) {
+  return page.evaluate(() => new Promise((resolve) => {
+    const row = document.querySelector('[data-testid=top-row]');
+    const name = row?.querySelector('.fn-name')?.textContent;
+    const button = row?.querySelector('[data-testid=open-sandwich]');
+    if (!name || !button) return resolve(null);
+    const start = performance.now();
+    const shown = () => document.querySelector('[data-testid=sandwich-function]')?.dataset.name === name;
+    const obs = new MutationObserver(() => {
+      if (shown()) {
+        obs.disconnect();
+        resolve(performance.now() - start);
+      }
+    });
+    obs.observe(document.body, { subtree: true, childList: true, attributes: true, characterData: true });
+    button.click();
+  }));
 }
 
 /** `data-paint-ms` of the flame graph over `opts.hovers` mouse moves. */
@@ -395,6 +420,7 @@ for (const r of results) {
   );
 }
 for (const r of results) {
+  if (r.sandwich != null) console.log(`sandwich ${r.name}: click on the first row's Sandwich button → shown ${ms(r.sandwich)}`);
   if (r.flame) {
     const p = r.flame.paints;
     console.log(`flame graph ${r.name}: data-paint-ms over ${p.length} hovers: median ${p.length ? median(p).toFixed(1) : '-'} ms, max ${p.length ? Math.max(...p).toFixed(1) : '-'} ms; ${r.flame.rects} rects`);
