@@ -36,22 +36,31 @@ pub struct Session {
     last_view: Option<ViewAggregate>,
 }
 
-/// What a view's aggregate depends on, the aggregate, and the unrefined total.
+/// A view's aggregate, what it depends on, and the unrefined total.
 struct ViewAggregate {
-    id: u32,
-    sample_index: usize,
-    granularity: Granularity,
-    refine: RefineOptions,
+    key: ViewKey,
     agg: analysis::Aggregate,
     original_total: Option<i64>,
 }
 
-impl ViewAggregate {
-    fn answers(&self, req: &ViewRequest) -> bool {
-        self.id == req.id
-            && self.sample_index == req.sample_index
-            && self.granularity == req.granularity
-            && self.refine == req.refine
+/// What a view's aggregate depends on: a `ViewRequest` but for its sequence number and
+/// stack limit.
+#[derive(PartialEq)]
+struct ViewKey {
+    id: u32,
+    sample_index: usize,
+    granularity: Granularity,
+    refine: RefineOptions,
+}
+
+impl ViewKey {
+    fn of(req: &ViewRequest) -> Self {
+        ViewKey {
+            id: req.id,
+            sample_index: req.sample_index,
+            granularity: req.granularity,
+            refine: req.refine.clone(),
+        }
     }
 }
 
@@ -176,7 +185,7 @@ impl Session {
         self.heaps.forget(id);
         self.profiles.remove(&id);
         self.refined.remove(&id);
-        if self.last_view.as_ref().is_some_and(|v| v.id == id) {
+        if self.last_view.as_ref().is_some_and(|v| v.key.id == id) {
             self.last_view = None;
         }
     }
@@ -234,16 +243,14 @@ impl Session {
         req: &ViewRequest,
     ) -> Result<(&analysis::Aggregate, Option<i64>), Box<Response>> {
         // Another view's aggregate goes before this one is built.
-        let kept = self.last_view.take().filter(|v| v.answers(req));
+        let key = ViewKey::of(req);
+        let kept = self.last_view.take().filter(|v| v.key == key);
         let v = match kept {
             Some(v) => v,
             None => {
                 let (agg, original_total) = self.build_aggregate(req)?;
                 ViewAggregate {
-                    id: req.id,
-                    sample_index: req.sample_index,
-                    granularity: req.granularity,
-                    refine: req.refine.clone(),
+                    key,
                     agg,
                     original_total,
                 }
