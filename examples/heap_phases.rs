@@ -2,7 +2,9 @@
 //! (decode, then `heap_analysis_with`'s phases, the Summary, the statistics and the heap
 //! profile), one line per phase, beside the floor: one pass over the file's bytes. A benchmark
 //! aid, not part of the app.
-//! Usage: `cargo run --profile cli --example heap_phases -- FILE`.
+//! Usage: `cargo run --profile cli --example heap_phases -- FILE [--decode-only RUNS]`; with
+//! `--decode-only`, it decodes the file RUNS times and prints each time, nothing else. Built
+//! for `wasm32-wasip1`, it runs in Node (`scripts/wasi-run.mjs`), the page's engine.
 
 use std::cell::RefCell;
 use std::io::Read;
@@ -14,7 +16,15 @@ use leakscope::analysis::heap::{
 use leakscope::formats::Decoder;
 
 fn main() {
-    let path = std::env::args().nth(1).expect("usage: heap_phases FILE");
+    let args: Vec<String> = std::env::args().collect();
+    let path = args
+        .get(1)
+        .expect("usage: heap_phases FILE [--decode-only RUNS]")
+        .clone();
+    let decode_only = match args.get(2).map(String::as_str) {
+        Some("--decode-only") => Some(args.get(3).and_then(|n| n.parse().ok()).unwrap_or(3)),
+        _ => None,
+    };
     let total = Instant::now();
     // The running phase and when it started.
     // The floor is what any reader of the text must at least do: read the file and touch every
@@ -36,22 +46,36 @@ fn main() {
             (n > 0).then(|| buf[..n].to_vec())
         })
     };
+    let decode = || {
+        let mut d = Decoder::with_size_hint(size);
+        for s in slices() {
+            d.push(&s).expect("decode");
+        }
+        d.finish()
+            .expect("finish")
+            .content
+            .into_heap()
+            .expect("a heap snapshot")
+    };
+    if let Some(runs) = decode_only {
+        for _ in 0..runs {
+            let started = Instant::now();
+            let g = decode();
+            println!(
+                "decode {:.3} s, {} nodes",
+                started.elapsed().as_secs_f64(),
+                g.node_count()
+            );
+        }
+        return;
+    }
     let mut commas = 0;
     for s in slices() {
         commas += s.iter().filter(|&&b| b == b',').count();
     }
     std::hint::black_box(commas);
     lap("decode");
-    let mut d = Decoder::with_size_hint(size);
-    for s in slices() {
-        d.push(&s).expect("decode");
-    }
-    let g = d
-        .finish()
-        .expect("finish")
-        .content
-        .into_heap()
-        .expect("a heap snapshot");
+    let g = decode();
     let a = heap_analysis_with(&g, &HeapSummaryOptions::default(), lap);
     lap("summary by constructor");
     let s = summarize(&g, &a);

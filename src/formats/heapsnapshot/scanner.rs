@@ -84,6 +84,27 @@ struct Layout {
     to_div: Option<ExactDiv>,
 }
 
+impl Layout {
+    /// Whether node records are current V8's `type, name, id, self_size, edge_count,
+    /// trace_node_id, detachedness`.
+    fn v8_node_order(&self) -> bool {
+        (
+            self.nf,
+            self.n_type,
+            self.n_name,
+            self.n_id,
+            self.n_size,
+            self.n_edges,
+        ) == (7, 0, 1, 2, 3, 4)
+            && self.n_detached == Some(6)
+    }
+
+    /// Whether edge records are V8's `type, name_or_index, to_node`.
+    fn v8_edge_order(&self) -> bool {
+        (self.ef, self.e_type, self.e_name, self.e_to) == (3, 0, 1, 2)
+    }
+}
+
 /// Plain-JSON scanner state. `push` may be called with chunks of any size, even 1 byte.
 pub(super) struct Scanner {
     state: State,

@@ -67,37 +67,50 @@ fn parse_u32_matches_str_parse() {
 
 #[test]
 fn parse_record_reads_v8_layout_and_falls_back_at_the_end() {
-    let text = b"9,1,1,0,7,0,0\n,9,2,3,0,28,0,0\n]          ";
-    let mut rec = [0; MAX_FIELDS];
-    let end = parse_record(text, 0, 7, &mut rec).unwrap();
-    assert_eq!(&rec[..7], &[9, 1, 1, 0, 7, 0, 0]);
-    assert_eq!(end, 13);
-    let end = parse_record(text, end, 7, &mut rec).unwrap();
-    assert_eq!(&rec[..7], &[9, 2, 3, 0, 28, 0, 0]);
-    assert_eq!(
-        parse_record(text, end, 7, &mut rec),
-        None,
-        "`]` is not a number"
-    );
-    // Cut anywhere, a record is either refused or read whole: never a number cut short.
-    let text = b"12,345,67890123
-,1,2,3,4,5,6,7,8,9";
-    for cut in 0..=text.len() {
-        if let Some(end) = parse_record(&text[..cut], 0, 3, &mut rec) {
-            assert_eq!(
-                (end, &rec[..3]),
-                (15, &[12, 345, 67890123][..]),
-                "cut {cut}"
-            );
-            assert!(cut > end, "cut {cut}");
+    // Fields tried as one digit first read the same as the others.
+    for small in [0, 0b101, u32::MAX] {
+        let text = b"9,1,1,0,7,0,0\n,9,2,3,0,28,0,0\n]          ";
+        let mut rec = [0; MAX_FIELDS];
+        let end = parse_record(text, 0, 7, small, &mut rec).unwrap();
+        assert_eq!(&rec[..7], &[9, 1, 1, 0, 7, 0, 0]);
+        assert_eq!(end, 13);
+        let end = parse_record(text, end, 7, small, &mut rec).unwrap();
+        assert_eq!(&rec[..7], &[9, 2, 3, 0, 28, 0, 0]);
+        assert_eq!(
+            parse_record(text, end, 7, small, &mut rec),
+            None,
+            "`]` is not a number"
+        );
+        // Cut anywhere, a record is either refused or read whole: never a number cut short.
+        let text = b"12,345,67890123\n,1,2,3,4,5,6,7,8,9";
+        for cut in 0..=text.len() {
+            if let Some(end) = parse_record(&text[..cut], 0, 3, small, &mut rec) {
+                assert_eq!(
+                    (end, &rec[..3]),
+                    (15, &[12, 345, 67890123][..]),
+                    "cut {cut}"
+                );
+                assert!(cut > end, "cut {cut}");
+            }
         }
+        let text = b"1,2,3\n,4";
+        for cut in 0..=text.len() {
+            if let Some(end) = parse_record(&text[..cut], 0, 3, small, &mut rec) {
+                assert_eq!((end, &rec[..3]), (5, &[1, 2, 3][..]), "cut {cut}");
+                assert!(cut > end, "cut {cut}");
+            }
+        }
+        // Eight bytes are not left after `3`: only a one-digit try reads it.
+        let whole = (small == u32::MAX).then_some(5);
+        assert_eq!(parse_record(text, 0, 3, small, &mut rec), whole);
+        // Odd but valid spacing is read; anything else is refused.
+        let spaced = b"[ 1 ,\r\n\t 2,,3 ]                ";
+        assert_eq!(parse_record(spaced, 1, 3, small, &mut rec), Some(13));
+        assert_eq!(&rec[..3], &[1, 2, 3]);
+        let bad = b"1,-2,3,4,5,6,7,8,9,10";
+        assert_eq!(parse_record(bad, 0, 3, small, &mut rec), None);
+        assert_eq!(parse_record(b"1]2,3", 0, 2, small, &mut rec), None);
     }
-    assert_eq!(parse_record(text, 0, 3, &mut rec), Some(15));
-    // Odd but valid spacing is read; anything else is refused.
-    let spaced = b"[ 1 ,\r\n\t 2,,3 ]                ";
-    assert_eq!(parse_record(spaced, 1, 3, &mut rec), Some(13));
-    assert_eq!(&rec[..3], &[1, 2, 3]);
-    assert_eq!(parse_record(b"1,-2,3,4,5,6,7,8,9,10", 0, 3, &mut rec), None);
 }
 
 #[test]
@@ -128,46 +141,96 @@ fn exact_div_agrees_with_division() {
 
 use crate::formats::heapsnapshot::scanner::Scanner;
 
+/// Current V8's node and edge fields, in its order.
+const V8_NODE_FIELDS: [&str; 7] = [
+    "type",
+    "name",
+    "id",
+    "self_size",
+    "edge_count",
+    "trace_node_id",
+    "detachedness",
+];
+const V8_EDGE_FIELDS: [&str; 3] = ["type", "name_or_index", "to_node"];
+
 /// A V8-shaped snapshot (7 node fields, `\n,` between records) with 10-digit numbers, an
 /// unlisted node type, detachedness, numeric and string edge names, and locations.
 fn snapshot(nodes: usize) -> String {
-    let mut out = String::from(
-        r#"{"snapshot":{"meta":{"node_fields":["type","name","id","self_size","edge_count","trace_node_id","detachedness"],"node_types":[["hidden","array","string","object","code","closure","regexp","number","native","synthetic","concatenated string","sliced string","symbol","bigint","object shape"],"string","number","number","number","number","number"],"edge_fields":["type","name_or_index","to_node"],"edge_types":[["context","element","property","internal","hidden","shortcut","weak"],"string_or_number","node"],"location_fields":["object_index","script_id","line","column"]},"#,
+    snapshot_with(nodes, &V8_NODE_FIELDS, &V8_EDGE_FIELDS)
+}
+
+/// `snapshot`'s records with the node and edge fields listed (and written) in the given order;
+/// fields left out are not written.
+fn snapshot_with(nodes: usize, node_fields: &[&str], edge_fields: &[&str]) -> String {
+    let quoted = |f: &[&str]| {
+        f.iter()
+            .map(|f| format!("{f:?}"))
+            .collect::<Vec<_>>()
+            .join(",")
+    };
+    let types = |f: &[&str], list: &str, rest: &str| {
+        let t: Vec<String> = f
+            .iter()
+            .map(|&f| match f {
+                "type" => list.to_owned(),
+                "name" => "\"string\"".to_owned(),
+                "name_or_index" => "\"string_or_number\"".to_owned(),
+                "to_node" => "\"node\"".to_owned(),
+                _ => rest.to_owned(),
+            })
+            .collect();
+        t.join(",")
+    };
+    let node_types = r#"["hidden","array","string","object","code","closure","regexp","number","native","synthetic","concatenated string","sliced string","symbol","bigint","object shape"]"#;
+    let edge_types = r#"["context","element","property","internal","hidden","shortcut","weak"]"#;
+    let mut out = format!(
+        r#"{{"snapshot":{{"meta":{{"node_fields":[{}],"node_types":[{}],"edge_fields":[{}],"edge_types":[{}],"location_fields":["object_index","script_id","line","column"]}},"#,
+        quoted(node_fields),
+        types(node_fields, node_types, "\"number\""),
+        quoted(edge_fields),
+        types(edge_fields, edge_types, "\"number\""),
     );
+    let nf = node_fields.len();
+    let record = |fields: &[&str], value: &dyn Fn(&str) -> usize| {
+        let v: Vec<String> = fields.iter().map(|f| value(f).to_string()).collect();
+        v.join(",")
+    };
     let edges: usize = (0..nodes).map(|i| i % 4).sum();
     out += &format!("\"node_count\":{nodes},\"edge_count\":{edges}}},\n\"nodes\":[");
     for i in 0..nodes {
-        let kind = if i == 5 { 20 } else { (i * 7) % 14 };
-        let size: u32 = [0, 16, 123456789, 4294967295, 1000000000, 99999999][i % 6];
         let sep = if i == 0 { "" } else { "\n," };
-        out += &format!(
-            "{sep}{kind},{},{},{size},{},0,{}",
-            i % 40,
-            2 * i + 1,
-            i % 4,
-            i % 3
-        );
+        let value = |f: &str| match f {
+            "type" if i == 5 => 20,
+            "type" => (i * 7) % 14,
+            "name" => i % 40,
+            "id" => 2 * i + 1,
+            "self_size" => [0, 16, 123456789, 4294967295, 1000000000, 99999999][i % 6],
+            "edge_count" => i % 4,
+            "detachedness" => i % 3,
+            _ => 0,
+        };
+        out += &format!("{sep}{}", record(node_fields, &value));
     }
     out += "],\n\"edges\":[";
     let mut first = true;
     for i in 0..nodes {
         for k in 0..i % 4 {
             let kind = (i + k) % 7;
-            let name = if kind == 1 || kind == 4 {
-                i * 1000 + k
-            } else {
-                (i + k) % 40
+            let value = |f: &str| match f {
+                "type" => kind,
+                "name_or_index" if kind == 1 || kind == 4 => i * 1000 + k,
+                "name_or_index" => (i + k) % 40,
+                _ => ((i * 31 + k * 17) % nodes) * nf,
             };
-            let to = ((i * 31 + k * 17) % nodes) * 7;
             let sep = if first { "" } else { "\n," };
             first = false;
-            out += &format!("{sep}{kind},{name},{to}");
+            out += &format!("{sep}{}", record(edge_fields, &value));
         }
     }
     out += "],\n\"trace_function_infos\":[],\"samples\":[],\n\"locations\":[";
     for i in (0..nodes).step_by(3) {
         let sep = if i == 0 { "" } else { "\n," };
-        out += &format!("{sep}{},{},{},{}", i * 7, i % 5, 1000 + i, 12345678 + i);
+        out += &format!("{sep}{},{},{},{}", i * nf, i % 5, 1000 + i, 12345678 + i);
     }
     out += "],\n\"strings\":[";
     for i in 0..40 {
@@ -291,6 +354,35 @@ fn fast_path_decodes_like_the_byte_path_in_any_chunk_size() {
         let out = s.push(a).and_then(|()| s.push(b)).and_then(|()| s.finish());
         let out = out.map(|(g, w)| (g.to_text(), format!("{:?}", g.locations()), w));
         assert_eq!(out.map_err(|e| e.message), want, "cut at {cut}");
+    }
+}
+
+#[test]
+fn fast_path_reads_fields_in_any_order() {
+    let v8 = snapshot(300);
+    let (v8_graph, _) = run(v8.as_bytes(), v8.len(), true);
+    let v8_graph = v8_graph.unwrap().0;
+    let mut reordered = V8_NODE_FIELDS;
+    reordered.rotate_left(2);
+    let edges = ["to_node", "type", "name_or_index"];
+    // All seven fields in another order: the same graph as V8's order.
+    // Six fields, without detachedness: every node attached.
+    for (nodes, same_as_v8) in [(&reordered[..], true), (&V8_NODE_FIELDS[..6], false)] {
+        let text = snapshot_with(300, nodes, &edges);
+        let (want, _) = run(text.as_bytes(), text.len(), false);
+        let (graph, taken) = run(text.as_bytes(), text.len(), true);
+        assert_eq!(graph, want, "{nodes:?}");
+        assert!(
+            taken > 500,
+            "{nodes:?}: the fast path took only {taken} records"
+        );
+        for chunk in [1, 7, 64, 4096] {
+            let (got, _) = run(text.as_bytes(), chunk, true);
+            assert_eq!(got, want, "{nodes:?}, {chunk}-byte chunks");
+        }
+        let graph = graph.unwrap().0;
+        assert_eq!(graph == v8_graph, same_as_v8, "{nodes:?}");
+        assert_eq!(graph.contains("detached=2"), same_as_v8, "{nodes:?}");
     }
 }
 

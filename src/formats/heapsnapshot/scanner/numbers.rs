@@ -128,6 +128,17 @@ impl Scanner {
     /// Whole node records while they parse and validate; returns where it stopped. Every check
     /// that fails leaves the record to `emit`, which reports it.
     pub(super) fn fast_nodes(&mut self, src: &impl Records, i: usize) -> usize {
+        match &self.layout {
+            Some(l) if l.v8_node_order() => self.fast_nodes_in::<true>(src, i),
+            _ => self.fast_nodes_in::<false>(src, i),
+        }
+    }
+
+    /// `fast_nodes`; with `V8`, the record is current V8's (`Layout::v8_node_order`) and its
+    /// fields are read at constant positions, so that the record stays in registers instead of
+    /// an array indexed in wasm memory.
+    #[inline(always)]
+    fn fast_nodes_in<const V8: bool>(&mut self, src: &impl Records, i: usize) -> usize {
         let (Some(l), Some(b)) = (self.layout.as_ref(), self.builder.as_mut()) else {
             return i;
         };
@@ -138,8 +149,9 @@ impl Scanner {
         let limit = limit.unwrap_or(u64::MAX);
         let mut read = self.nodes_read;
         let (mut unlisted, mut max_type) = (self.unlisted_types, self.max_type);
+        let at = |at: usize, v8: usize| if V8 { v8 } else { at };
         let commit = |rec: &Record| {
-            let Ok(kind) = u8::try_from(field(rec, l.n_type)) else {
+            let Ok(kind) = u8::try_from(field(rec, at(l.n_type, 0))) else {
                 return false;
             };
             if read >= limit {
@@ -149,19 +161,25 @@ impl Scanner {
                 unlisted += 1;
                 max_type = max_type.max(kind);
             }
-            let det = l.n_detached.map_or(0, |at| (field(rec, at) & 3) as u8);
+            let det = match (V8, l.n_detached) {
+                (true, _) => rec[6],
+                (false, Some(d)) => field(rec, d),
+                (false, None) => 0,
+            };
             b.push_node_raw(
                 kind,
-                field(rec, l.n_name),
-                field(rec, l.n_id),
-                field(rec, l.n_size),
-                field(rec, l.n_edges),
-                det,
+                field(rec, at(l.n_name, 1)),
+                field(rec, at(l.n_id, 2)),
+                field(rec, at(l.n_size, 3)),
+                field(rec, at(l.n_edges, 4)),
+                (det & 3) as u8,
             );
             read += 1;
             true
         };
-        let i = src.scan(i, l.nf, commit);
+        // V8's type, trace node id and detachedness.
+        let small = if V8 { 1 | 1 << 5 | 1 << 6 } else { 0 };
+        let i = src.scan(i, at(l.nf, 7), small, commit);
         self.fast_taken += read - self.nodes_read;
         self.nodes_read = read;
         self.unlisted_types = unlisted;
@@ -171,6 +189,16 @@ impl Scanner {
 
     /// Whole edge records while they parse and validate; returns where it stopped.
     pub(super) fn fast_edges(&mut self, src: &impl Records, i: usize) -> usize {
+        match &self.layout {
+            Some(l) if l.v8_edge_order() => self.fast_edges_in::<true>(src, i),
+            _ => self.fast_edges_in::<false>(src, i),
+        }
+    }
+
+    /// `fast_edges`; with `V8`, the record is V8's (`Layout::v8_edge_order`), read at
+    /// constant positions.
+    #[inline(always)]
+    fn fast_edges_in<const V8: bool>(&mut self, src: &impl Records, i: usize) -> usize {
         let (Some(l), Some(b)) = (self.layout.as_ref(), self.builder.as_mut()) else {
             return i;
         };
@@ -180,20 +208,23 @@ impl Scanner {
         let limit = self.header.as_ref().and_then(|h| h.edge_count);
         let limit = limit.unwrap_or(u64::MAX);
         let mut read = self.edges_read;
+        let at = |at: usize, v8: usize| if V8 { v8 } else { at };
         let commit = |rec: &Record| {
-            let Some(to) = div.div(field(rec, l.e_to)) else {
+            let Some(to) = div.div(field(rec, at(l.e_to, 2))) else {
                 return false;
             };
-            let Ok(kind) = u8::try_from(field(rec, l.e_type)) else {
+            let Ok(kind) = u8::try_from(field(rec, at(l.e_type, 0))) else {
                 return false;
             };
-            if read >= limit || b.push_edge_raw(kind, field(rec, l.e_name), to).is_err() {
+            let name = field(rec, at(l.e_name, 1));
+            if read >= limit || b.push_edge_raw(kind, name, to).is_err() {
                 return false;
             }
             read += 1;
             true
         };
-        let i = src.scan(i, l.ef, commit);
+        let small = if V8 { 1 } else { 0 };
+        let i = src.scan(i, at(l.ef, 3), small, commit);
         self.fast_taken += read - self.edges_read;
         self.edges_read = read;
         i
@@ -202,7 +233,7 @@ impl Scanner {
     /// Whole location numbers; returns where it stopped.
     pub(super) fn fast_locations(&mut self, src: &impl Records, i: usize) -> usize {
         let locations = &mut self.locations;
-        src.scan(i, 1, |rec| {
+        src.scan(i, 1, 0, |rec| {
             locations.push(field(rec, 0));
             true
         })
