@@ -41,24 +41,34 @@ pub(super) fn parse_u32(buf: &[u8], i: usize) -> Option<(u32, usize)> {
     match len {
         0 => None,
         1..=7 => Some((swar_value(x << (64 - 8 * len)) as u32, i + len)),
-        _ => {
-            // Eight digits or more: at most two more fit a u32.
-            let mut v = swar_value(x);
-            let mut j = i + 8;
-            loop {
-                let d = buf.get(j)?.wrapping_sub(b'0');
-                if d >= 10 {
-                    break;
-                }
-                if j - i == 10 {
-                    return None;
-                }
-                v = v * 10 + d as u64;
-                j += 1;
-            }
-            u32::try_from(v).ok().map(|v| (v, j))
-        }
+        // Eight digits (node indexes of big snapshots), or more.
+        _ => match buf.get(i + 8)?.wrapping_sub(b'0') {
+            10.. => Some((swar_value(x) as u32, i + 8)),
+            _ => parse_long(buf, i, swar_value(x)),
+        },
     }
+}
+
+/// `parse_u32` of a number of nine digits or more, whose first eight are worth `first8`: at
+/// most two more digits fit a u32. Out of line, so that the record loops stay small enough
+/// for the compiler to unroll.
+#[cold]
+#[inline(never)]
+fn parse_long(buf: &[u8], i: usize, first8: u64) -> Option<(u32, usize)> {
+    let mut v = first8;
+    let mut j = i + 8;
+    loop {
+        let d = buf.get(j)?.wrapping_sub(b'0');
+        if d >= 10 {
+            break;
+        }
+        if j - i == 10 {
+            return None;
+        }
+        v = v * 10 + d as u64;
+        j += 1;
+    }
+    u32::try_from(v).ok().map(|v| (v, j))
 }
 
 /// Bit `b` is set for each separator byte `b`: `,` and JSON whitespace.
@@ -90,10 +100,24 @@ fn parse_digit(buf: &[u8], i: usize) -> Option<(u32, usize)> {
     (d < 10 && is_separator(after)).then_some((d as u32, i + 1))
 }
 
+/// Parses the number after the separators at `buf[*i]`, and moves `*i` past it; with
+/// `one_digit`, a one-digit number is tried first.
+#[inline(always)]
+fn next_number(buf: &[u8], i: &mut usize, one_digit: bool) -> Option<u32> {
+    let at = skip_separators(buf, *i)?;
+    let (v, next) = match one_digit.then(|| parse_digit(buf, at)).flatten() {
+        Some(one) => one,
+        None => parse_u32(buf, at)?,
+    };
+    *i = next;
+    Some(v)
+}
+
 /// Parses one record of `width` numbers (separators before each, none required after the
 /// last) into `rec`; returns the index just past its last digit, or `None` to fall back.
 /// Fields whose bit is set in `small` (type, detachedness) are nearly always one digit: they
-/// are tried as one first, which is cheaper than the eight-byte conversion.
+/// are tried as one first, which is cheaper than the eight-byte conversion. V8's widths (3
+/// and 7) are written out field by field: as a loop, the compiler kept the record in memory.
 #[inline(always)]
 pub(super) fn parse_record(
     buf: &[u8],
@@ -102,18 +126,19 @@ pub(super) fn parse_record(
     small: u32,
     rec: &mut Record,
 ) -> Option<usize> {
-    for (k, slot) in rec.iter_mut().take(width).enumerate() {
-        i = skip_separators(buf, i)?;
-        let one = match small >> k & 1 {
-            0 => None,
-            _ => parse_digit(buf, i),
-        };
-        let (v, next) = match one {
-            Some(one) => one,
-            None => parse_u32(buf, i)?,
-        };
-        *slot = v;
-        i = next;
+    macro_rules! fields {
+        ($($k:literal)*) => {{
+            $(rec[$k] = next_number(buf, &mut i, small >> $k & 1 != 0)?;)*
+        }};
+    }
+    match width {
+        3 => fields!(0 1 2),
+        7 => fields!(0 1 2 3 4 5 6),
+        _ => {
+            for (k, slot) in rec.iter_mut().take(width).enumerate() {
+                *slot = next_number(buf, &mut i, small >> k & 1 != 0)?;
+            }
+        }
     }
     Some(i)
 }
