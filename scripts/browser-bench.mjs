@@ -99,15 +99,19 @@ await new Promise((r) => fileServer.listen(0, '127.0.0.1', r));
 const filesUrl = `http://127.0.0.1:${fileServer.address().port}/`;
 
 // ---- memory sampling: the RSS of this process's descendants (Chromium's processes).
-function chromiumRss() {
+// Sampling must not take the CPU from what it measures (this machine may have two cores):
+// the process tree is walked once a second, and in between only those processes' `statm` is
+// read, every 100 ms.
+
+/** This process's descendants: pid → whether it is a renderer. */
+function chromiumProcesses() {
   const procs = [];
   for (const pid of fs.readdirSync('/proc')) {
     if (!/^\d+$/.test(pid)) continue;
     try {
       const stat = fs.readFileSync(`/proc/${pid}/stat`, 'latin1');
       const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      const rssPages = Number(fields[21]);
-      procs.push({ pid: Number(pid), ppid: Number(fields[1]), rss: rssPages * 4096 });
+      procs.push({ pid: Number(pid), ppid: Number(fields[1]) });
     } catch {
       // The process ended between readdir and read.
     }
@@ -123,28 +127,44 @@ function chromiumRss() {
       }
     }
   }
+  mine.delete(process.pid);
+  const out = new Map();
+  for (const pid of mine) {
+    try {
+      out.set(pid, fs.readFileSync(`/proc/${pid}/cmdline`, 'latin1').includes('--type=renderer'));
+    } catch {
+      // Ended meanwhile.
+    }
+  }
+  return out;
+}
+
+/** The summed RSS of `procs` (from `chromiumProcesses`), and of its renderers. */
+function chromiumRss(procs) {
   let all = 0;
   let renderer = 0;
-  for (const p of procs) {
-    if (p.pid === process.pid || !mine.has(p.pid)) continue;
-    all += p.rss;
-    let cmd = '';
+  for (const [pid, isRenderer] of procs) {
+    let rss;
     try {
-      cmd = fs.readFileSync(`/proc/${p.pid}/cmdline`, 'latin1');
+      rss = Number(fs.readFileSync(`/proc/${pid}/statm`, 'latin1').split(' ')[1]) * 4096;
     } catch {
       continue;
     }
-    if (cmd.includes('--type=renderer')) renderer += p.rss;
+    all += rss;
+    if (isRenderer) renderer += rss;
   }
   return { all, renderer };
 }
 
 class Sampler {
   constructor() {
-    this.base = chromiumRss();
+    this.procs = chromiumProcesses();
+    this.base = chromiumRss(this.procs);
     this.peak = { ...this.base };
+    let ticks = 0;
     this.timer = setInterval(() => {
-      const now = chromiumRss();
+      if (++ticks % 10 === 0) this.procs = chromiumProcesses();
+      const now = chromiumRss(this.procs);
       this.peak.all = Math.max(this.peak.all, now.all);
       this.peak.renderer = Math.max(this.peak.renderer, now.renderer);
     }, 100);
@@ -186,9 +206,11 @@ async function benchRun(env, index, file, heap, withFlame) {
     const sampler = new Sampler();
     await page.evaluate(({ name, heap }) => {
       const rowSel = heap ? '[data-testid=heap-class]' : '[data-testid=top-row]';
-      const b = (window.__bench = { decoded: null, shown: null, findings: null, failed: null });
+      // `waiters`: the benchmark's calls waiting for the next change (see `nextState`).
+      const b = (window.__bench = { decoded: null, shown: null, findings: null, failed: null, waiters: [] });
       const check = () => {
         const t = performance.now() - b.start;
+        const before = [b.decoded, b.shown, b.findings, b.failed].join();
         const item = [...document.querySelectorAll('[data-testid=profile-item]')].filter((e) => e.dataset.name === name).pop();
         if (item && b.decoded === null && item.dataset.status === 'ready') {
           b.decoded = t;
@@ -205,6 +227,7 @@ async function benchRun(env, index, file, heap, withFlame) {
         const count = document.querySelector('[data-testid=findings-count]')?.textContent ?? '';
         if (b.findings === null && b.decoded !== null && (/likely/.test(count) || document.querySelector('[data-testid=findings-headline]'))) b.findings = t;
         if ((b.shown !== null && b.decoded !== null && b.findings !== null) || b.failed !== null) obs.disconnect();
+        if ([b.decoded, b.shown, b.findings, b.failed].join() !== before) for (const w of b.waiters.splice(0)) w();
       };
       const obs = new MutationObserver(check);
       obs.observe(document.body, { subtree: true, childList: true, attributes: true, characterData: true });
@@ -218,7 +241,7 @@ async function benchRun(env, index, file, heap, withFlame) {
     let selectedByHand = false;
     const deadline = Date.now() + opts.timeout * 1000;
     for (;;) {
-      state = await page.evaluate(() => ({ ...window.__bench }));
+      state = await nextState(page, state === undefined ? '' : JSON.stringify(state));
       if (state.failed || (state.shown !== null && state.decoded !== null && state.findings !== null)) break;
       if (Date.now() > deadline) {
         state.failed = `timed out after ${opts.timeout} s`;
@@ -233,7 +256,6 @@ async function benchRun(env, index, file, heap, withFlame) {
           await page.locator(`[data-testid=profile-item][data-name="${name}"] .profile-select`).last().click();
         }
       }
-      await new Promise((r) => setTimeout(r, 20));
     }
     const mem = sampler.stop();
     const result = { name, heap, decoded: state.decoded, findings: state.findings, shown: state.shown, failed: state.failed, mem, wasmBefore };
@@ -257,6 +279,20 @@ async function benchRun(env, index, file, heap, withFlame) {
   } finally {
     await page.close();
   }
+}
+
+/** The page's `window.__bench` once it differs from `seen` (its JSON), or after 500 ms. The times are taken
+ * inside the page; this call only waits, so that the benchmark does not poll the page (on a
+ * two-core machine every round trip is CPU taken from the page it measures). */
+function nextState(page, seen) {
+  return page.evaluate((seen) => new Promise((resolve) => {
+    const b = window.__bench;
+    const now = () => ({ decoded: b.decoded, shown: b.shown, findings: b.findings, failed: b.failed });
+    const answer = () => resolve(now());
+    if (JSON.stringify(now()) !== seen) return answer();
+    b.waiters.push(answer);
+    setTimeout(answer, 500);
+  }), seen);
 }
 
 /** Time, inside the page, from a click on the top table's first row's Sandwich button to
