@@ -7,7 +7,7 @@
 use std::path::PathBuf;
 
 use criterion::{criterion_group, criterion_main, Criterion};
-use leakscope::analysis::growth::series_growth;
+use leakscope::analysis::growth::{series_growth, GrowthRows};
 use leakscope::analysis::{diff_aggregate, diff_table, top, ReportOptions};
 use leakscope::formats::decode;
 use leakscope::model::Profile;
@@ -42,7 +42,7 @@ fn bench(c: &mut Criterion) {
         })
     });
     group.bench_function("growth", |b| {
-        b.iter(|| series_growth(&refs, &options, 0).expect("one series"))
+        b.iter(|| series_growth(&refs, &options, 0, GrowthRows::All).expect("one series"))
     });
     group.bench_function("diff t0..t3", |b| {
         b.iter(|| {

@@ -12,7 +12,8 @@ use serde::{Deserialize, Serialize};
 
 pub use goroutine_waits::{goroutine_waits, WaitGroups, WaitRow};
 pub use profile_growth::{
-    noise_floor, profile_growth, GrowthRow, ProfileGrowth, NOISE_PERIODS, NOISE_SHARE,
+    noise_floor, profile_growth, profile_growth_of, GrowthRow, GrowthRows, ProfileGrowth,
+    NOISE_PERIODS, NOISE_SHARE,
 };
 pub use trend::{rank_order, slope, trend, GrowthTrend, TrendKind};
 
@@ -33,17 +34,19 @@ pub struct SeriesGrowth {
 
 /// The growth of `points` (oldest first, already refined), which must be mergeable (pprof's
 /// `compatible`) and have `options.sample_index`: aggregated once, judged against the series'
-/// `noise_floor`, each list cut to `limit` rows (0: all).
+/// `noise_floor`, each list cut to `limit` rows (0: all), with the `rows` asked for.
 pub fn series_growth(
     points: &[&Profile],
     options: &ReportOptions,
     limit: usize,
+    rows: GrowthRows,
 ) -> Result<SeriesGrowth, MergeError> {
     let mut b = SeriesGrowthBuilder::new(points.len(), options);
     for p in points {
         b.add(p)?;
     }
-    Ok(b.finish(&(0..points.len()).collect::<Vec<_>>(), limit))
+    let order: Vec<usize> = (0..points.len()).collect();
+    Ok(b.finish_rows(&order, limit, rows))
 }
 
 /// `series_growth` one profile at a time, in any order, so a long series of big files is read
@@ -104,12 +107,17 @@ impl SeriesGrowthBuilder {
     /// The growth with the points in the order `order` lists them (`order[i]` is the profile
     /// added `order[i]`-th that becomes point `i`), each list cut to `limit` rows (0: all).
     pub fn finish(self, order: &[usize], limit: usize) -> SeriesGrowth {
+        self.finish_rows(order, limit, GrowthRows::All)
+    }
+
+    /// `finish` with only the `rows` asked for.
+    pub fn finish_rows(self, order: &[usize], limit: usize, rows: GrowthRows) -> SeriesGrowth {
         let mut agg = self.agg.finish();
         agg.reorder_columns(order);
         let totals: Vec<i64> = (0..agg.columns()).map(|c| agg.total(c)).collect();
         let noise = noise_floor(&totals, self.period);
         SeriesGrowth {
-            growth: profile_growth(&agg, noise, limit),
+            growth: profile_growth_of(&agg, noise, limit, rows),
             waits: self.waits.finish(order),
         }
     }

@@ -2,7 +2,7 @@
 //! diff of two profiles with its table, stacks and diff flame graph. Every number comes from
 //! `analysis` (`series_growth`, `diff_aggregate`); this file finds the profiles and posts.
 
-use crate::analysis::growth::series_growth;
+use crate::analysis::growth::{series_growth, GrowthRows};
 use crate::analysis::{
     call_tree_of, diff_aggregate, diff_stacks, diff_table, RefineOptions, ReportOptions, DIFF,
 };
@@ -22,7 +22,7 @@ impl Session {
             sample_index: req.sample_index,
             granularity: req.granularity,
         };
-        match series_growth(&points, &options, req.limit) {
+        match series_growth(&points, &options, req.limit, GrowthRows::All) {
             Ok(growth) => Response::Growth {
                 seq: req.seq,
                 ids: req.ids.clone(),

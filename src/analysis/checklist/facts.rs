@@ -8,7 +8,7 @@
 use std::cell::OnceCell;
 
 use super::go_stacks::{GoroutineGroup, HeapGroup};
-use crate::analysis::growth::{series_growth, ProfileGrowth, WaitRow};
+use crate::analysis::growth::{series_growth, GrowthRows, ProfileGrowth, WaitRow};
 use crate::analysis::heap::{heap_growth, leak_clusters, max_js_node_id, HeapGrowth, LeakClusters};
 use crate::analysis::{
     aggregate, group_series, pprof_series_key, top_table, HeapAnalysis, Measure, ReportOptions,
@@ -48,7 +48,8 @@ pub struct SeriesFacts {
     pub ids: Vec<u32>,
     /// The sample type the growth is of.
     pub sample_type: String,
-    /// Functions and stacks with their values at each point.
+    /// The stacks with their frames and values at each point (`GrowthRows::StackFrames`: no
+    /// functions, and the stacks unnamed).
     pub growth: ProfileGrowth,
     /// Goroutine wait groups (text dumps only).
     pub waits: Vec<WaitRow>,
@@ -225,7 +226,7 @@ fn series_facts(points: &[(u32, &Profile)], sample: &str) -> Option<SeriesFacts>
         ..Default::default()
     };
     let profiles: Vec<&Profile> = points.iter().map(|p| p.1).collect();
-    let growth = series_growth(&profiles, &options, 0).ok()?;
+    let growth = series_growth(&profiles, &options, 0, GrowthRows::StackFrames).ok()?;
     Some(SeriesFacts {
         ids: points.iter().map(|p| p.0).collect(),
         sample_type: sample.to_owned(),

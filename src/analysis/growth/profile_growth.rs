@@ -71,10 +71,45 @@ pub fn noise_floor(totals: &[i64], heap_period: i64) -> i64 {
     share.max(heap_period.saturating_mul(NOISE_PERIODS)).max(0)
 }
 
+/// Which rows `profile_growth_of` makes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum GrowthRows {
+    /// Functions and stacks, each named (the growth views and `leakscope growth`).
+    All,
+    /// Only the stacks, with their frames and values but no `name`, and no functions: what
+    /// the leak checklist reads. Joining the names of every stack of a big profile was most
+    /// of its cost.
+    StackFrames,
+}
+
 /// The growth of every function and stack of `agg` (one column per point, oldest first),
 /// judged against `noise` (see `noise_floor`). `limit` caps each list (0: all).
 pub fn profile_growth(agg: &Aggregate, noise: i64, limit: usize) -> ProfileGrowth {
+    profile_growth_of(agg, noise, limit, GrowthRows::All)
+}
+
+/// `profile_growth` with only the `rows` asked for.
+pub fn profile_growth_of(
+    agg: &Aggregate,
+    noise: i64,
+    limit: usize,
+    rows: GrowthRows,
+) -> ProfileGrowth {
     let cols = agg.columns();
+    ProfileGrowth {
+        sample_type: agg.sample_type.clone(),
+        totals: (0..cols).map(|c| agg.total(c)).collect(),
+        noise,
+        functions: match rows {
+            GrowthRows::All => function_growth(agg, noise, limit),
+            GrowthRows::StackFrames => Vec::new(),
+        },
+        stacks: stack_growth(agg, noise, limit, rows == GrowthRows::All),
+    }
+}
+
+/// Every function with a nonzero flat value, ranked.
+fn function_growth(agg: &Aggregate, noise: i64, limit: usize) -> Vec<GrowthRow> {
     let values = agg.node_values();
     let mut functions: Vec<GrowthRow> = (0..agg.nodes.len() as u32)
         .filter(|&k| values.flat(k).iter().any(|&v| v != 0))
@@ -89,6 +124,14 @@ pub fn profile_growth(agg: &Aggregate, noise: i64, limit: usize) -> ProfileGrowt
     sort::sort_by(&mut functions, |a, b| {
         rank_order(&a.trend, &b.trend).then_with(|| a.name.cmp(&b.name))
     });
+    if limit > 0 {
+        functions.truncate(limit);
+    }
+    functions
+}
+
+/// Every stack with a nonzero value at some point, ranked; `named`: with its folded name.
+fn stack_growth(agg: &Aggregate, noise: i64, limit: usize, named: bool) -> Vec<GrowthRow> {
     // Stacks are ranked before their frames are named: a big profile has a million of them.
     let mut ranked: Vec<(StackPath, GrowthTrend)> = stack_paths(agg)
         .into_iter()
@@ -104,30 +147,26 @@ pub fn profile_growth(agg: &Aggregate, noise: i64, limit: usize) -> ProfileGrowt
         |a, b| rank_order(&a.1, &b.1),
     );
     if limit > 0 {
-        functions.truncate(limit);
         ranked.truncate(limit);
     }
     let mut names: Vec<Option<Arc<str>>> = Vec::new();
-    let stacks = ranked
+    ranked
         .into_iter()
         .map(|(p, trend)| {
             let frames = p.shared_frames(agg, &mut names);
             GrowthRow {
-                name: frames.join(";"),
+                name: if named {
+                    frames.join(";")
+                } else {
+                    String::new()
+                },
                 frames,
                 trend,
                 values: p.values,
                 cum: Vec::new(),
             }
         })
-        .collect();
-    ProfileGrowth {
-        sample_type: agg.sample_type.clone(),
-        totals: (0..cols).map(|c| agg.total(c)).collect(),
-        noise,
-        functions,
-        stacks,
-    }
+        .collect()
 }
 
 #[cfg(test)]
@@ -182,6 +221,15 @@ mod tests {
         // `main` holds nothing itself, so it is no function row, but its cum grows.
         assert!(g.functions.iter().all(|r| r.name != "main"));
         assert_eq!(profile_growth(&agg, 5, 2).functions.len(), 2);
+        // The checklist's rows: the same stacks, frames and values, without names or functions.
+        let lean = profile_growth_of(&agg, g.noise, 0, GrowthRows::StackFrames);
+        assert!(lean.functions.is_empty() && lean.stacks.iter().all(|s| s.name.is_empty()));
+        let rows = |g: &ProfileGrowth| -> Vec<(Vec<Arc<str>>, Vec<i64>, GrowthTrend)> {
+            let row = |s: &GrowthRow| (s.frames.clone(), s.values.clone(), s.trend.clone());
+            g.stacks.iter().map(row).collect()
+        };
+        assert_eq!(rows(&lean), rows(&g));
+        assert_eq!((lean.totals, lean.noise), (g.totals.clone(), g.noise));
         // With a noise floor of 1, boot's last step (500 -> 501) is still flat.
     }
 
