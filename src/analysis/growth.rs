@@ -117,10 +117,51 @@ impl SeriesGrowthBuilder {
         let totals: Vec<i64> = (0..agg.columns()).map(|c| agg.total(c)).collect();
         let noise = noise_floor(&totals, self.period);
         SeriesGrowth {
-            growth: profile_growth_of(&agg, noise, limit, rows),
+            growth: profile_growth_of(&agg, 0..agg.columns(), noise, limit, rows),
             waits: self.waits.finish(order),
         }
     }
+}
+
+/// `series_growth` (all rows, oldest first) of each of `sample_indexes` in `points`, from one
+/// aggregation: each profile's rows are placed once, with a column per point and sample type,
+/// and each type's growth reads its run of columns. What the leak checklist reads of a memory
+/// series (in-use and allocated bytes); the same as one `series_growth` per sample type.
+pub fn series_growth_types(
+    points: &[&Profile],
+    options: &ReportOptions,
+    sample_indexes: &[usize],
+    rows: GrowthRows,
+) -> Result<Vec<ProfileGrowth>, MergeError> {
+    let (n, k) = (points.len(), sample_indexes.len());
+    let mut agg = AggregateBuilder::new(n * k, options);
+    for (i, p) in points.iter().enumerate() {
+        match i {
+            0 => {}
+            _ => compatible(points[0], p, i + 1)?,
+        }
+        if let Some(&missing) = sample_indexes.iter().find(|&&s| s >= p.sample_types.len()) {
+            return Err(MergeError {
+                message: format!("sample type {missing} does not exist in these profiles"),
+            });
+        }
+        agg.add_types(p, sample_indexes);
+    }
+    let mut agg = agg.finish();
+    // Point i's types are columns i * k.. ; put each type's points together.
+    let order: Vec<usize> = (0..k)
+        .flat_map(|j| (0..n).map(move |i| i * k + j))
+        .collect();
+    agg.reorder_columns(&order);
+    let growth = sample_indexes.iter().enumerate().map(|(j, &sample_index)| {
+        let columns = j * n..(j + 1) * n;
+        let totals: Vec<i64> = columns.clone().map(|c| agg.total(c)).collect();
+        let noise = noise_floor(&totals, heap_sampling_period(points, sample_index));
+        let mut growth = profile_growth_of(&agg, columns, noise, 0, rows);
+        growth.sample_type = points[0].sample_types[sample_index].clone();
+        growth
+    });
+    Ok(growth.collect())
 }
 
 /// The largest heap sampling period (`MemProfileRate`) of `profiles` when column

@@ -5,6 +5,7 @@
 use super::sort;
 use std::cmp::Ordering;
 use std::collections::HashMap;
+use std::ops::Range;
 use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
@@ -73,13 +74,20 @@ fn name_path(agg: &Aggregate, leaf: u32) -> Vec<u32> {
 /// name); when no two nodes print alike, every tree path is its own stack and nothing is
 /// hashed (a million-stack profile has a million paths).
 pub fn stack_paths(agg: &Aggregate) -> Vec<StackPath> {
-    let cols = agg.columns();
-    let leaves = (0..agg.len()).filter(|&t| agg.self_values(t).iter().any(|&v| v != 0));
+    stack_paths_in(agg, 0..agg.columns())
+}
+
+/// `stack_paths` over the columns `columns` only (an aggregate of several sample types holds
+/// each type's points as a run of columns).
+pub fn stack_paths_in(agg: &Aggregate, columns: Range<usize>) -> Vec<StackPath> {
+    let cols = columns.len();
+    let values = |t: usize| &agg.self_values(t)[columns.clone()];
+    let leaves = (0..agg.len()).filter(|&t| values(t).iter().any(|&v| v != 0));
     if !agg.nodes.has_shared_names() {
         return leaves
             .map(|t| StackPath {
                 leaf: t as u32,
-                values: agg.self_values(t).to_vec(),
+                values: values(t).to_vec(),
             })
             .collect();
     }
@@ -93,7 +101,7 @@ pub fn stack_paths(agg: &Aggregate) -> Vec<StackPath> {
             });
             paths.len() - 1
         });
-        for (slot, v) in paths[i].values.iter_mut().zip(agg.self_values(t)) {
+        for (slot, v) in paths[i].values.iter_mut().zip(values(t)) {
             *slot = slot.wrapping_add(*v);
         }
     }

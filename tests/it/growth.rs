@@ -6,7 +6,8 @@
 use std::process::Command;
 
 use leakscope::analysis::growth::{
-    goroutine_waits, noise_floor, profile_growth, ProfileGrowth, TrendKind,
+    goroutine_waits, noise_floor, profile_growth, series_growth, series_growth_types, GrowthRows,
+    ProfileGrowth, TrendKind,
 };
 use leakscope::analysis::{aggregate, diff_aggregate, diff_table, ReportOptions};
 use leakscope::formats::decode;
@@ -48,6 +49,40 @@ fn growing(rows: &[leakscope::analysis::growth::GrowthRow]) -> Vec<&str> {
         .filter(|r| r.trend.kind == TrendKind::Growing)
         .map(|r| r.name.as_str())
         .collect()
+}
+
+#[test]
+fn one_aggregation_of_two_sample_types_grows_as_two_of_one() {
+    // Leaky and healthy, heap and allocs: in-use and allocated bytes read from one placement
+    // of each profile's rows equal each type aggregated alone, rows, order and trends.
+    for stem in ["gin-heap", "gin-healthy-heap", "gin-allocs"] {
+        let points = series(stem, "pb.gz");
+        let refs: Vec<&Profile> = points.iter().collect();
+        let types = ["inuse_space", "alloc_space"].map(|t| points[0].sample_type_index(t).unwrap());
+        for rows in [GrowthRows::All, GrowthRows::StackFrames] {
+            let both = series_growth_types(&refs, &ReportOptions::default(), &types, rows).unwrap();
+            for (&sample_index, got) in types.iter().zip(&both) {
+                let options = ReportOptions {
+                    sample_index,
+                    ..Default::default()
+                };
+                let alone = series_growth(&refs, &options, 0, rows).unwrap().growth;
+                assert_eq!(got, &alone, "{stem}, type {sample_index}, {rows:?}");
+                assert!(
+                    alone.stacks.len() > 10,
+                    "{stem}: {} stacks",
+                    alone.stacks.len()
+                );
+            }
+        }
+    }
+    // A sample type the profiles do not have is refused, as by `series_growth`.
+    let points = series("gin-heap", "pb.gz");
+    let refs: Vec<&Profile> = points.iter().collect();
+    let types = [1, points[0].sample_types.len()];
+    assert!(
+        series_growth_types(&refs, &ReportOptions::default(), &types, GrowthRows::All).is_err()
+    );
 }
 
 #[test]

@@ -66,24 +66,47 @@ impl AggregateBuilder {
         }
         let column = self.next;
         self.next += 1;
-        self.add_column(profile, column, self.sample_index, scale);
+        self.add_columns(profile, column, &[self.sample_index], scale);
     }
 
-    /// Adds `profile`'s samples of `sample_index` as column `column`.
-    fn add_column(&mut self, profile: &Profile, column: usize, sample_index: usize, scale: f64) {
-        let rows = profile.stacks.len();
-        let mut row_self = vec![0i64; rows];
-        let mut active = vec![false; rows];
-        let mut total = 0i64;
-        for (stack, v) in sample_values(profile, sample_index, scale) {
-            total = total.wrapping_add(v.wrapping_abs());
-            let Some(slot) = stack.filter(|s| s.index() < rows) else {
-                continue;
-            };
-            row_self[slot.index()] = row_self[slot.index()].wrapping_add(v);
-            active[slot.index()] |= v != 0;
+    /// Adds `profile`'s samples of each of `sample_indexes` as the next columns, one per sample
+    /// type, in one placement of its rows (the leak checklist reads in-use and allocated
+    /// bytes of the same profiles). Profiles past the last column are ignored.
+    pub fn add_types(&mut self, profile: &Profile, sample_indexes: &[usize]) {
+        if self.next + sample_indexes.len() > self.agg.columns {
+            return;
         }
-        self.agg.totals.push(total);
+        let column = self.next;
+        self.next += sample_indexes.len();
+        self.add_columns(profile, column, sample_indexes, 1.0);
+    }
+
+    /// Adds `profile`'s samples of `sample_indexes` as the columns from `first` on.
+    fn add_columns(
+        &mut self,
+        profile: &Profile,
+        first: usize,
+        sample_indexes: &[usize],
+        scale: f64,
+    ) {
+        let rows = profile.stacks.len();
+        let k = sample_indexes.len();
+        // Row r's value of sample type j is row_self[r * k + j].
+        let mut row_self = vec![0i64; rows * k];
+        let mut active = vec![false; rows];
+        for (j, &sample_index) in sample_indexes.iter().enumerate() {
+            let mut total = 0i64;
+            for (stack, v) in sample_values(profile, sample_index, scale) {
+                total = total.wrapping_add(v.wrapping_abs());
+                let Some(slot) = stack.filter(|s| s.index() < rows) else {
+                    continue;
+                };
+                let at = slot.index() * k + j;
+                row_self[at] = row_self[at].wrapping_add(v);
+                active[slot.index()] |= v != 0;
+            }
+            self.agg.totals.push(total);
+        }
         // Children come after parents: one backward pass marks every path to an active row.
         for r in (0..rows).rev() {
             if active[r] {
@@ -102,7 +125,8 @@ impl AggregateBuilder {
             frame_node: &frame_node,
             frame_detail: &frame_detail,
             row_self: &row_self,
-            column,
+            first,
+            k,
             stamp: vec![NONE; self.agg.nodes.len()],
             slot: vec![0; self.agg.nodes.len()],
             epoch: 0,
@@ -237,8 +261,10 @@ fn active_children(profile: &Profile, active: &[bool]) -> (Vec<u32>, Vec<u32>, V
 struct Placer<'a> {
     frame_node: &'a [u32],
     frame_detail: &'a [u32],
+    /// Each row's values, `k` per row, for columns `first..first + k`.
     row_self: &'a [i64],
-    column: usize,
+    first: usize,
+    k: usize,
     /// Per report node: the group (`epoch`) it was last seen in, and its tree node there.
     stamp: Vec<u32>,
     slot: Vec<u32>,
@@ -333,8 +359,11 @@ impl Placer<'_> {
         } else {
             NOT_INLINED
         };
-        let slot = &mut b.agg.self_values[t * cols + self.column];
-        *slot = slot.wrapping_add(self.row_self[r as usize]);
+        let (from, k) = (r as usize * self.k, self.k);
+        let slots = &mut b.agg.self_values[t * cols + self.first..][..k];
+        for (slot, &v) in slots.iter_mut().zip(&self.row_self[from..from + k]) {
+            *slot = slot.wrapping_add(v);
+        }
         if self.rows_of.len() <= t {
             self.rows_of.resize(t + 1, NONE);
         }

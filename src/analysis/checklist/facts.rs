@@ -8,7 +8,9 @@
 use std::cell::OnceCell;
 
 use super::go_stacks::{GoroutineGroup, HeapGroup};
-use crate::analysis::growth::{series_growth, GrowthRows, ProfileGrowth, WaitRow};
+use crate::analysis::growth::{
+    series_growth, series_growth_types, GrowthRows, ProfileGrowth, WaitRow,
+};
 use crate::analysis::heap::{heap_growth, leak_clusters, max_js_node_id, HeapGrowth, LeakClusters};
 use crate::analysis::{
     aggregate, group_series, pprof_series_key, top_table, HeapAnalysis, Measure, ReportOptions,
@@ -236,10 +238,26 @@ fn series_facts(points: &[(u32, &Profile)], sample: &str) -> Option<SeriesFacts>
     })
 }
 
+/// The in-use and allocated bytes of a heap profile series, from one aggregation.
 fn memory_facts(points: &[(u32, &Profile)]) -> Option<MemoryFacts> {
+    let first = points.first()?.1;
+    let types = ["inuse_space", "alloc_space"];
+    let indexes = types.map(|t| first.sample_type_index(t));
+    let indexes = [indexes[0]?, indexes[1]?];
+    let profiles: Vec<&Profile> = points.iter().map(|p| p.1).collect();
+    let options = ReportOptions::default();
+    let growth = series_growth_types(&profiles, &options, &indexes, GrowthRows::StackFrames);
+    let [inuse, alloc]: [ProfileGrowth; 2] = growth.ok()?.try_into().ok()?;
+    let facts = |sample: &str, growth| SeriesFacts {
+        ids: points.iter().map(|p| p.0).collect(),
+        sample_type: sample.to_owned(),
+        growth,
+        waits: Vec::new(),
+        groups: Groups::default(),
+    };
     Some(MemoryFacts {
-        inuse: series_facts(points, "inuse_space")?,
-        alloc: series_facts(points, "alloc_space")?,
+        inuse: facts(types[0], inuse),
+        alloc: facts(types[1], alloc),
     })
 }
 

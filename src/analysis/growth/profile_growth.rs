@@ -5,13 +5,14 @@
 //! reads the aggregate; lining profiles up and ordering them is `series`' job.
 
 use crate::analysis::sort;
+use std::ops::Range;
 use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
 use super::trend::{rank_order, trend, GrowthTrend};
 use crate::analysis::aggregate::Aggregate;
-use crate::analysis::top_stacks::{sort_paths, stack_paths, StackPath};
+use crate::analysis::top_stacks::{sort_paths, stack_paths_in, StackPath};
 use crate::model::SampleType;
 
 /// A step must move by more than this share of the series' largest total to count as a rise
@@ -85,40 +86,47 @@ pub enum GrowthRows {
 /// The growth of every function and stack of `agg` (one column per point, oldest first),
 /// judged against `noise` (see `noise_floor`). `limit` caps each list (0: all).
 pub fn profile_growth(agg: &Aggregate, noise: i64, limit: usize) -> ProfileGrowth {
-    profile_growth_of(agg, noise, limit, GrowthRows::All)
+    profile_growth_of(agg, 0..agg.columns(), noise, limit, GrowthRows::All)
 }
 
-/// `profile_growth` with only the `rows` asked for.
+/// `profile_growth` of the points in `columns` (one sample type's run of an aggregate of
+/// several), with only the `rows` asked for.
 pub fn profile_growth_of(
     agg: &Aggregate,
+    columns: Range<usize>,
     noise: i64,
     limit: usize,
     rows: GrowthRows,
 ) -> ProfileGrowth {
-    let cols = agg.columns();
     ProfileGrowth {
         sample_type: agg.sample_type.clone(),
-        totals: (0..cols).map(|c| agg.total(c)).collect(),
+        totals: columns.clone().map(|c| agg.total(c)).collect(),
         noise,
         functions: match rows {
-            GrowthRows::All => function_growth(agg, noise, limit),
+            GrowthRows::All => function_growth(agg, columns.clone(), noise, limit),
             GrowthRows::StackFrames => Vec::new(),
         },
-        stacks: stack_growth(agg, noise, limit, rows == GrowthRows::All),
+        stacks: stack_growth(agg, columns, noise, limit, rows == GrowthRows::All),
     }
 }
 
-/// Every function with a nonzero flat value, ranked.
-fn function_growth(agg: &Aggregate, noise: i64, limit: usize) -> Vec<GrowthRow> {
+/// Every function with a nonzero flat value in `columns`, ranked.
+fn function_growth(
+    agg: &Aggregate,
+    columns: Range<usize>,
+    noise: i64,
+    limit: usize,
+) -> Vec<GrowthRow> {
     let values = agg.node_values();
+    let flat = |k: u32| &values.flat(k)[columns.clone()];
     let mut functions: Vec<GrowthRow> = (0..agg.nodes.len() as u32)
-        .filter(|&k| values.flat(k).iter().any(|&v| v != 0))
+        .filter(|&k| flat(k).iter().any(|&v| v != 0))
         .map(|k| GrowthRow {
             name: agg.nodes.printable(k).to_owned(),
             frames: Vec::new(),
-            values: values.flat(k).to_vec(),
-            cum: values.cum(k).to_vec(),
-            trend: trend(values.flat(k), noise),
+            values: flat(k).to_vec(),
+            cum: values.cum(k)[columns.clone()].to_vec(),
+            trend: trend(flat(k), noise),
         })
         .collect();
     sort::sort_by(&mut functions, |a, b| {
@@ -130,10 +138,17 @@ fn function_growth(agg: &Aggregate, noise: i64, limit: usize) -> Vec<GrowthRow> 
     functions
 }
 
-/// Every stack with a nonzero value at some point, ranked; `named`: with its folded name.
-fn stack_growth(agg: &Aggregate, noise: i64, limit: usize, named: bool) -> Vec<GrowthRow> {
+/// Every stack with a nonzero value at some point of `columns`, ranked; `named`: with its
+/// folded name.
+fn stack_growth(
+    agg: &Aggregate,
+    columns: Range<usize>,
+    noise: i64,
+    limit: usize,
+    named: bool,
+) -> Vec<GrowthRow> {
     // Stacks are ranked before their frames are named: a big profile has a million of them.
-    let mut ranked: Vec<(StackPath, GrowthTrend)> = stack_paths(agg)
+    let mut ranked: Vec<(StackPath, GrowthTrend)> = stack_paths_in(agg, columns)
         .into_iter()
         .map(|p| {
             let t = trend(&p.values, noise);
@@ -222,7 +237,7 @@ mod tests {
         assert!(g.functions.iter().all(|r| r.name != "main"));
         assert_eq!(profile_growth(&agg, 5, 2).functions.len(), 2);
         // The checklist's rows: the same stacks, frames and values, without names or functions.
-        let lean = profile_growth_of(&agg, g.noise, 0, GrowthRows::StackFrames);
+        let lean = profile_growth_of(&agg, 0..4, g.noise, 0, GrowthRows::StackFrames);
         assert!(lean.functions.is_empty() && lean.stacks.iter().all(|s| s.name.is_empty()));
         let rows = |g: &ProfileGrowth| -> Vec<(Vec<Arc<str>>, Vec<i64>, GrowthTrend)> {
             let row = |s: &GrowthRow| (s.frames.clone(), s.values.clone(), s.trend.clone());
