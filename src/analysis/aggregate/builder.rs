@@ -76,6 +76,15 @@ impl AggregateBuilder {
         if self.next + sample_indexes.len() > self.agg.columns {
             return;
         }
+        if self.agg.sample_type.name.is_empty() {
+            // The aggregate is named after the first type; each type's reader knows its own.
+            let first = sample_indexes
+                .first()
+                .and_then(|&i| profile.sample_types.get(i));
+            if let Some(t) = first {
+                self.agg.sample_type = t.clone();
+            }
+        }
         let column = self.next;
         self.next += sample_indexes.len();
         self.add_columns(profile, column, sample_indexes, 1.0);

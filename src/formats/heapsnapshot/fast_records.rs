@@ -77,7 +77,7 @@ const SEPARATORS: u64 = 1 << b',' | 1 << b' ' | 1 << b'\n' | 1 << b'\r' | 1 << b
 /// Whether `b` is a separator: one shift and mask, where a `match` became a jump table per
 /// byte in the page's worker.
 #[inline(always)]
-pub(super) fn is_separator(b: u8) -> bool {
+fn is_separator(b: u8) -> bool {
     b < 64 && SEPARATORS >> b & 1 != 0
 }
 
