@@ -80,14 +80,7 @@ impl SeriesGrowthBuilder {
         match &self.first {
             Some(first) => compatible(first, p, self.added + 1)?,
             None => {
-                if self.options.sample_index >= p.sample_types.len() {
-                    return Err(MergeError {
-                        message: format!(
-                            "sample type {} does not exist in these profiles",
-                            self.options.sample_index
-                        ),
-                    });
-                }
+                has_sample_types(p, &[self.options.sample_index])?;
                 self.first = Some(Profile {
                     meta: p.meta.clone(),
                     sample_types: p.sample_types.clone(),
@@ -137,13 +130,9 @@ pub fn series_growth_types(
     let mut agg = AggregateBuilder::new(n * k, options);
     for (i, p) in points.iter().enumerate() {
         match i {
-            0 => {}
+            // The others have the first one's sample types (`compatible`).
+            0 => has_sample_types(p, sample_indexes)?,
             _ => compatible(points[0], p, i + 1)?,
-        }
-        if let Some(&missing) = sample_indexes.iter().find(|&&s| s >= p.sample_types.len()) {
-            return Err(MergeError {
-                message: format!("sample type {missing} does not exist in these profiles"),
-            });
         }
         agg.add_types(p, sample_indexes);
     }
@@ -162,6 +151,16 @@ pub fn series_growth_types(
         growth
     });
     Ok(growth.collect())
+}
+
+/// Refuses a series whose first profile `p` lacks one of `sample_indexes`.
+fn has_sample_types(p: &Profile, sample_indexes: &[usize]) -> Result<(), MergeError> {
+    match sample_indexes.iter().find(|&&s| s >= p.sample_types.len()) {
+        Some(missing) => Err(MergeError {
+            message: format!("sample type {missing} does not exist in these profiles"),
+        }),
+        None => Ok(()),
+    }
 }
 
 /// The largest heap sampling period (`MemProfileRate`) of `profiles` when column

@@ -78,8 +78,8 @@ pub enum GrowthRows {
     /// Functions and stacks, each named (the growth views and `leakscope growth`).
     All,
     /// Only the stacks, with their frames and values but no `name`, and no functions: what
-    /// the leak checklist reads. Joining the names of every stack of a big profile was most
-    /// of its cost.
+    /// the leak checklist reads. The joined names of a big profile's stacks alone held tens
+    /// of megabytes.
     StackFrames,
 }
 
