@@ -2,8 +2,10 @@
 //! (decode, then `heap_analysis_with`'s phases, the Summary, the statistics and the heap
 //! profile), one line per phase, beside the floor: one pass over the file's bytes. A benchmark
 //! aid, not part of the app.
-//! Usage: `cargo run --profile cli --example heap_phases -- FILE [--decode-only RUNS]`; with
-//! `--decode-only`, it decodes the file RUNS times and prints each time, nothing else. Built
+//! Usage: `cargo run --profile cli --example heap_phases -- FILE [--decode-only RUNS [WARM]]`;
+//! with `--decode-only`, it decodes the file RUNS times and prints each time, nothing else;
+//! given a small snapshot WARM, it decodes that first, as the page's warm-up does, so the
+//! first run of FILE is timed in optimized code but in fresh memory, as in the page. Built
 //! for `wasm32-wasip1`, it runs in Node (`scripts/wasi-run.mjs`), the page's engine.
 
 use std::cell::RefCell;
@@ -19,7 +21,7 @@ fn main() {
     let args: Vec<String> = std::env::args().collect();
     let path = args
         .get(1)
-        .expect("usage: heap_phases FILE [--decode-only RUNS]")
+        .expect("usage: heap_phases FILE [--decode-only RUNS [WARM]]")
         .clone();
     let decode_only = match args.get(2).map(String::as_str) {
         Some("--decode-only") => Some(args.get(3).and_then(|n| n.parse().ok()).unwrap_or(3)),
@@ -38,17 +40,18 @@ fn main() {
     // The file is read in 4 MiB slices, as the worker gets it from its reader and the CLI
     // from disk, so the whole file is never held (and the example runs under WASI too).
     let size = std::fs::metadata(&path).expect("stat").len();
-    let slices = || {
-        let mut f = std::fs::File::open(&path).expect("open");
+    let slices_of = |path: &str| {
+        let mut f = std::fs::File::open(path).expect("open");
         let mut buf = vec![0; 4 << 20];
         std::iter::from_fn(move || {
             let n = f.read(&mut buf).expect("read");
             (n > 0).then(|| buf[..n].to_vec())
         })
     };
-    let decode = || {
+    let slices = || slices_of(&path);
+    let decode_file = |path: &str, size: u64| {
         let mut d = Decoder::with_size_hint(size);
-        for s in slices() {
+        for s in slices_of(path) {
             d.push(&s).expect("decode");
         }
         d.finish()
@@ -57,7 +60,17 @@ fn main() {
             .into_heap()
             .expect("a heap snapshot")
     };
+    let decode = || decode_file(&path, size);
     if let Some(runs) = decode_only {
+        if let Some(warm) = args.get(4) {
+            let started = Instant::now();
+            let w = decode_file(warm, std::fs::metadata(warm).expect("stat").len());
+            println!(
+                "warm {:.3} s, {} nodes",
+                started.elapsed().as_secs_f64(),
+                w.node_count()
+            );
+        }
         for _ in 0..runs {
             let started = Instant::now();
             let g = decode();
