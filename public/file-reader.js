@@ -3,16 +3,27 @@
 // decodes the previous ones (a worker busy decoding cannot also serve its own reads). A
 // gzipped snapshot is also inflated here (the browser's DecompressionStream), so inflating
 // runs beside parsing instead of before it.
+//
+// Reading a big file costs the browser about as much CPU as decoding it, on the same two
+// cores, so it is done the cheapest way the browser offers: the file's byte stream read
+// into buffers the analysis worker hands back (`getReader({mode: 'byob'})`), which allocates
+// nothing per slice. Measured on a 396 MB file in Chromium, a file from disk took 1.0 to
+// 1.4 s of CPU this way against 1.5 to 1.9 s with a FileReaderSync call per 4 MiB slice, and
+// a Blob in memory 0.35 against 1.2 s. Where byte streams are missing, FileReaderSync reads.
 // Protocol, one job at a time:
 //   in:  {job, blob, slice, ahead, gunzip}
 //                                   read `blob` in slices of `slice` bytes (with `gunzip`:
 //                                   inflate it and send slices of about `slice` inflated
 //                                   bytes), at most `ahead` sent and not yet acknowledged
-//   in:  {job, ack: true}           the analysis worker took one slice: send one more
+//   in:  {job, ack: true, buffer?}  the analysis worker is done with one slice: send one
+//                                   more; `buffer`, that slice's buffer handed back
+//                                   (transferred) to be filled again
 //   in:  {stop: true}               forget the job
-//   out: {job, offset, buffer}      the next slice (its ArrayBuffer is transferred, not
-//                                   copied); `offset`: file bytes read so far when inflating,
-//                                   else the slice's own offset in the file
+//   out: {job, offset, buffer, length?}
+//                                   the next slice (its ArrayBuffer is transferred, not
+//                                   copied): the first `length` bytes of `buffer` (all of
+//                                   them when absent); `offset`: file bytes read so far when
+//                                   inflating, else the slice's own offset in the file
 //   out: {job, done: true, offset}  inflating: the last slice was sent
 //   out: {job, error, inflate}      reading failed (the file changed or vanished), or with
 //                                   `inflate` the browser could not inflate it (the analysis
@@ -29,20 +40,69 @@ onmessage = (event) => {
     if (old && old.wake) old.wake();
   }
   if (m.blob) {
-    current = { job: m.job, blob: m.blob, slice: m.slice, credit: m.ahead, offset: 0, wake: null };
+    current = { job: m.job, blob: m.blob, slice: m.slice, credit: m.ahead, offset: 0, wake: null, pool: [] };
     if (m.gunzip) inflate(current);
-    else pump(current);
+    else if (!stream(current)) pump(current);
   } else if (m.ack && current && current.job === m.job) {
     current.credit += 1;
+    if (m.buffer instanceof ArrayBuffer && m.buffer.byteLength === current.slice) current.pool.push(m.buffer);
     if (current.wake) {
       const wake = current.wake;
       current.wake = null;
       wake();
-    } else if (!current.inflating) {
+    } else if (!current.inflating && !current.streaming) {
       pump(current);
     }
   }
 };
+
+/** Waits until job `j` may send a slice; false when it is no longer current. */
+async function credit(j) {
+  while (current === j && j.credit <= 0) await new Promise((resolve) => { j.wake = resolve; });
+  return current === j;
+}
+
+/**
+ * Reads job `j` through the blob's byte stream into pooled buffers; false (and nothing
+ * started) when this browser's blob streams cannot read into given buffers.
+ */
+function stream(j) {
+  let bytes;
+  try {
+    bytes = j.blob.stream().getReader({ mode: 'byob' });
+  } catch (e) {
+    return false;
+  }
+  j.streaming = true;
+  (async () => {
+    try {
+      while (j.offset < j.blob.size) {
+        if (!(await credit(j))) break;
+        let buffer = j.pool.pop() || new ArrayBuffer(j.slice);
+        let filled = 0;
+        const want = Math.min(j.slice, j.blob.size - j.offset);
+        while (filled < want) {
+          const { done, value } = await bytes.read(new Uint8Array(buffer, filled, want - filled));
+          if (done) break;
+          buffer = value.buffer;
+          filled += value.byteLength;
+        }
+        if (current !== j) break;
+        if (filled < want) throw new Error(`the file ended at byte ${j.offset + filled} while reading`);
+        postMessage({ job: j.job, offset: j.offset, buffer, length: filled }, [buffer]);
+        j.offset += filled;
+        j.credit -= 1;
+      }
+    } catch (e) {
+      if (current === j) {
+        postMessage({ job: j.job, error: String((e && e.message) || e) });
+        current = null;
+      }
+    }
+    bytes.cancel().catch(() => {});
+  })();
+  return true;
+}
 
 function pump(j) {
   while (current === j && j.credit > 0 && j.offset < j.blob.size) {
@@ -82,8 +142,7 @@ async function inflate(j) {
   let parts = [];
   let held = 0;
   const send = async () => {
-    while (current === j && j.credit <= 0) await new Promise((resolve) => { j.wake = resolve; });
-    if (current !== j) return;
+    if (!(await credit(j))) return;
     const buffer = new Uint8Array(held);
     let at = 0;
     for (const p of parts) {

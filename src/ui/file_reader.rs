@@ -94,11 +94,22 @@ impl ReaderThread {
     }
 
     fn send(&self, fields: &[(&str, JsValue)]) {
+        self.send_with(fields, None);
+    }
+
+    /// Sends `fields`, transferring `buffer` (one of them) instead of copying it.
+    fn send_with(&self, fields: &[(&str, JsValue)], buffer: Option<&js_sys::ArrayBuffer>) {
         let message = js_sys::Object::new();
         for (key, value) in fields {
             let _ = js_sys::Reflect::set(&message, &JsValue::from_str(key), value);
         }
-        if self.worker.post_message(&message).is_err() {
+        let sent = match buffer {
+            Some(buffer) => self
+                .worker
+                .post_message_with_transfer(&message, &js_sys::Array::of1(buffer)),
+            None => self.worker.post_message(&message),
+        };
+        if sent.is_err() {
             self.broken.set(true);
         }
     }
@@ -106,13 +117,20 @@ impl ReaderThread {
 
 /// Where the slices come from.
 enum Source {
-    /// The reader worker, job number `job`.
-    Thread { thread: Rc<ReaderThread>, job: u32 },
+    /// The reader worker, job number `job`; `taken`, the buffer of the slice handed out last,
+    /// given back with the acknowledgement when the next one is asked for.
+    Thread {
+        thread: Rc<ReaderThread>,
+        job: u32,
+        taken: Option<js_sys::ArrayBuffer>,
+    },
     /// `Blob.arrayBuffer()` on this thread, the next slice already asked for.
     Direct { next: Option<js_sys::Promise> },
 }
 
-/// One slice: its bytes, and how far into the file reading got with it.
+/// One slice: its bytes, and how far into the file reading got with it. The bytes may be
+/// read until the next call to `SliceReader::next`, which hands their buffer back to the
+/// reader worker to be filled again.
 pub struct Slice {
     pub bytes: js_sys::Uint8Array,
     /// File bytes read so far (compressed bytes while inflating).
@@ -167,7 +185,11 @@ impl SliceReader {
                     ("ahead", READ_AHEAD.into()),
                     ("gunzip", reader.inflating.into()),
                 ]);
-                reader.source = Source::Thread { thread, job };
+                reader.source = Source::Thread {
+                    thread,
+                    job,
+                    taken: None,
+                };
             }
             None => reader.read_directly(),
         }
@@ -205,9 +227,25 @@ impl SliceReader {
         }
         loop {
             let (bytes, read_to) = match &mut self.source {
-                Source::Thread { thread, job } => {
+                Source::Thread { thread, job, taken } => {
                     let (thread, job) = (Rc::clone(thread), *job);
-                    match next_from_thread(&thread, job).await {
+                    if let Some(buffer) = taken.take() {
+                        thread.send_with(
+                            &[
+                                ("job", job.into()),
+                                ("ack", true.into()),
+                                ("buffer", buffer.clone().into()),
+                            ],
+                            Some(&buffer),
+                        );
+                    }
+                    let message = next_from_thread(&thread, job).await;
+                    if let (Some(Message::Slice(bytes, _)), Source::Thread { taken, .. }) =
+                        (&message, &mut self.source)
+                    {
+                        *taken = Some(bytes.buffer());
+                    }
+                    match message {
                         Some(Message::Slice(bytes, offset)) if self.inflating => (bytes, offset),
                         Some(Message::Slice(bytes, _)) => {
                             let read_to = self.offset + bytes.length() as u64;
@@ -292,8 +330,13 @@ async fn next_from_thread(thread: &ReaderThread, job: u32) -> Option<Message> {
             return Some(Message::Done(offset));
         }
         let buffer = field("buffer").unwrap_or(JsValue::UNDEFINED);
-        thread.send(&[("job", job.into()), ("ack", true.into())]);
-        return Some(Message::Slice(js_sys::Uint8Array::new(&buffer), offset));
+        let bytes = match field("length").and_then(|l| l.as_f64()) {
+            Some(length) => {
+                js_sys::Uint8Array::new_with_byte_offset_and_length(&buffer, 0, length as u32)
+            }
+            None => js_sys::Uint8Array::new(&buffer),
+        };
+        return Some(Message::Slice(bytes, offset));
     }
 }
 
