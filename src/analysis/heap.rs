@@ -46,7 +46,9 @@ pub use dominators::{dominator_tree, DominatorTree};
 pub use duplicate_strings::{
     duplicated_strings, string_value, DuplicateString, DuplicateStringOptions,
 };
-pub use essential_edges::{essential_edges, is_essential_edge, EssentialEdgeContext};
+pub use essential_edges::{
+    essential_edges, essential_edges_and_in_degrees, is_essential_edge, EssentialEdgeContext,
+};
 pub use filters::{event_handlers, retained_by_detached_dom, retained_by_event_handlers};
 pub use heap_growth::{
     heap_growth, heap_growth_with, ClassGrowthRow, HeapGrowth, HeapGrowthOptions, RetainerBasis,

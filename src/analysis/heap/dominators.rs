@@ -66,49 +66,49 @@ impl DominatorTree {
     }
 }
 
-/// Predecessors over essential edges, as a reverse CSR over DFS numbers: the predecessors of
-/// the vertex numbered `i` are the numbers `preds[first[i]..first[i + 1]]`.
-fn essential_predecessors(g: &HeapGraph, essential: &BitSet, num: &[u32]) -> (Vec<u32>, Vec<u32>) {
-    let n = g.node_count();
-    let targets = g.edge_targets();
-    let mut first = vec![0u32; n + 2];
-    for (e, &to) in targets.iter().enumerate() {
-        if essential.get(e) {
-            first[num[to as usize] as usize] += 1;
-        }
-    }
-    let mut sum = 0u32;
-    for c in first.iter_mut() {
-        let count = *c;
-        *c = sum;
-        sum += count;
-    }
-    let mut preds = vec![0u32; sum as usize];
-    let mut fill = first.clone();
-    let fe = g.first_edge();
-    for from in 0..n {
-        let edges = fe[from] as usize..fe[from + 1] as usize;
-        let from_num = num[from];
-        for (e, &to) in edges.clone().zip(&targets[edges]) {
-            if essential.get(e) {
-                let to = num[to as usize] as usize;
-                preds[fill[to] as usize] = from_num;
-                fill[to] += 1;
-            }
-        }
-    }
-    (first, preds)
+/// Predecessor lists over essential edges, laid out by target ordinal from their in-degrees
+/// and filled as the DFS meets each edge: the predecessors of ordinal `o` are the DFS numbers
+/// `preds[first[o]..first[o + 1]]`. A node's edges are met once it is numbered, so no pass
+/// over the edges of its own is needed.
+struct Predecessors {
+    first: Vec<u32>,
+    /// Where the next predecessor of each ordinal goes.
+    fill: Vec<u32>,
+    preds: Vec<u32>,
 }
 
-/// Whether each node is the target of at least one essential edge.
-fn has_essential_predecessor(g: &HeapGraph, essential: &BitSet) -> BitSet {
-    let mut has = BitSet::new(g.node_count());
-    for (e, &to) in g.edge_targets().iter().enumerate() {
-        if essential.get(e) {
-            has.set(to as usize);
+impl Predecessors {
+    fn new(mut in_degrees: Vec<u32>) -> Self {
+        let mut sum = 0u32;
+        for c in in_degrees.iter_mut() {
+            let count = *c;
+            *c = sum;
+            sum += count;
+        }
+        let fill = in_degrees.clone();
+        in_degrees.push(sum);
+        Predecessors {
+            first: in_degrees,
+            fill,
+            preds: vec![0; sum as usize],
         }
     }
-    has
+
+    /// Records an essential edge from the node numbered `from` to ordinal `to`.
+    #[inline]
+    fn add(&mut self, from: u32, to: usize) {
+        let at = &mut self.fill[to];
+        self.preds[*at as usize] = from;
+        *at += 1;
+    }
+
+    fn has_any(&self, o: usize) -> bool {
+        self.first[o] != self.first[o + 1]
+    }
+
+    fn of(&self, o: usize) -> &[u32] {
+        &self.preds[self.first[o] as usize..self.first[o + 1] as usize]
+    }
 }
 
 /// Semidominators in DFS-number space (Lengauer & Tarjan's first pass): vertices in reverse
@@ -116,7 +116,7 @@ fn has_essential_predecessor(g: &HeapGraph, essential: &BitSet) -> BitSet {
 /// the forest of vertices already done. `label` holds the least semidominator on a vertex's
 /// forest path (a number, not a vertex: Semi-NCA needs no more), and a vertex is done exactly
 /// when its number is above the one in hand, so neither test reads memory.
-fn semidominators(count: u32, parent: &[u32], pred_first: &[u32], preds: &[u32]) -> Vec<u32> {
+fn semidominators(count: u32, parent: &[u32], vertex: &[u32], preds: &Predecessors) -> Vec<u32> {
     let len = parent.len();
     let mut semi: Vec<u32> = (0..len as u32).collect();
     let mut label = vec![0u32; len];
@@ -124,14 +124,14 @@ fn semidominators(count: u32, parent: &[u32], pred_first: &[u32], preds: &[u32])
     let mut stack: Vec<u32> = Vec::new();
     for w in (2..=count).rev() {
         let wi = w as usize;
-        let (from, to) = (pred_first[wi] as usize, pred_first[wi + 1] as usize);
-        let mut s = if from == to {
+        let ps = preds.of(vertex[wi] as usize - 1);
+        let mut s = if ps.is_empty() {
             // An orphan's single predecessor is taken to be the root, number 1.
             1
         } else {
             w
         };
-        for &p in &preds[from..to] {
+        for &p in ps {
             let u = if p <= w {
                 p
             } else {
@@ -176,22 +176,28 @@ fn nca_dominators(count: u32, mut dom: Vec<u32>, semi: &[u32]) -> Vec<u32> {
 }
 
 /// Computes the dominator tree over `essential` edges with `sizes` as self sizes (DevTools'
-/// adjusted shallow sizes, so that retained sizes match what it shows).
+/// adjusted shallow sizes, so that retained sizes match what it shows). `in_degrees`: how many
+/// essential edges reach each node (`essential_edges_and_in_degrees`).
 ///
 /// The arrays are indexed by DFS number rather than by vertex: the DFS numbers every node
 /// (1..=n), after which vertex v is its number everywhere (so `vertex[semi[w]]` is just
 /// `semi[w]`). This is a renaming only, but tree paths become runs of nearby numbers, which
 /// keeps `eval`'s walks in cache on deep heaps.
-pub fn dominator_tree(g: &HeapGraph, essential: &BitSet, sizes: &[u32]) -> DominatorTree {
+pub fn dominator_tree(
+    g: &HeapGraph,
+    essential: &BitSet,
+    in_degrees: Vec<u32>,
+    sizes: &[u32],
+) -> DominatorTree {
     let n = g.node_count();
     if n == 0 {
         return DominatorTree::default();
     }
+    let mut preds = Predecessors::new(in_degrees);
     let len = n + 1;
     let fe = g.first_edge();
     let targets = g.edge_targets();
-    // num[ordinal] = DFS number; vertex[number] = ordinal + 1; 0 means "none", as in the paper.
-    let mut num = vec![0u32; n];
+    // vertex[number] = ordinal + 1; 0 means "none", as in the paper.
     let mut vertex = vec![0u32; len];
     // parent[number] = the DFS parent's number.
     let mut parent = vec![0u32; len];
@@ -203,14 +209,13 @@ pub fn dominator_tree(g: &HeapGraph, essential: &BitSet, sizes: &[u32]) -> Domin
     let mut next_edge = vec![0u32; len];
     let mut dfs = |root: usize,
                    root_parent: u32,
-                   num: &mut [u32],
                    vertex: &mut [u32],
                    parent: &mut [u32],
                    visited: &mut BitSet,
+                   preds: &mut Predecessors,
                    count: &mut u32| {
         *count += 1;
         let mut v = *count;
-        num[root] = v;
         vertex[v as usize] = root as u32 + 1;
         parent[v as usize] = root_parent;
         visited.set(root);
@@ -225,11 +230,11 @@ pub fn dominator_tree(g: &HeapGraph, essential: &BitSet, sizes: &[u32]) -> Domin
                 e += 1;
                 if essential.get(ei) {
                     let w = targets[ei] as usize;
+                    preds.add(v, w);
                     if !visited.get(w) {
                         visited.set(w);
                         *count += 1;
                         let wn = *count;
-                        num[w] = wn;
                         vertex[wn as usize] = w as u32 + 1;
                         parent[wn as usize] = v;
                         next_edge[wn as usize] = fe[w];
@@ -247,10 +252,10 @@ pub fn dominator_tree(g: &HeapGraph, essential: &BitSet, sizes: &[u32]) -> Domin
     dfs(
         root,
         0,
-        &mut num,
         &mut vertex,
         &mut parent,
         &mut visited,
+        &mut preds,
         &mut count,
     );
     // The root is number 1.
@@ -259,39 +264,42 @@ pub fn dominator_tree(g: &HeapGraph, essential: &BitSet, sizes: &[u32]) -> Domin
 
     // Orphans: nodes with only non-essential retainers become DFS roots hanging off the root.
     if (count as usize) < n {
-        let has_pred = has_essential_predecessor(g, essential);
         for o in 0..n {
-            if !visited.get(o) && !has_pred.get(o) {
+            if !visited.get(o) && !preds.has_any(o) {
                 dfs(
                     o,
                     r,
-                    &mut num,
                     &mut vertex,
                     &mut parent,
                     &mut visited,
+                    &mut preds,
                     &mut count,
                 );
             }
         }
     }
     drop(next_edge);
-    // Still unnumbered (e.g. a clique retaining itself): attach one by one to the root.
+    // Still unnumbered (e.g. a clique retaining itself): attach one by one to the root. The
+    // DFS never met their edges: record them here.
     if (count as usize) < n {
-        for (o, number) in num.iter_mut().enumerate() {
+        for o in 0..n {
             if !visited.get(o) {
                 count += 1;
-                *number = count;
                 vertex[count as usize] = o as u32 + 1;
                 parent[count as usize] = r;
+                let edges = fe[o] as usize..fe[o + 1] as usize;
+                for (e, &to) in edges.clone().zip(&targets[edges]) {
+                    if essential.get(e) {
+                        preds.add(count, to as usize);
+                    }
+                }
             }
         }
     }
     drop(visited);
-
-    let (pred_first, preds) = essential_predecessors(g, essential, &num);
-    drop(num);
-    let semi = semidominators(count, &parent, &pred_first, &preds);
-    drop((preds, pred_first));
+    preds.fill = Vec::new();
+    let semi = semidominators(count, &parent, &vertex, &preds);
+    drop(preds);
     let dom = nca_dominators(count, parent, &semi);
     drop(semi);
 
@@ -323,13 +331,13 @@ pub fn dominator_tree(g: &HeapGraph, essential: &BitSet, sizes: &[u32]) -> Domin
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::analysis::heap::{essential_edges, EssentialEdgeContext};
+    use crate::analysis::heap::{essential_edges_and_in_degrees, EssentialEdgeContext};
     use crate::model::{HeapGraphBuilder, NodeOrdinal};
 
     fn tree(b: HeapGraphBuilder) -> DominatorTree {
         let g = b.finish().unwrap();
-        let bits = essential_edges(&g, &EssentialEdgeContext::new(&g));
-        dominator_tree(&g, &bits, g.self_sizes())
+        let (bits, in_degrees) = essential_edges_and_in_degrees(&g, &EssentialEdgeContext::new(&g));
+        dominator_tree(&g, &bits, in_degrees, g.self_sizes())
     }
 
     #[test]
@@ -523,8 +531,9 @@ mod tests {
                 }
             }
             let g = b.finish().unwrap();
-            let bits = essential_edges(&g, &EssentialEdgeContext::new(&g));
-            let t = dominator_tree(&g, &bits, g.self_sizes());
+            let (bits, in_degrees) =
+                essential_edges_and_in_degrees(&g, &EssentialEdgeContext::new(&g));
+            let t = dominator_tree(&g, &bits, in_degrees, g.self_sizes());
             let (expected, unreached) = reference_idom(&g, &bits);
             with_orphans += usize::from(t.unreachable > unreached);
             with_unreached += usize::from(unreached > 0);

@@ -70,6 +70,25 @@ pub fn is_essential_edge(
 /// The essential edges of the whole graph, one bit per edge: `is_essential_edge` for every
 /// edge, in one pass over the raw columns that writes the bit set a word at a time.
 pub fn essential_edges(g: &HeapGraph, cx: &EssentialEdgeContext) -> BitSet {
+    essential_pass(g, cx, None)
+}
+
+/// `essential_edges`, and how many essential edges reach each node (by ordinal), counted in
+/// the same pass: the dominator tree's predecessor lists are laid out from these.
+pub fn essential_edges_and_in_degrees(
+    g: &HeapGraph,
+    cx: &EssentialEdgeContext,
+) -> (BitSet, Vec<u32>) {
+    let mut in_degrees = vec![0u32; g.node_count()];
+    let bits = essential_pass(g, cx, Some(&mut in_degrees));
+    (bits, in_degrees)
+}
+
+fn essential_pass(
+    g: &HeapGraph,
+    cx: &EssentialEdgeContext,
+    mut in_degrees: Option<&mut [u32]>,
+) -> BitSet {
     let t = &cx.types;
     let (fe, kind_names, targets) = (g.first_edge(), g.edge_kind_names(), g.edge_targets());
     let m = g.edge_count();
@@ -106,6 +125,9 @@ pub fn essential_edges(g: &HeapGraph, cx: &EssentialEdgeContext) -> BitSet {
                 }
             }
             word |= (essential as u64) << (e & 63);
+            if let Some(counts) = in_degrees.as_deref_mut() {
+                counts[to] += essential as u32;
+            }
             e += 1;
             if e & 63 == 0 {
                 words.push(word);
@@ -146,6 +168,8 @@ mod tests {
         let g = b.finish().unwrap();
         let cx = EssentialEdgeContext::new(&g);
         let bits = essential_edges(&g, &cx);
+        let (counted, in_degrees) = essential_edges_and_in_degrees(&g, &cx);
+        assert_eq!(counted, bits);
         let got: Vec<bool> = (0..g.edge_count()).map(|e| bits.get(e)).collect();
         assert_eq!(
             got,
@@ -157,6 +181,11 @@ mod tests {
             for e in g.edges(from) {
                 assert_eq!(bits.get(e), is_essential_edge(&g, &cx, from, e), "edge {e}");
             }
+        }
+        let targets = g.edge_targets();
+        for (o, &count) in in_degrees.iter().enumerate() {
+            let into = (0..g.edge_count()).filter(|&e| bits.get(e) && targets[e] as usize == o);
+            assert_eq!(count as usize, into.count(), "node {o}");
         }
     }
 }

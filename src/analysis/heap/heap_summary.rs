@@ -11,7 +11,7 @@ use super::class_names::{class_names, ClassNameOptions, ClassNames};
 use super::distances::distances_with;
 use super::dom_state::dom_states;
 use super::dominators::{dominator_tree, DominatorTree};
-use super::essential_edges::{essential_edges, EssentialEdgeContext};
+use super::essential_edges::{essential_edges_and_in_degrees, EssentialEdgeContext};
 use super::shallow_sizes::shallow_sizes;
 use super::type_ids::TypeIds;
 use super::weak_map::WeakMapEdges;
@@ -120,10 +120,10 @@ pub fn heap_analysis_with(
     let dominators = {
         phase(p_essential);
         let cx = EssentialEdgeContext::with_weak_maps(g, weak_maps);
-        let essential = essential_edges(g, &cx);
+        let (essential, in_degrees) = essential_edges_and_in_degrees(g, &cx);
         drop(cx);
         phase(p_dominators);
-        dominator_tree(g, &essential, &shallow_sizes)
+        dominator_tree(g, &essential, in_degrees, &shallow_sizes)
     };
     phase(p_names);
     let class_opts = ClassNameOptions {
