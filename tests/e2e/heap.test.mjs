@@ -5,9 +5,11 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
+import os from 'node:os';
 import zlib from 'node:zlib';
 import path from 'node:path';
-import { FIXTURES, ROOT, start, openPage, waitFor, dropFiles, fixture, profileItem, selectProfile } from './support.mjs';
+import { FIXTURES, ROOT, start, openPage, showFiles, waitFor, dropFiles, fixture, profileItem, selectProfile } from './support.mjs';
+import { serve } from './serve.mjs';
 
 const HEAP = path.join(ROOT, 'tests/fixtures/heapsnapshot');
 
@@ -80,6 +82,43 @@ test('dropped heap snapshots show the Summary exactly as DevTools computes it', 
   }
   assert.deepEqual(errors, []);
   await page.close();
+});
+
+test('where blobs have no byte stream, the reader worker reads slices with FileReaderSync, to the same Summary', async () => {
+  // The site as a browser without Blob.stream() runs it: a copy of dist/ whose reader worker
+  // finds no byte stream (a worker started by a worker is out of reach of page.route).
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'leakscope-no-streams-'));
+  fs.cpSync(path.join(ROOT, 'dist'), dir, { recursive: true });
+  const reader = path.join(dir, 'file-reader.js');
+  fs.writeFileSync(reader, `Blob.prototype.stream = undefined;\n${fs.readFileSync(reader, 'utf8')}`);
+  const server = await serve(dir);
+  const page = await env.browser.newPage({ viewport: { width: 1400, height: 900 } });
+  try {
+    const errors = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(`http://127.0.0.1:${server.address().port}/`);
+    await page.locator('[data-testid=profile-item][data-status=ready]').first().waitFor();
+    await showFiles(page);
+    // 7 MB: two 4 MiB slices.
+    const name = 'node-leak-3.heapsnapshot';
+    await dropFiles(page, [heapFixture(name)]);
+    await profileItem(page, name).and(page.locator('[data-status=ready]')).waitFor({ timeout: 60000 });
+    await selectProfile(page, name);
+    await page.locator('[data-testid=heap-summary]').waitFor();
+    const expected = oracleClasses('node-leak-3').slice(0, 20).map(pick);
+    let got;
+    await waitFor(async () => {
+      got = (await pageClasses(page)).slice(0, 20).map(pick);
+      return got.length === 20;
+    }, { what: `${name} rows` });
+    assert.deepEqual(got, expected, 'page = DevTools');
+    assert.deepEqual(errors, []);
+  } finally {
+    await page.close();
+    server.closeAllConnections();
+    server.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test('the Summary sorts, filters by name and expands a class to its objects', async () => {
