@@ -86,6 +86,7 @@ impl Predecessors {
             sum += count;
         }
         let fill = in_degrees.clone();
+        // Into the spare slot `essential_edges_and_in_degrees` leaves: no reallocation.
         in_degrees.push(sum);
         Predecessors {
             first: in_degrees,

@@ -79,7 +79,9 @@ pub fn essential_edges_and_in_degrees(
     g: &HeapGraph,
     cx: &EssentialEdgeContext,
 ) -> (BitSet, Vec<u32>) {
-    let mut in_degrees = vec![0u32; g.node_count()];
+    // One slot spare: the dominator tree appends the total to make them list offsets.
+    let mut in_degrees = Vec::with_capacity(g.node_count() + 1);
+    in_degrees.resize(g.node_count(), 0u32);
     let bits = essential_pass(g, cx, Some(&mut in_degrees));
     (bits, in_degrees)
 }
