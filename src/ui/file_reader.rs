@@ -1,9 +1,9 @@
 //! `SliceReader`: the slices of a `Blob`, read ahead of the worker that decodes them. The
 //! reads run in `file-reader.js`, a small worker of their own (the browser cannot serve a
-//! worker's reads while that worker decodes), which transfers each slice's buffer; if that
-//! worker cannot start, `Blob.arrayBuffer()` reads one slice ahead instead. Asked to, the
-//! reader worker also inflates a gzipped file, so inflating runs on the second core beside
-//! decoding.
+//! worker's reads while that worker decodes), which transfers each slice's buffer and gets it
+//! back to fill again; if that worker cannot start, `Blob.arrayBuffer()` reads one slice ahead
+//! instead. Asked to, the reader worker also inflates a gzipped file, so inflating runs on the
+//! second core beside decoding.
 
 use std::cell::{Cell, RefCell};
 use std::collections::VecDeque;
@@ -13,7 +13,8 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{Blob, MessageEvent};
 
-/// Slices sent by the reader worker and not yet taken: bounds the memory read ahead.
+/// Slices sent by the reader worker and not yet acknowledged (a slice is acknowledged, its
+/// buffer handed back, when the next one is asked for): bounds the memory read ahead.
 const READ_AHEAD: u32 = 4;
 
 /// The reader worker, its messages not yet taken, and the task waiting for one.
