@@ -11,12 +11,15 @@
 // decoded → the growth ranking's first row, then the Diff (pprof) or Comparison (heap) tab →
 // its first row, and the worker's wasm memory at the end.
 //
-// Usage: node scripts/browser-bench.mjs [--url URL] [--runs N] [--hovers N] [--timeout SECS] [--series] FILE...
+// Usage: node scripts/browser-bench.mjs [--url URL] [--runs N] [--hovers N] [--timeout SECS] [--series] [--from-disk] FILE...
 //   default FILE: the corpus' google-pprof_large.cpu.pb.gz (when present); default --runs 1.
 //   Without --url it serves dist/ itself: build it first (`trunk build --release --offline`).
 //
 // Files of any size: they are served by a small server started here (127.0.0.1, CORS), and the
 // page fetches one into a Blob and drops it as a File, so no bytes cross playwright's protocol.
+// With --from-disk (single files) the dropped File is the file on disk, picked through a file
+// input as a user's drag from a file manager gives it: Chromium spends 1.6 to 3 times the CPU
+// reading such a file as reading a Blob it holds (measured in public/file-reader.js).
 //
 // Memory, two measures:
 //  * "renderer Δ": the peak, sampled every 100 ms from /proc, of the summed RSS of Chromium's
@@ -35,7 +38,7 @@ import zlib from 'node:zlib';
 import { LARGE_CPU, start, openPage, waitFor } from '../tests/e2e/support.mjs';
 
 // ---- arguments
-const opts = { runs: 1, hovers: 20, timeout: 600, files: [], series: false };
+const opts = { runs: 1, hovers: 20, timeout: 600, files: [], series: false, fromDisk: false };
 const argv = process.argv.slice(2);
 for (let i = 0; i < argv.length; i++) {
   const a = argv[i];
@@ -44,10 +47,15 @@ for (let i = 0; i < argv.length; i++) {
   else if (a === '--hovers') opts.hovers = Number(argv[++i]);
   else if (a === '--timeout') opts.timeout = Number(argv[++i]);
   else if (a === '--series') opts.series = true;
+  else if (a === '--from-disk') opts.fromDisk = true;
   else if (a.startsWith('-')) {
-    console.error(`unknown option ${a}\nusage: node scripts/browser-bench.mjs [--url URL] [--runs N] [--hovers N] [--timeout SECS] FILE...`);
+    console.error(`unknown option ${a}\nusage: node scripts/browser-bench.mjs [--url URL] [--runs N] [--hovers N] [--timeout SECS] [--series] [--from-disk] FILE...`);
     process.exit(2);
   } else opts.files.push(a);
+}
+if (opts.fromDisk && opts.series) {
+  console.error('--from-disk measures single files, not a --series');
+  process.exit(2);
 }
 if (opts.files.length === 0) {
   if (!fs.existsSync(LARGE_CPU)) {
@@ -196,11 +204,23 @@ async function benchRun(env, index, file, heap, withFlame) {
   // Content-Security-Policy forbids it to fetch: the benchmark's pages bypass it.
   const { page, errors } = await openPage(env, { bypassCSP: true });
   try {
-    // Build the File in the page first (outside the timed part).
-    await page.evaluate(async ({ url, name }) => {
-      const blob = await (await fetch(url)).blob();
-      window.__benchFile = new File([blob], name);
-    }, { url: filesUrl + index, name });
+    // Build the File in the page first (outside the timed part): from this script's server
+    // into a Blob, or with --from-disk the file itself, picked through a file input as a
+    // user's drop gives it (the browser then reads it from disk, which costs it more CPU).
+    if (opts.fromDisk) {
+      await page.evaluate(() => {
+        const input = Object.assign(document.createElement('input'), { type: 'file', id: 'bench-file-input', hidden: true });
+        input.onchange = () => { window.__benchFile = input.files[0]; };
+        document.body.append(input);
+      });
+      await page.setInputFiles('#bench-file-input', file);
+      await page.waitForFunction(() => window.__benchFile);
+    } else {
+      await page.evaluate(async ({ url, name }) => {
+        const blob = await (await fetch(url)).blob();
+        window.__benchFile = new File([blob], name);
+      }, { url: filesUrl + index, name });
+    }
     await page.waitForTimeout(1000);
     const wasmBefore = await wasmBytes(page);
     const sampler = new Sampler();
