@@ -19,6 +19,7 @@ mod heap_growth;
 mod heap_profile;
 mod heap_summary;
 mod leak_clusters;
+mod offsets;
 mod page_owned;
 mod path_clusters;
 mod retainer_edges;

@@ -241,9 +241,7 @@ impl SliceReader {
                         );
                     }
                     let message = next_from_thread(&thread, job).await;
-                    if let (Some(Message::Slice(bytes, _)), Source::Thread { taken, .. }) =
-                        (&message, &mut self.source)
-                    {
+                    if let Some(Message::Slice(bytes, _)) = &message {
                         *taken = Some(bytes.buffer());
                     }
                     match message {

@@ -47,6 +47,18 @@ async function pageClasses(page) {
 
 const pick = (c) => ({ name: c.name, count: c.count, shallow_size: c.shallow_size, retained_size: c.retained_size });
 
+/** Waits for the Summary's first 20 rows of snapshot file `name` and checks them against DevTools'. */
+async function expectDevToolsClasses(page, name) {
+  const stem = name.replace(/\.gz$/, '').replace(/\.heapsnapshot$/, '');
+  const expected = oracleClasses(stem).slice(0, 20).map(pick);
+  let got;
+  await waitFor(async () => {
+    got = (await pageClasses(page)).slice(0, 20).map(pick);
+    return got.length === 20;
+  }, { what: `${name} rows` });
+  assert.deepEqual(got, expected, `${name}: page = DevTools`);
+}
+
 test('dropped heap snapshots show the Summary exactly as DevTools computes it', async () => {
   const { page, errors } = await openPage(env);
   const files = ['node-leak-3.heapsnapshot.gz', 'node-leak-3.heapsnapshot', 'detached-dom-3.heapsnapshot.gz'];
@@ -63,14 +75,7 @@ test('dropped heap snapshots show the Summary exactly as DevTools computes it', 
     if (await page.locator('[data-testid=tab-summary]').count()) await page.locator('[data-testid=tab-summary]').click();
     await page.locator('[data-testid=heap-summary]').waitFor();
     assert.match(await profileItem(page, name).textContent(), /heap snapshot · [\d.]+[kMG]?B total/);
-    const stem = name.replace(/\.gz$/, '').replace(/\.heapsnapshot$/, '');
-    const expected = oracleClasses(stem).slice(0, 20).map(pick);
-    let got;
-    await waitFor(async () => {
-      got = (await pageClasses(page)).slice(0, 20).map(pick);
-      return got.length === 20;
-    }, { what: `${name} rows` });
-    assert.deepEqual(got, expected, `${name}: page = DevTools`);
+    await expectDevToolsClasses(page, name);
     // The worker says how long each phase took: reading, decoding, then the analysis in order;
     // a gzipped file was inflated by the browser's reader, beside the decoding.
     const timings = JSON.parse(await page.locator('[data-testid=heap-load-time]').getAttribute('data-timings'));
@@ -105,13 +110,7 @@ test('where blobs have no byte stream, the reader worker reads slices with FileR
     await profileItem(page, name).and(page.locator('[data-status=ready]')).waitFor({ timeout: 60000 });
     await selectProfile(page, name);
     await page.locator('[data-testid=heap-summary]').waitFor();
-    const expected = oracleClasses('node-leak-3').slice(0, 20).map(pick);
-    let got;
-    await waitFor(async () => {
-      got = (await pageClasses(page)).slice(0, 20).map(pick);
-      return got.length === 20;
-    }, { what: `${name} rows` });
-    assert.deepEqual(got, expected, 'page = DevTools');
+    await expectDevToolsClasses(page, name);
     assert.deepEqual(errors, []);
   } finally {
     await page.close();

@@ -21,6 +21,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::bit_set::BitSet;
+use super::offsets::into_offsets;
 use crate::model::HeapGraph;
 
 /// The dominator tree over node ordinals, and each node's retained size.
@@ -48,12 +49,7 @@ impl DominatorTree {
                 first[d as usize] += 1;
             }
         }
-        let mut sum = 0;
-        for c in first.iter_mut() {
-            let count = *c;
-            *c = sum;
-            sum += count;
-        }
+        let sum = into_offsets(&mut first);
         let mut children = vec![0u32; sum as usize];
         let mut fill = first.clone();
         for (o, &d) in self.idom.iter().enumerate() {
@@ -79,12 +75,7 @@ struct Predecessors {
 
 impl Predecessors {
     fn new(mut in_degrees: Vec<u32>) -> Self {
-        let mut sum = 0u32;
-        for c in in_degrees.iter_mut() {
-            let count = *c;
-            *c = sum;
-            sum += count;
-        }
+        let sum = into_offsets(&mut in_degrees);
         let fill = in_degrees.clone();
         // Into the spare slot `essential_edges_and_in_degrees` leaves: no reallocation.
         in_degrees.push(sum);

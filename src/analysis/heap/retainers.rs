@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use super::distances::NO_DISTANCE;
 use super::heap_summary::HeapAnalysis;
+use super::offsets::into_offsets;
 use super::type_ids::TypeIds;
 use crate::model::{HeapGraph, NodeOrdinal};
 
@@ -30,12 +31,7 @@ impl RetainerIndex {
         for &to in g.edge_targets() {
             first[to as usize] += 1;
         }
-        let mut sum = 0u32;
-        for c in first.iter_mut() {
-            let count = *c;
-            *c = sum;
-            sum += count;
-        }
+        into_offsets(&mut first);
         let mut fill = first.clone();
         let mut edges = vec![0u32; g.edge_count()];
         let mut source = vec![0u32; g.edge_count()];
