@@ -5,7 +5,9 @@
 //! Usage: `cargo run --profile cli --example heap_phases -- FILE [--decode-only RUNS [WARM]]`;
 //! with `--decode-only`, it decodes the file RUNS times and prints each time, nothing else;
 //! given a small snapshot WARM, it decodes that first, as the page's warm-up does, so the
-//! first run of FILE is timed in optimized code but in fresh memory, as in the page. Built
+//! first run of FILE is timed in optimized code but in fresh memory, as in the page. With
+//! `--split RUNS`, it splits every slice first (`split_numbers`, as the CLI's reading thread
+//! and the page's reader worker do) and times that and the decoder's share apart. Built
 //! for `wasm32-wasip1`, it runs in Node (`scripts/wasi-run.mjs`), the page's engine.
 
 use std::cell::RefCell;
@@ -15,7 +17,7 @@ use std::time::Instant;
 use leakscope::analysis::heap::{
     heap_analysis_with, heap_profile, statistics, summarize, HeapProfileOptions, HeapSummaryOptions,
 };
-use leakscope::formats::Decoder;
+use leakscope::formats::{split_numbers, Decoder, Split};
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
@@ -27,6 +29,10 @@ fn main() {
         Some("--decode-only") => Some(args.get(3).and_then(|n| n.parse().ok()).unwrap_or(3)),
         _ => None,
     };
+    if args.get(2).map(String::as_str) == Some("--split") {
+        let runs = args.get(3).and_then(|n| n.parse().ok()).unwrap_or(3);
+        return split_runs(&path, runs);
+    }
     let total = Instant::now();
     // The running phase and when it started.
     // The floor is what any reader of the text must at least do: read the file and touch every
@@ -106,4 +112,58 @@ fn main() {
         st.total,
         p.samples.len()
     );
+}
+
+/// `--split`: each run reads the whole file in 4 MiB slices, splits every slice
+/// (`split_numbers`, timed as "split"), then decodes them, taking the parsed numbers wherever
+/// the decoder is inside a number array (timed as "decode").
+fn split_runs(path: &str, runs: usize) {
+    let size = std::fs::metadata(path).expect("stat").len();
+    let mut f = std::fs::File::open(path).expect("open");
+    let mut slices = Vec::new();
+    loop {
+        let mut buf = vec![0; 4 << 20];
+        let n = f.read(&mut buf).expect("read");
+        if n == 0 {
+            break;
+        }
+        buf.truncate(n);
+        slices.push(buf);
+    }
+    for _ in 0..runs {
+        let started = Instant::now();
+        let parsed: Vec<_> = slices
+            .iter()
+            .map(|s| {
+                let mut numbers = Vec::new();
+                split_numbers(s, &mut numbers).map(|at| (at, numbers))
+            })
+            .collect();
+        let split = started.elapsed().as_secs_f64();
+        let started = Instant::now();
+        let mut d = Decoder::with_size_hint(size);
+        let mut taken = 0;
+        for (s, p) in slices.iter().zip(&parsed) {
+            match p {
+                Some((at, numbers)) if d.takes_numbers() => {
+                    taken += 1;
+                    d.push_split(&Split::of(s, *at, numbers)).expect("decode")
+                }
+                _ => d.push(s).expect("decode"),
+            }
+        }
+        let g = d
+            .finish()
+            .expect("finish")
+            .content
+            .into_heap()
+            .expect("heap");
+        println!(
+            "split {split:.3} s ({} of {} slices), decode {:.3} s, {} nodes",
+            taken,
+            slices.len(),
+            started.elapsed().as_secs_f64(),
+            g.node_count()
+        );
+    }
 }

@@ -1,8 +1,11 @@
 //! The user's files outlive the page: `open_page` brings back the kept files (or, when there
 //! are none, the demo) and then the view the URL or the last visit names; `add` hands a dropped
-//! or picked file to the page and keeps it in the browser's storage as it is analysed;
-//! `forget` and `clear_all` remove what the user removes. Storing is `ui::storage`'s; a file
-//! that cannot be kept (a full quota) is analysed anyway, with a message saying so.
+//! or picked file to the page and keeps it in the browser's storage once no file is decoding
+//! (`write_waiting`); `forget` and `clear_all` remove what the user removes. Storing is
+//! `ui::storage`'s; a file that cannot be kept (a full quota) is analysed anyway, with a
+//! message saying so.
+
+use std::cell::RefCell;
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -12,6 +15,14 @@ use super::demo::load_demo_files;
 use super::history;
 use super::state::{AppState, NewFile};
 use super::storage::{self, KeptFile};
+
+thread_local! {
+    /// Files added and not yet written to the browser's storage, in order. Writing a file
+    /// copies it whole: for a 400 MB snapshot, seconds of a core of the browser's and as much
+    /// memory again. Written while a file decodes, it took that core from the decoding (a
+    /// fifth longer on two cores), so files wait until no file is decoding.
+    static WAITING: RefCell<Vec<(KeptFile, Blob)>> = const { RefCell::new(Vec::new()) };
+}
 
 /// Opens the page on what the user left: the kept files in their order, else the demo, then
 /// the view named by the URL (or by the last visit when the URL names none).
@@ -74,19 +85,32 @@ pub fn add(state: AppState, name: String, blob: Blob) {
     if !state.add_file(file, blob.clone()) {
         return;
     }
-    spawn_local(async move {
-        let kept = KeptFile { key, name, size };
-        let name = kept.name.clone();
-        if let Err(message) = storage::keep(kept, blob).await {
-            state
-                .errors
-                .update(|v| v.push(format!("{name}: {message}")));
-        }
-    });
+    let kept = KeptFile { key, name, size };
+    WAITING.with(|w| w.borrow_mut().push((kept, blob)));
+    write_waiting(state);
 }
 
-/// Removes a kept file from the browser's storage.
+/// Writes the files waiting to be kept, unless a file is still decoding; the page calls it
+/// again each time a file's load ends.
+pub fn write_waiting(state: AppState) {
+    if state.is_decoding() {
+        return;
+    }
+    for (kept, blob) in WAITING.with(|w| std::mem::take(&mut *w.borrow_mut())) {
+        spawn_local(async move {
+            let name = kept.name.clone();
+            if let Err(message) = storage::keep(kept, blob).await {
+                state
+                    .errors
+                    .update(|v| v.push(format!("{name}: {message}")));
+            }
+        });
+    }
+}
+
+/// Removes a kept file from the browser's storage (or from the files waiting to be kept).
 pub fn forget(key: String) {
+    WAITING.with(|w| w.borrow_mut().retain(|(kept, _)| kept.key != key));
     spawn_local(async move { storage::forget(&key).await });
 }
 

@@ -633,11 +633,21 @@ impl AppState {
     }
 
     fn set_status(&self, id: u32, status: LoadStatus, warnings: Vec<String>) {
+        let ended = status != LoadStatus::Decoding;
         self.profiles.update(|p| {
             if let Some(e) = p.iter_mut().find(|e| e.id == id) {
                 e.status = status;
                 e.warnings = warnings;
             }
         });
+        if ended {
+            super::kept_files::write_waiting(*self);
+        }
+    }
+
+    /// True while a file is being decoded.
+    pub fn is_decoding(&self) -> bool {
+        self.profiles
+            .with_untracked(|p| p.iter().any(|e| e.status == LoadStatus::Decoding))
     }
 }

@@ -61,6 +61,8 @@ test('a reload, and a new tab on the bare address, bring back the dropped files 
     const url = new URL(page.url());
     assert.equal(new URLSearchParams(url.hash.slice(1)).get('tab'), 'flame');
     assert.equal(new URLSearchParams(url.hash.slice(1)).get('g'), 'lines');
+    // The files are written to the storage once none is decoding.
+    await waitFor(async () => page.evaluate((n) => JSON.parse(localStorage.getItem('leakscope.files') ?? '[]').length === n, FILES.length), { what: 'the files kept' });
 
     await page.reload();
     assert.deepEqual((await listed(page)).sort(), [...FILES].sort(), 'the files came back, not the demo');

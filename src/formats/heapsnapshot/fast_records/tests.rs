@@ -308,6 +308,64 @@ fn split_numbers_reads_the_numbers_between_the_first_and_last_separator() {
 }
 
 #[test]
+fn split_numbers_agrees_with_a_digit_by_digit_reading_at_every_cut() {
+    // Numbers of every length from 1 to 10 digits (u32::MAX among them), leading zeros, and
+    // every separator, so that the eight-byte conversion meets numbers ending at each byte of
+    // its window and the slice's end cuts them at each position.
+    let mut text = Vec::new();
+    let mut want = Vec::new();
+    let mut x = 0x9E37_79B9_7F4A_7C15u64;
+    for k in 0..3000u64 {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        let digits = (k % 10) as u32 + 1;
+        let v = match k % 97 {
+            0 => u32::MAX as u64,
+            _ => x % 10u64.pow(digits).min(u32::MAX as u64 + 1),
+        };
+        want.push(v as u32);
+        match k % 31 {
+            0 => {
+                text.extend_from_slice(format!("{v:0>width$}", width = digits as usize).as_bytes())
+            }
+            _ => text.extend_from_slice(v.to_string().as_bytes()),
+        }
+        text.extend_from_slice(match k % 5 {
+            0 => b",\n",
+            1 => b", ",
+            2 => b"\t,\r\n",
+            _ => b",",
+        });
+    }
+    let mut out = Vec::new();
+    let (first, last) = split_numbers(&text[4..], &mut out).expect("only numbers");
+    // The reference: the whole numbers strictly between the first and last separators.
+    let reference: Vec<u32> = std::str::from_utf8(&text[4..][first..=last])
+        .unwrap()
+        .split(|c: char| !c.is_ascii_digit())
+        .filter(|t| !t.is_empty())
+        .map(|t| t.parse().unwrap())
+        .collect();
+    assert_eq!(out, reference);
+    assert!(out.len() > 2900 && want.ends_with(&out[out.len() - 100..]));
+    for cut in (1..text.len()).step_by(7) {
+        let slice = &text[..cut];
+        let Some((first, last)) = split_numbers(slice, &mut out) else {
+            assert!(slice.iter().all(u8::is_ascii_digit), "cut at {cut}");
+            continue;
+        };
+        let reference: Vec<u32> = std::str::from_utf8(&slice[first..=last])
+            .unwrap()
+            .split(|c: char| !c.is_ascii_digit())
+            .filter(|t| !t.is_empty())
+            .map(|t| t.parse().unwrap())
+            .collect();
+        assert_eq!(out, reference, "cut at {cut}");
+    }
+}
+
+#[test]
 fn numbers_parsed_ahead_decode_like_the_byte_path_in_any_slice_size() {
     let text = snapshot(300);
     let (want, _) = run(text.as_bytes(), text.len(), false);
