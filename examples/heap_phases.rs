@@ -7,7 +7,7 @@
 //! given a small snapshot WARM, it decodes that first, as the page's warm-up does, so the
 //! first run of FILE is timed in optimized code but in fresh memory, as in the page. With
 //! `--split RUNS`, it splits every slice first (`split_numbers`, as the CLI's reading thread
-//! and the page's reader worker do) and times that and the decoder's share apart. Built
+//! does) and times that and the decoder's share apart. Built
 //! for `wasm32-wasip1`, it runs in Node (`scripts/wasi-run.mjs`), the page's engine.
 
 use std::cell::RefCell;
@@ -43,17 +43,7 @@ fn main() {
         let (name, started) = clock.replace((next.to_owned(), Instant::now()));
         println!("{name:<30} {:>8.3} s", started.elapsed().as_secs_f64());
     };
-    // The file is read in 4 MiB slices, as the worker gets it from its reader and the CLI
-    // from disk, so the whole file is never held (and the example runs under WASI too).
     let size = std::fs::metadata(&path).expect("stat").len();
-    let slices_of = |path: &str| {
-        let mut f = std::fs::File::open(path).expect("open");
-        let mut buf = vec![0; 4 << 20];
-        std::iter::from_fn(move || {
-            let n = f.read(&mut buf).expect("read");
-            (n > 0).then(|| buf[..n].to_vec())
-        })
-    };
     let slices = || slices_of(&path);
     let decode_file = |path: &str, size: u64| {
         let mut d = Decoder::with_size_hint(size);
@@ -119,17 +109,7 @@ fn main() {
 /// the decoder is inside a number array (timed as "decode").
 fn split_runs(path: &str, runs: usize) {
     let size = std::fs::metadata(path).expect("stat").len();
-    let mut f = std::fs::File::open(path).expect("open");
-    let mut slices = Vec::new();
-    loop {
-        let mut buf = vec![0; 4 << 20];
-        let n = f.read(&mut buf).expect("read");
-        if n == 0 {
-            break;
-        }
-        buf.truncate(n);
-        slices.push(buf);
-    }
+    let slices: Vec<Vec<u8>> = slices_of(path).collect();
     for _ in 0..runs {
         let started = Instant::now();
         let parsed: Vec<_> = slices
@@ -166,4 +146,15 @@ fn split_runs(path: &str, runs: usize) {
             g.node_count()
         );
     }
+}
+
+/// The file in 4 MiB slices, as the worker gets it from its reader and the CLI from disk, so
+/// the whole file is never held (and the example runs under WASI too).
+fn slices_of(path: &str) -> impl Iterator<Item = Vec<u8>> {
+    let mut f = std::fs::File::open(path).expect("open");
+    let mut buf = vec![0; 4 << 20];
+    std::iter::from_fn(move || {
+        let n = f.read(&mut buf).expect("read");
+        (n > 0).then(|| buf[..n].to_vec())
+    })
 }
