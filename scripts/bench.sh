@@ -9,7 +9,8 @@
 # machine is quiet (`uptime`); `cargo bench` has the criterion micro-benchmarks.
 #
 # With --real-go: the real Go profile only. RUNS=N (default 3) runs each tool N times,
-# alternating.
+# alternating. WITH_PAGE=1 adds the page to each round: a drop of the file on the release site
+# (dist/, `trunk build --release --offline`) in headless Chromium, drop -> top table shown.
 #
 # With --series: a series of 4 copies of the synthetic profile instead: `leakscope growth`
 # over all 4 and `leakscope diff` of two, beside one single `leakscope top` (a series of N
@@ -59,16 +60,18 @@ median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 # leakscope top against go tool pprof -top on one file, RUNS times each, alternating; then the
 # ratio of the medians (wall and CPU) and the peak memory of each.
 side_by_side() { # file
-  local f="$1" ours theirs i
+  local f="$1" ours theirs page i
   echo "== $(basename "$f") ($(du -h "$f" | cut -f1)); load: $(cut -d' ' -f1-3 /proc/loadavg)"
   printf '%-44s %9s %9s %11s\n' "run" "wall" "user+sys" "peak RSS"
   ours="$(mktemp)"
   theirs="$(mktemp)"
+  page="$(mktemp)"
   for ((i = 0; i < RUNS; i++)); do
     run_once "leakscope top" target/cli/leakscope top --nodecount 20 "$f" >>"$ours"
     if command -v go >/dev/null 2>&1; then
       run_once "go tool pprof -top" go tool pprof -top -nodecount=20 -symbolize=none "$f" >>"$theirs"
     fi
+    if [ "${WITH_PAGE:-0}" = 1 ]; then page_once "$f" >>"$page"; fi
   done
   if [ -s "$theirs" ]; then
     local ow oc om tw tc tm
@@ -80,8 +83,24 @@ side_by_side() { # file
       printf "median of %d: leakscope %.2f s wall, %.2f s CPU, %d MB; pprof %.2f s wall, %.2f s CPU, %d MB\n", '"$RUNS"', ow, oc, om, tw, tc, tm
       printf "ratio leakscope/pprof: wall %.3f, CPU %.3f, peak memory %.2f\n", ow / tw, oc / tc, om / tm
     }'
+    if [ -s "$page" ]; then
+      awk -v pw="$(median <"$page")" -v tw="$tw" 'BEGIN {
+        printf "page (drop -> top table shown, median of %d): %.2f s; ratio page/pprof wall %.3f\n", '"$RUNS"', pw, pw / tw
+      }'
+    fi
   fi
-  rm -f "$ours" "$theirs"
+  rm -f "$ours" "$theirs" "$page"
+}
+
+# One drop of the file on the release site (dist/) in headless Chromium, as a user's: seconds
+# from the drop to the top table shown (scripts/browser-bench.mjs), on stdout; its line on stderr.
+page_once() { # file
+  local out line shown
+  out="$(node scripts/browser-bench.mjs --runs 1 "$1" 2>&1 || true)"
+  line="$(printf '%s\n' "$out" | grep -m1 -E " run 1:" | sed 's/^ *//' || true)"
+  shown="$(printf '%s' "$line" | sed -n 's/.*shown \([0-9.]*\) ms.*/\1/p')"
+  printf '%-44s %s\n' "page (Chromium)" "${line:-FAILED: $(printf '%s' "$out" | tail -2 | tr '\n' ' ')}" >&2
+  [ -z "$shown" ] || awk -v ms="$shown" 'BEGIN { printf "%.3f\n", ms / 1000 }'
 }
 
 # leakscope's phases on one file beside a plain byte scan of it.

@@ -2,16 +2,18 @@
 # Heap snapshot scale, side by side (numbers, not pass/fail): makes a Node-shaped synthetic V8
 # heap snapshot (examples/synth_heapsnapshot.rs; default 10 M nodes at 3.26 edges/node, about
 # 840 MB like the real file in FORMATS-AND-LIMITS §2.4) under target/bench-data/, then times,
-# one after another (never two at once):
+# one after another (never two at once), in RUNS rounds (default 1) of one run of each:
 #   1. leakscope summary (native, `cli` profile)       wall + peak RSS (GNU time)
 #   2. the page in headless Chromium (scripts/browser-bench.mjs): drop → Summary, peak memory
 #   3. DevTools' own heap snapshot worker under Node (tests/devtools/summary.mjs)
 #   4. memlab's loader (@memlab/heap-analysis getFullHeapFromFile), from $MEMLAB_DIR
 #   5. JSON.parse(fs.readFileSync(FILE, 'utf8')), what JSON.parse-based tools do
 # A step whose tool is missing prints "skipped" and why. The generated file is deleted at the
-# end unless --keep (it is reused when present).
+# end unless --keep (it is reused when present). The closing table compares each tool's median
+# over the rounds: interleaved rounds share the machine's slow and fast spells, which a single
+# run of each (this machine's timings drift by a quarter from minute to minute) does not.
 #
-# Usage: bash scripts/heap-bench.sh [--file F | --nodes N] [--edges-per-node R] [--keep] [--only LIST]
+# Usage: [RUNS=N] bash scripts/heap-bench.sh [--file F | --nodes N] [--edges-per-node R] [--keep] [--only LIST]
 #   --file: measure this snapshot instead of a synthetic one (e.g. a real Node snapshot made by
 #           `node --max-old-space-size=16000 scripts/make-big-snapshot.mjs OUT [--scale S]`:
 #           scale 1 ≈ 890 MB / 10 M nodes, 2.3 ≈ 2.08 GB)
@@ -40,6 +42,7 @@ while [ $# -gt 0 ]; do
 done
 MEMLAB_DIR="${MEMLAB_DIR:-/tmp/memlab}"
 HEAP_MB="${HEAP_MB:-16000}"   # --max-old-space-size for the Node-based tools
+RUNS="${RUNS:-1}"
 want() { [[ ",$ONLY," == *",$1,"* ]]; }
 
 DATA="target/bench-data"
@@ -80,13 +83,23 @@ measure() { # label, command...: wall time and peak RSS (GNU time), exit status,
   fi
   note="$(printf '%s' "$note" | sed 's/\x1b\[[0-9;]*[A-Za-z]//g')"   # memlab's progress escapes
   rm -f "$report" "$out"
-  if [ "$rc" = 0 ]; then SECS[$label]=$secs; PEAK[$label]=$((kb / 1024)); fi
+  if [ "$rc" = 0 ]; then record "$label" "$secs" "$((kb / 1024))"; fi
   row "$label" "${secs}s" "$((kb / 1024)) MB" "$note"
 }
+
+# Each tool's seconds of every round (space-separated) and its largest peak MB.
+record() { # label, seconds, peak MB (or "")
+  SECS[$1]="${SECS[$1]:-} $2"
+  if [ -n "$3" ] && [ "$3" -gt "${PEAK[$1]:-0}" ]; then PEAK[$1]=$3; fi
+}
+median() { tr ' ' '\n' | grep . | sort -g | awk '{ v[NR] = $1 } END { if (NR) print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
 echo
 printf '%-28s %10s %11s  %s\n' "tool" "wall" "peak RSS" "result"
 
+# (The steps of a round are not indented: memlab's script below is a here-document.)
+for round in $(seq 1 "$RUNS"); do
+  [ "$RUNS" = 1 ] || echo "-- round $round of $RUNS"
 if want cli; then
   measure "leakscope summary (native)" target/cli/leakscope summary "$FILE" --limit 5
 fi
@@ -101,9 +114,15 @@ if want browser; then
     node scripts/browser-bench.mjs --timeout 900 "$FILE" >"$out" 2>&1 || true
     line="$(grep -E "^  $(basename "$FILE") run 1:" "$out" | sed 's/^ *//' || true)"
     [ -n "$line" ] || line="FAILED: $(tail -3 "$out" | tr '\n' ' ')"
-    shown="$(printf '%s' "$line" | sed -n 's/.*shown \([0-9.]*\) s.*/\1/p')"
-    [ -n "$shown" ] && SECS["browser (Chromium)"]=$shown
-    row "browser (Chromium)" "-" "-" "$line"
+    # drop → Summary shown, in ms; its wall column in seconds.
+    shown="$(printf '%s' "$line" | sed -n 's/.*shown \([0-9.]*\) ms.*/\1/p')"
+    secs=""
+    if [ -n "$shown" ]; then
+      secs="$(awk -v ms="$shown" 'BEGIN { printf "%.2f", ms / 1000 }')"
+      record "browser (Chromium)" "$secs" ""
+    fi
+    row "browser (Chromium)" "${secs:+${secs}s}" "-" "$line"
+    grep -E "worker phases" "$out" | sed 's/^ */    /' || true
     rm -f "$out"
   fi
 fi
@@ -140,6 +159,7 @@ if want jsonparse; then
   measure "JSON.parse(readFileSync)" node --max-old-space-size="$HEAP_MB" -e \
     "const s = require('fs').readFileSync(process.argv[1], 'utf8'); console.log(Object.keys(JSON.parse(s)).join(','));" "$FILE"
 fi
+done
 
 echo
 echo "== summary: $FILE ($((SIZE / 1000000)) MB)"
@@ -150,14 +170,18 @@ printf '%s\n' "${ROWS[@]}"
 # wall times (target <= 0.10) and the peak memory as a multiple of the file (target <= 1.5).
 peer="memlab getFullHeapFromFile"
 echo
+[ "$RUNS" = 1 ] || echo "medians of $RUNS interleaved rounds; the browser's wall is drop → Summary shown"
 printf '%-28s %10s %12s %14s\n' "leakscope" "wall" "vs memlab" "peak / file"
+peer_secs="$(printf '%s' "${SECS[$peer]:-}" | median)"
+[ -z "$peer_secs" ] || printf '%-28s %9ss\n' "$peer" "$peer_secs"
 for tool in "leakscope summary (native)" "browser (Chromium)"; do
-  [ -n "${SECS[$tool]:-}" ] || continue
+  secs="$(printf '%s' "${SECS[$tool]:-}" | median)"
+  [ -n "$secs" ] || continue
   ratio="-"
-  [ -n "${SECS[$peer]:-}" ] && ratio="$(awk -v a="${SECS[$tool]}" -v b="${SECS[$peer]}" 'BEGIN { printf "%.3f", a / b }')"
+  [ -n "$peer_secs" ] && ratio="$(awk -v a="$secs" -v b="$peer_secs" 'BEGIN { printf "%.3f", a / b }')"
   peak="-"
   [ -n "${PEAK[$tool]:-}" ] && peak="$(awk -v m="${PEAK[$tool]}" -v f="$SIZE" 'BEGIN { printf "%.2fx", m * 1048576 / f }')"
-  printf '%-28s %9ss %12s %14s\n' "$tool" "${SECS[$tool]}" "$ratio" "$peak"
+  printf '%-28s %9ss %12s %14s\n' "$tool" "$secs" "$ratio" "$peak"
 done
 
 if want cli; then

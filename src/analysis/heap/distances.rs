@@ -4,6 +4,7 @@
 //! WeakMap ephemeron pair are not followed.
 
 use super::bit_set::BitSet;
+use super::page_owned::{self, page_owned};
 use super::type_ids::{NameIs, TypeIds};
 use super::weak_map::WeakMapEdges;
 use crate::model::{HeapGraph, NodeOrdinal, EDGE_NAME_BITS};
@@ -86,7 +87,14 @@ impl<'g> Filter<'g> {
         true
     }
 
-    fn bfs(&mut self, queue: &mut Vec<u32>, distances: &mut [i32]) {
+    /// The breadth-first search from the nodes in `queue`; with `skipped`, each non-weak edge
+    /// to a node not yet reached that the filter does not follow has its target put there.
+    fn bfs(
+        &mut self,
+        queue: &mut Vec<u32>,
+        distances: &mut [i32],
+        mut skipped: Option<&mut Vec<u32>>,
+    ) {
         let g = self.g;
         let mut head = 0;
         while head < queue.len() {
@@ -111,6 +119,9 @@ impl<'g> Filter<'g> {
                     continue;
                 }
                 if !self.follows(native_context, descriptors, e) {
+                    if let Some(skipped) = skipped.as_deref_mut() {
+                        skipped.push(to as u32);
+                    }
                     continue;
                 }
                 distances[to] = d;
@@ -128,6 +139,29 @@ pub fn distances(g: &HeapGraph) -> Vec<i32> {
 /// `distances` with the graph's WeakMap edge names already parsed (`heap_analysis` parses
 /// them once for this and the essential edges).
 pub(crate) fn distances_with(g: &HeapGraph, weak_maps: &WeakMapEdges) -> Vec<i32> {
+    distances_and(g, weak_maps, false).0
+}
+
+/// `distances_with`, and the page-owned nodes (`page_owned`) found on the way: when the
+/// page-owned nodes start where the first search does (the root's children that are user
+/// roots are exactly its shortcut targets and `(Document DOM trees)`, as in V8's snapshots),
+/// they are the nodes that search reaches plus what is reachable over non-weak edges from
+/// the targets of the edges it did not follow; otherwise they are walked on their own.
+pub(crate) fn distances_and_page_owned(
+    g: &HeapGraph,
+    weak_maps: &WeakMapEdges,
+) -> (Vec<i32>, BitSet) {
+    let (distances, page) = distances_and(g, weak_maps, true);
+    (distances, page.unwrap_or_else(|| page_owned(g)))
+}
+
+/// The distances, and with `page`, the page-owned nodes when they can be had from the first
+/// search (`distances_and_page_owned`).
+fn distances_and(
+    g: &HeapGraph,
+    weak_maps: &WeakMapEdges,
+    page: bool,
+) -> (Vec<i32>, Option<BitSet>) {
     let t = TypeIds::of(g);
     let mut f = Filter {
         g,
@@ -147,7 +181,31 @@ pub(crate) fn distances_with(g: &HeapGraph, weak_maps: &WeakMapEdges) -> Vec<i32
         }
     }
     let had_user_roots = !queue.is_empty();
-    f.bfs(&mut queue, &mut distances);
+    let same_start = page && {
+        let mut roots = queue.clone();
+        let mut entries = page_owned::entries(g, &f.t);
+        roots.sort_unstable();
+        roots.dedup();
+        entries.sort_unstable();
+        entries.dedup();
+        roots == entries
+    };
+    let mut skipped = Vec::new();
+    f.bfs(
+        &mut queue,
+        &mut distances,
+        same_start.then_some(&mut skipped),
+    );
+    let page = same_start.then(|| {
+        let mut flags = BitSet::new(g.node_count());
+        for (o, &d) in distances.iter().enumerate() {
+            if d != NO_DISTANCE {
+                flags.set(o);
+            }
+        }
+        page_owned::close_over(g, &f.t, &mut flags, skipped);
+        flags
+    });
     queue.clear();
     distances[g.root().index()] = if had_user_roots {
         BASE_SYSTEM_DISTANCE
@@ -155,14 +213,101 @@ pub(crate) fn distances_with(g: &HeapGraph, weak_maps: &WeakMapEdges) -> Vec<i32
         0
     };
     queue.push(g.root().0);
-    f.bfs(&mut queue, &mut distances);
-    distances
+    f.bfs(&mut queue, &mut distances, None);
+    (distances, page)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::model::HeapGraphBuilder;
+
+    /// The page-owned nodes taken from the first search are the walk's own, on random graphs
+    /// whose edges the search does not follow (weak, descriptor slots, `sloppy_function_map`),
+    /// and the walk stands in when the root's user roots are not the page's entries.
+    #[test]
+    fn page_owned_from_the_search_is_the_walks() {
+        let mut seed = 0x9e37_79b9_7f4a_7c15u64;
+        let mut next = |bound: u64| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed % bound
+        };
+        let nodes = [
+            ("object", "Foo"),
+            ("object", "Bar"),
+            ("array", "(map descriptors)"),
+            ("hidden", "system / NativeContext"),
+            ("closure", "f"),
+            ("native", "Detached <div>"),
+        ];
+        let kinds = [
+            "element", "property", "weak", "internal", "hidden", "shortcut",
+        ];
+        let names = ["a", "sloppy_function_map", "4", "x"];
+        let (mut from_search, mut walked) = (0, 0);
+        for round in 0..400 {
+            let n = 4 + next(30) as usize;
+            let mut b = HeapGraphBuilder::v8();
+            let mut ords = vec![
+                b.add_node("synthetic", "", 1, 0),
+                b.add_node("synthetic", "(GC roots)", 3, 0),
+                b.add_node("synthetic", "(Document DOM trees)", 5, 0),
+            ];
+            for i in 3..n {
+                let (kind, name) = nodes[next(nodes.len() as u64) as usize];
+                ords.push(b.add_node(kind, name, 2 * i as u32 + 1, 8));
+            }
+            let pick = |r: u64| ords[3 + (r as usize) % (n - 3)];
+            // The root: shortcuts to a few objects, its synthetic children, and in some
+            // rounds an element edge to an object (a user root that is not a page entry).
+            for _ in 0..1 + next(3) {
+                b.add_edge(ords[0], "shortcut", "global", pick(next(1000)));
+            }
+            b.add_edge(ords[0], "element", "1", ords[1]);
+            if round % 3 == 0 {
+                b.add_edge(ords[0], "element", "2", ords[2]);
+            }
+            if round % 5 == 4 {
+                b.add_edge(ords[0], "element", "3", pick(next(1000)));
+            }
+            b.add_edge(ords[1], "element", "1", pick(next(1000)));
+            for &from in &ords[2..] {
+                for _ in 0..next(5) {
+                    let kind = kinds[next(kinds.len() as u64) as usize];
+                    let name = match kind {
+                        "element" | "hidden" => format!("{}", next(9)),
+                        _ => names[next(names.len() as u64) as usize].to_owned(),
+                    };
+                    b.add_edge(from, kind, &name, pick(next(1000)));
+                }
+            }
+            let g = b.finish().unwrap();
+            let t = TypeIds::of(&g);
+            let weak_maps = WeakMapEdges::of(&g, &t);
+            let (got, page) = distances_and_page_owned(&g, &weak_maps);
+            assert_eq!(got, distances(&g), "round {round}");
+            assert_eq!(page, page_owned(&g), "round {round}");
+            let mut roots: Vec<u32> = g
+                .edges(g.root())
+                .map(|e| g.edge_to(e))
+                .filter(|&to| t.is_user_root(&g, to))
+                .map(|to| to.0)
+                .collect();
+            let mut entries = page_owned::entries(&g, &t);
+            for v in [&mut roots, &mut entries] {
+                v.sort_unstable();
+                v.dedup();
+            }
+            if roots == entries {
+                from_search += 1;
+            } else {
+                walked += 1;
+            }
+        }
+        assert!(from_search > 200 && walked > 40, "{from_search} / {walked}");
+    }
 
     #[test]
     fn user_roots_first_then_system_at_base() {

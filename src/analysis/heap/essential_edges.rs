@@ -17,14 +17,19 @@ pub struct EssentialEdgeContext {
 impl EssentialEdgeContext {
     /// Resolves type ids, parses WeakMap edge names and marks page-owned nodes.
     pub fn new(g: &HeapGraph) -> Self {
-        Self::with_weak_maps(g, WeakMapEdges::of(g, &TypeIds::of(g)))
+        Self::with_parts(
+            g,
+            WeakMapEdges::of(g, &TypeIds::of(g)),
+            super::page_owned(g),
+        )
     }
 
-    /// `new` with the WeakMap edge names already parsed.
-    pub(crate) fn with_weak_maps(g: &HeapGraph, weak_maps: WeakMapEdges) -> Self {
+    /// The context from parts already computed (`heap_analysis` has the page-owned nodes
+    /// from the distances' search).
+    pub(crate) fn with_parts(g: &HeapGraph, weak_maps: WeakMapEdges, page_owned: BitSet) -> Self {
         EssentialEdgeContext {
             weak_maps,
-            page_owned: super::page_owned(g),
+            page_owned,
             types: TypeIds::of(g),
         }
     }

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use super::bit_set::BitSet;
 use super::class_keys::ClassKeys;
 use super::class_names::{class_names, ClassNameOptions, ClassNames};
-use super::distances::distances_with;
+use super::distances::distances_and_page_owned;
 use super::dom_state::dom_states;
 use super::dominators::{dominator_tree, DominatorTree};
 use super::essential_edges::{essential_edges_and_in_degrees, EssentialEdgeContext};
@@ -114,12 +114,12 @@ pub fn heap_analysis_with(
     phase(p_distances);
     let states = dom_states(g);
     let weak_maps = WeakMapEdges::of(g, &TypeIds::of(g));
-    let distances = distances_with(g, &weak_maps);
+    let (distances, page_owned) = distances_and_page_owned(g, &weak_maps);
     phase(p_shallow);
     let shallow_sizes = shallow_sizes(g);
     let dominators = {
         phase(p_essential);
-        let cx = EssentialEdgeContext::with_weak_maps(g, weak_maps);
+        let cx = EssentialEdgeContext::with_parts(g, weak_maps, page_owned);
         let (essential, in_degrees) = essential_edges_and_in_degrees(g, &cx);
         drop(cx);
         phase(p_dominators);

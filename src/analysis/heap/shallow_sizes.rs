@@ -3,7 +3,7 @@
 //! taken with "expose internals" (no user roots). Totals are unchanged.
 
 use super::type_ids::TypeIds;
-use crate::model::{HeapGraph, NodeOrdinal};
+use crate::model::{HeapGraph, NodeOrdinal, EDGE_NAME_BITS};
 
 const UNVISITED: u32 = u32::MAX;
 const MULTIPLE_OWNERS: u32 = u32::MAX - 1;
@@ -24,21 +24,36 @@ pub fn shallow_sizes(g: &HeapGraph) -> Vec<u32> {
     let mut owners: Vec<u32> = (0..n)
         .map(|o| if is_internal(o) { UNVISITED } else { o as u32 })
         .collect();
-    let mut worklist: Vec<u32> = (0..n as u32).filter(|&o| owners[o as usize] == o).collect();
-    while let Some(id) = worklist.pop() {
-        let owner = owners[id as usize];
-        for e in g.edges(NodeOrdinal(id)) {
-            if g.edge_kind(e) as u16 == t.e_weak {
-                continue;
+    // DevTools' worklist starts with every ordinary node and pops from its end: the ordinary
+    // nodes from the last, each followed by the internals it reaches (pushed, so popped
+    // first). An ordinary node's owner is itself for good, so they are taken straight from
+    // the ordinals, and the stack holds only internals.
+    let (fe, kind_names, targets) = (g.first_edge(), g.edge_kind_names(), g.edge_targets());
+    let mut worklist: Vec<u32> = Vec::new();
+    for start in (0..n as u32).rev() {
+        if owners[start as usize] != start {
+            continue;
+        }
+        let mut id = start;
+        loop {
+            let owner = owners[id as usize];
+            let edges = fe[id as usize] as usize..fe[id as usize + 1] as usize;
+            for (&kn, &target) in kind_names[edges.clone()].iter().zip(&targets[edges]) {
+                if (kn >> EDGE_NAME_BITS) as u16 == t.e_weak {
+                    continue;
+                }
+                let current = owners[target as usize];
+                if current == UNVISITED {
+                    owners[target as usize] = owner;
+                    worklist.push(target);
+                } else if current != target && current != owner && current != MULTIPLE_OWNERS {
+                    owners[target as usize] = MULTIPLE_OWNERS;
+                    worklist.push(target);
+                }
             }
-            let target = g.edge_to(e).0;
-            let current = owners[target as usize];
-            if current == UNVISITED {
-                owners[target as usize] = owner;
-                worklist.push(target);
-            } else if current != target && current != owner && current != MULTIPLE_OWNERS {
-                owners[target as usize] = MULTIPLE_OWNERS;
-                worklist.push(target);
+            match worklist.pop() {
+                Some(next) => id = next,
+                None => break,
             }
         }
     }
