@@ -129,10 +129,6 @@ impl AggregateBuilder {
             .map(|f| self.detail_id(&frame_detail(profile, FrameId::from_index(f))))
             .collect();
         let (child_start, children, roots) = active_children(profile, &active);
-        // Each active row joins or makes one tree node: room for as many new nodes as there
-        // are active rows, so the node columns never grow by copying (in the page's worker a
-        // grown vector is copied whole; tree nodes number in the millions).
-        self.reserve(children.len() + roots.len());
         drop(active);
         let mut placer = Placer {
             frame_node: &frame_node,
@@ -143,7 +139,7 @@ impl AggregateBuilder {
             stamp: vec![NONE; self.agg.nodes.len()],
             slot: vec![0; self.agg.nodes.len()],
             epoch: 0,
-            rows_of: Vec::with_capacity(self.agg.node.capacity()),
+            rows_of: Vec::new(),
             next_row: vec![NONE; rows],
             work: Vec::new(),
         };
@@ -152,18 +148,6 @@ impl AggregateBuilder {
         while let Some(t) = placer.work.pop() {
             placer.place_children(self, profile, t, &child_start, &children);
         }
-    }
-
-    /// Room for `more` tree nodes in every per-node column.
-    fn reserve(&mut self, more: usize) {
-        let agg = &mut self.agg;
-        agg.parent.reserve(more);
-        agg.node.reserve(more);
-        agg.inlining.reserve(more);
-        agg.detail.reserve(more);
-        agg.self_values.reserve(more.saturating_mul(agg.columns));
-        self.next_sibling.reserve(more);
-        self.first_child.reserve(more);
     }
 
     fn detail_id(&mut self, text: &str) -> u32 {
@@ -218,13 +202,6 @@ impl AggregateBuilder {
     /// The aggregate, with subtree sums and children lists (columns never added stay zero).
     pub fn finish(self) -> Aggregate {
         let mut agg = self.agg;
-        // Give back the room `reserve` left unused (shrinking in place, no copy): the
-        // aggregate stays in memory while its view is shown.
-        agg.parent.shrink_to_fit();
-        agg.node.shrink_to_fit();
-        agg.inlining.shrink_to_fit();
-        agg.detail.shrink_to_fit();
-        agg.self_values.shrink_to_fit();
         let (n, cols) = (agg.node.len(), agg.columns);
         agg.subtree.clone_from(&agg.self_values);
         for t in (0..n).rev() {
