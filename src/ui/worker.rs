@@ -12,7 +12,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{Blob, DedicatedWorkerGlobalScope, FileReaderSync, MessageEvent};
 
-use super::file_reader::{ReadError, SliceReader};
+use super::file_reader::{start_reader_thread, ReadError, SliceReader};
 use crate::formats::is_heap_snapshot;
 use crate::protocol::{self, Request, Response};
 use crate::session::{HeapLoad, Session, HEAD_BYTES, MAX_WHOLE_FILE_BYTES, SLICE_BYTES};
@@ -35,6 +35,7 @@ pub fn run() {
     // The handler lives as long as the worker.
     on_message.forget();
     post(&Response::Ready);
+    start_reader_thread();
     // Messages posted meanwhile wait in the event loop, as they would behind a load.
     let started = js_sys::Date::now();
     crate::session::warm_up();
