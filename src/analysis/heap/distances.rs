@@ -87,14 +87,9 @@ impl<'g> Filter<'g> {
         true
     }
 
-    /// The breadth-first search from the nodes in `queue`; with `skipped`, each non-weak edge
-    /// to a node not yet reached that the filter does not follow has its target put there.
-    fn bfs(
-        &mut self,
-        queue: &mut Vec<u32>,
-        distances: &mut [i32],
-        mut skipped: Option<&mut Vec<u32>>,
-    ) {
+    /// The breadth-first search from the nodes in `queue`; with `trace`, the nodes it reaches
+    /// and the targets of the non-weak edges it does not follow are noted there.
+    fn bfs(&mut self, queue: &mut Vec<u32>, distances: &mut [i32], mut trace: Option<&mut Trace>) {
         let g = self.g;
         let mut head = 0;
         while head < queue.len() {
@@ -119,16 +114,27 @@ impl<'g> Filter<'g> {
                     continue;
                 }
                 if !self.follows(native_context, descriptors, e) {
-                    if let Some(skipped) = skipped.as_deref_mut() {
-                        skipped.push(to as u32);
+                    if let Some(trace) = trace.as_deref_mut() {
+                        trace.skipped.push(to as u32);
                     }
                     continue;
                 }
                 distances[to] = d;
                 queue.push(to as u32);
+                if let Some(trace) = trace.as_deref_mut() {
+                    trace.reached.set(to);
+                }
             }
         }
     }
+}
+
+/// What the first search notes for the page-owned nodes (`distances_and_page_owned`).
+struct Trace {
+    /// The nodes it reached.
+    reached: BitSet,
+    /// Targets of the non-weak edges it did not follow (possibly reached later, or twice).
+    skipped: Vec<u32>,
 }
 
 /// Each node's distance from the user roots (`NO_DISTANCE` when unreachable).
@@ -190,22 +196,28 @@ fn distances_and(
         entries.dedup();
         roots == entries
     };
-    let mut skipped = Vec::new();
-    f.bfs(
-        &mut queue,
-        &mut distances,
-        same_start.then_some(&mut skipped),
-    );
-    let page = same_start.then(|| {
-        let mut flags = BitSet::new(g.node_count());
-        for (o, &d) in distances.iter().enumerate() {
-            if d != NO_DISTANCE {
-                flags.set(o);
-            }
+    // Marked by the search as it goes: a loop of this function's own over every node would
+    // run once per load, in V8's baseline code (see `session::warm_up`).
+    let mut trace = same_start.then(|| {
+        let mut reached = BitSet::new(g.node_count());
+        for &o in &queue {
+            reached.set(o as usize);
         }
-        page_owned::close_over(g, &f.t, &mut flags, skipped);
-        flags
+        Trace {
+            reached,
+            skipped: Vec::new(),
+        }
     });
+    f.bfs(&mut queue, &mut distances, trace.as_mut());
+    let page = trace.map(
+        |Trace {
+             mut reached,
+             skipped,
+         }| {
+            page_owned::close_over(g, &f.t, &mut reached, skipped);
+            reached
+        },
+    );
     queue.clear();
     distances[g.root().index()] = if had_user_roots {
         BASE_SYSTEM_DISTANCE
