@@ -209,15 +209,10 @@ fn distances_and(
         }
     });
     f.bfs(&mut queue, &mut distances, trace.as_mut());
-    let page = trace.map(
-        |Trace {
-             mut reached,
-             skipped,
-         }| {
-            page_owned::close_over(g, &f.t, &mut reached, skipped);
-            reached
-        },
-    );
+    let page = trace.map(|mut trace| {
+        page_owned::close_over(g, &f.t, &mut trace.reached, trace.skipped);
+        trace.reached
+    });
     queue.clear();
     distances[g.root().index()] = if had_user_roots {
         BASE_SYSTEM_DISTANCE
