@@ -58,7 +58,10 @@ if [ ! -s "$FILE" ]; then
   target/cli/examples/synth_heapsnapshot "$FILE" "$NODES" --edges-per-node "$EPN"
   made=1
 fi
-cleanup() { if [ "$made" = 1 ] && [ "$KEEP" = 0 ]; then rm -f "$FILE"; fi; }
+cleanup() {
+  rm -f "${MEMLAB_SCRIPT:-}"
+  if [ "$made" = 1 ] && [ "$KEEP" = 0 ]; then rm -f "$FILE"; fi
+}
 trap cleanup EXIT
 SIZE=$(stat -c %s "$FILE")
 echo "== $FILE: $SIZE bytes ($((SIZE / 1000000)) MB)"
@@ -97,50 +100,9 @@ median() { tr ' ' '\n' | grep . | sort -g | awk '{ v[NR] = $1 } END { if (NR) pr
 echo
 printf '%-28s %10s %11s  %s\n' "tool" "wall" "peak RSS" "result"
 
-# (The steps of a round are not indented: memlab's script below is a here-document.)
-for round in $(seq 1 "$RUNS"); do
-  [ "$RUNS" = 1 ] || echo "-- round $round of $RUNS"
-if want cli; then
-  measure "leakscope summary (native)" target/cli/leakscope summary "$FILE" --limit 5
-fi
-
-if want browser; then
-  if [ ! -f dist/index.html ]; then
-    row "browser (Chromium)" "-" "-" "skipped: no dist/ (trunk build --release --offline)"
-  elif [ ! -d node_modules/playwright-core ] || [ ! -x "${CHROMIUM:-/usr/bin/chromium}" ]; then
-    row "browser (Chromium)" "-" "-" "skipped: needs npm install (playwright-core) and /usr/bin/chromium"
-  else
-    out="$(mktemp)"
-    node scripts/browser-bench.mjs --timeout 900 "$FILE" >"$out" 2>&1 || true
-    line="$(grep -E "^  $(basename "$FILE") run 1:" "$out" | sed 's/^ *//' || true)"
-    [ -n "$line" ] || line="FAILED: $(tail -3 "$out" | tr '\n' ' ')"
-    # drop → Summary shown, in ms; its wall column in seconds.
-    shown="$(printf '%s' "$line" | sed -n 's/.*shown \([0-9.]*\) ms.*/\1/p')"
-    secs=""
-    if [ -n "$shown" ]; then
-      secs="$(awk -v ms="$shown" 'BEGIN { printf "%.2f", ms / 1000 }')"
-      record "browser (Chromium)" "$secs" ""
-    fi
-    row "browser (Chromium)" "${secs:+${secs}s}" "-" "$line"
-    grep -E "worker phases" "$out" | sed 's/^ */    /' || true
-    rm -f "$out"
-  fi
-fi
-
-if want devtools; then
-  if [ ! -f tests/devtools/dist/devtools-heap.mjs ]; then
-    row "DevTools worker (Node)" "-" "-" "skipped: run bash tests/devtools/build.sh"
-  else
-    measure "DevTools worker (Node)" node --max-old-space-size="$HEAP_MB" tests/devtools/summary.mjs "$FILE" --top 5
-  fi
-fi
-
-if want memlab; then
-  if [ ! -d "$MEMLAB_DIR/node_modules/@memlab/heap-analysis" ]; then
-    row "memlab getFullHeapFromFile" "-" "-" "skipped: no $MEMLAB_DIR/node_modules/@memlab/heap-analysis"
-  else
-    script="$(mktemp --suffix .cjs)"
-    cat >"$script" <<'JS'
+# memlab's loader, timed from its call to the heap's last node.
+MEMLAB_SCRIPT="$(mktemp --suffix .cjs)"
+cat >"$MEMLAB_SCRIPT" <<'JS'
 const { getFullHeapFromFile } = require(process.env.MEMLAB_DIR + '/node_modules/@memlab/heap-analysis');
 (async () => {
   const t = Date.now();
@@ -150,15 +112,62 @@ const { getFullHeapFromFile } = require(process.env.MEMLAB_DIR + '/node_modules/
   console.log(`loaded ${nodes} nodes in ${Date.now() - t} ms`);
 })().catch((e) => { console.error(String(e && e.message || e)); process.exit(1); });
 JS
-    MEMLAB_DIR="$MEMLAB_DIR" measure "memlab getFullHeapFromFile" node --max-old-space-size="$HEAP_MB" "$script" "$FILE"
-    rm -f "$script"
-  fi
-fi
 
-if want jsonparse; then
-  measure "JSON.parse(readFileSync)" node --max-old-space-size="$HEAP_MB" -e \
-    "const s = require('fs').readFileSync(process.argv[1], 'utf8'); console.log(Object.keys(JSON.parse(s)).join(','));" "$FILE"
-fi
+# One run of each step.
+one_round() {
+  local out line shown secs
+  if want cli; then
+    measure "leakscope summary (native)" target/cli/leakscope summary "$FILE" --limit 5
+  fi
+
+  if want browser; then
+    if [ ! -f dist/index.html ]; then
+      row "browser (Chromium)" "-" "-" "skipped: no dist/ (trunk build --release --offline)"
+    elif [ ! -d node_modules/playwright-core ] || [ ! -x "${CHROMIUM:-/usr/bin/chromium}" ]; then
+      row "browser (Chromium)" "-" "-" "skipped: needs npm install (playwright-core) and /usr/bin/chromium"
+    else
+      out="$(mktemp)"
+      node scripts/browser-bench.mjs --timeout 900 "$FILE" >"$out" 2>&1 || true
+      line="$(grep -E "^  $(basename "$FILE") run 1:" "$out" | sed 's/^ *//' || true)"
+      [ -n "$line" ] || line="FAILED: $(tail -3 "$out" | tr '\n' ' ')"
+      # drop → Summary shown, in ms; its wall column in seconds.
+      shown="$(printf '%s' "$line" | sed -n 's/.*shown \([0-9.]*\) ms.*/\1/p')"
+      secs=""
+      if [ -n "$shown" ]; then
+        secs="$(awk -v ms="$shown" 'BEGIN { printf "%.2f", ms / 1000 }')"
+        record "browser (Chromium)" "$secs" ""
+      fi
+      row "browser (Chromium)" "${secs:+${secs}s}" "-" "$line"
+      grep -E "worker phases" "$out" | sed 's/^ */    /' || true
+      rm -f "$out"
+    fi
+  fi
+
+  if want devtools; then
+    if [ ! -f tests/devtools/dist/devtools-heap.mjs ]; then
+      row "DevTools worker (Node)" "-" "-" "skipped: run bash tests/devtools/build.sh"
+    else
+      measure "DevTools worker (Node)" node --max-old-space-size="$HEAP_MB" tests/devtools/summary.mjs "$FILE" --top 5
+    fi
+  fi
+
+  if want memlab; then
+    if [ ! -d "$MEMLAB_DIR/node_modules/@memlab/heap-analysis" ]; then
+      row "memlab getFullHeapFromFile" "-" "-" "skipped: no $MEMLAB_DIR/node_modules/@memlab/heap-analysis"
+    else
+      MEMLAB_DIR="$MEMLAB_DIR" measure "memlab getFullHeapFromFile" node --max-old-space-size="$HEAP_MB" "$MEMLAB_SCRIPT" "$FILE"
+    fi
+  fi
+
+  if want jsonparse; then
+    measure "JSON.parse(readFileSync)" node --max-old-space-size="$HEAP_MB" -e \
+      "const s = require('fs').readFileSync(process.argv[1], 'utf8'); console.log(Object.keys(JSON.parse(s)).join(','));" "$FILE"
+  fi
+}
+
+for round in $(seq 1 "$RUNS"); do
+  [ "$RUNS" = 1 ] || echo "-- round $round of $RUNS"
+  one_round
 done
 
 echo

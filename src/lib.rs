@@ -11,3 +11,6 @@ pub mod model;
 pub mod protocol;
 pub mod session;
 pub mod ui;
+
+#[cfg(test)]
+mod test_rng;

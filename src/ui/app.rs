@@ -76,10 +76,7 @@ pub fn App() -> impl IntoView {
     // only a dump with wait states has goroutine groups.
     Effect::new(move |_| {
         // Not before every file is decoded: until then a series may look like a single file.
-        if state
-            .profiles
-            .with(|p| p.iter().any(|e| e.status == LoadStatus::Decoding))
-        {
+        if state.is_decoding() {
             return;
         }
         let series = state.selected_series().is_some_and(|s| !s.heap);

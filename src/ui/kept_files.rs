@@ -93,7 +93,7 @@ pub fn add(state: AppState, name: String, blob: Blob) {
 /// Writes the files waiting to be kept, unless a file is still decoding; the page calls it
 /// again each time a file's load ends.
 pub fn write_waiting(state: AppState) {
-    if state.is_decoding() {
+    if untrack(|| state.is_decoding()) {
         return;
     }
     for (kept, blob) in WAITING.with(|w| std::mem::take(&mut *w.borrow_mut())) {

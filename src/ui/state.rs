@@ -645,9 +645,9 @@ impl AppState {
         }
     }
 
-    /// True while a file is being decoded.
+    /// True while a file is being decoded (tracks `profiles`).
     pub fn is_decoding(&self) -> bool {
         self.profiles
-            .with_untracked(|p| p.iter().any(|e| e.status == LoadStatus::Decoding))
+            .with(|p| p.iter().any(|e| e.status == LoadStatus::Decoding))
     }
 }

@@ -228,19 +228,15 @@ fn distances_and(
 mod tests {
     use super::*;
     use crate::model::HeapGraphBuilder;
+    use crate::test_rng::XorShift;
 
     /// The page-owned nodes taken from the first search are the walk's own, on random graphs
     /// whose edges the search does not follow (weak, descriptor slots, `sloppy_function_map`),
     /// and the walk stands in when the root's user roots are not the page's entries.
     #[test]
     fn page_owned_from_the_search_is_the_walks() {
-        let mut seed = 0x9e37_79b9_7f4a_7c15u64;
-        let mut next = |bound: u64| {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            seed % bound
-        };
+        let mut rng = XorShift::new(0x9e37_79b9_7f4a_7c15);
+        let mut next = |bound: u64| rng.below(bound);
         let nodes = [
             ("object", "Foo"),
             ("object", "Bar"),

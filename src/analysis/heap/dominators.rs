@@ -325,6 +325,7 @@ mod tests {
     use super::*;
     use crate::analysis::heap::{essential_edges_and_in_degrees, EssentialEdgeContext};
     use crate::model::{HeapGraphBuilder, NodeOrdinal};
+    use crate::test_rng::XorShift;
 
     fn tree(b: HeapGraphBuilder) -> DominatorTree {
         let g = b.finish().unwrap();
@@ -483,13 +484,8 @@ mod tests {
 
     #[test]
     fn random_graphs_match_the_definition() {
-        let mut seed = 0x2545_f491_4f6c_dd1du64;
-        let mut next = |bound: u64| {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            seed % bound
-        };
+        let mut rng = XorShift::new(0x2545_f491_4f6c_dd1d);
+        let mut next = |bound: u64| rng.below(bound);
         let kinds = [
             "element", "property", "property", "weak", "shortcut", "internal",
         ];

@@ -177,6 +177,7 @@ fn push_row(parent: &mut Vec<u32>, frame: &mut Vec<FrameId>, up: u32, f: FrameId
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::test_rng::XorShift;
 
     fn flatten(paths: &[&[u32]]) -> (Vec<FrameId>, Vec<u32>) {
         let mut frames = Vec::new();
@@ -232,13 +233,8 @@ mod tests {
     #[test]
     fn random_paths_match_interning_path_by_path() {
         // xorshift: many paths over few frames, so prefixes are shared at every depth.
-        let mut x = 0x2545_f491_4f6c_dd1du64;
-        let mut next = |n: u64| {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            (x % n) as u32
-        };
+        let mut rng = XorShift::new(0x2545_f491_4f6c_dd1d);
+        let mut next = |n: u64| rng.below(n) as u32;
         let owned: Vec<Vec<u32>> = (0..2000)
             .map(|_| {
                 let len = next(9);

@@ -5,7 +5,7 @@
 
 use leptos::prelude::*;
 
-use super::{AppState, HeapTab, LoadStatus, Tab};
+use super::{AppState, HeapTab, Tab};
 use crate::ui::url_state::ViewState;
 
 impl Tab {
@@ -63,10 +63,7 @@ impl AppState {
     /// The view shown now, as a URL holds it (tracks everything it reads); `None` while the
     /// selected file or any other is still decoding: the page has not settled on a view yet.
     pub fn view_state(&self) -> Option<ViewState> {
-        let decoding = self
-            .profiles
-            .with(|p| p.iter().any(|e| e.status == LoadStatus::Decoding));
-        if decoding {
+        if self.is_decoding() {
             return None;
         }
         let selected = self.selected.get();

@@ -2,6 +2,7 @@
 //! and the whole scanner with the fast path on and off over chunkings and damaged inputs.
 
 use super::*;
+use crate::test_rng::XorShift;
 
 #[test]
 fn parse_u32_matches_str_parse() {
@@ -24,11 +25,9 @@ fn parse_u32_matches_str_parse() {
     ] {
         cases.push(v.to_string());
     }
-    let mut x = 0x2545_F491_4F6C_DD1Du64;
+    let mut rng = XorShift::new(0x2545_F491_4F6C_DD1D);
     for _ in 0..20000 {
-        x ^= x << 13;
-        x ^= x >> 7;
-        x ^= x << 17;
+        let x = rng.next_u64();
         let digits = 1 + (x % 12) as usize;
         cases.push((x >> 8).to_string().chars().take(digits).collect());
     }
@@ -115,7 +114,7 @@ fn parse_record_reads_v8_layout_and_falls_back_at_the_end() {
 
 #[test]
 fn exact_div_agrees_with_division() {
-    let mut x = 0x9E37_79B9_7F4A_7C15u64;
+    let mut rng = XorShift::new(0x9E37_79B9_7F4A_7C15);
     for d in 1..=40u32 {
         let div = ExactDiv::new(d).unwrap();
         let check = |n: u32| {
@@ -129,9 +128,7 @@ fn exact_div_agrees_with_division() {
             check(n);
         }
         for _ in 0..5000 {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
+            let x = rng.next_u64();
             check(x as u32);
             check((x as u32 / d) * d);
         }
@@ -314,11 +311,9 @@ fn split_numbers_agrees_with_a_digit_by_digit_reading_at_every_cut() {
     // its window and the slice's end cuts them at each position.
     let mut text = Vec::new();
     let mut want = Vec::new();
-    let mut x = 0x9E37_79B9_7F4A_7C15u64;
+    let mut rng = XorShift::new(0x9E37_79B9_7F4A_7C15);
     for k in 0..3000u64 {
-        x ^= x << 13;
-        x ^= x >> 7;
-        x ^= x << 17;
+        let x = rng.next_u64();
         let digits = (k % 10) as u32 + 1;
         let v = match k % 97 {
             0 => u32::MAX as u64,
@@ -449,13 +444,8 @@ fn fast_path_fails_like_the_byte_path_on_damaged_input() {
         .position(|w| w == b"\"locations\"")
         .unwrap()
         + 200;
-    let mut seed = 0x2545_F491_4F6C_DD1Du64;
-    let mut next = |n: usize| {
-        seed ^= seed << 13;
-        seed ^= seed >> 7;
-        seed ^= seed << 17;
-        (seed % n as u64) as usize
-    };
+    let mut rng = XorShift::new(0x2545_F491_4F6C_DD1D);
+    let mut next = |n: usize| rng.below(n as u64) as usize;
     let mut errors = 0;
     for round in 0..3000 {
         let mut bytes = text.clone();
