@@ -130,6 +130,14 @@ impl AggregateBuilder {
             .collect();
         let (child_start, children, roots) = active_children(profile, &active);
         drop(active);
+        if self.agg.node.is_empty() {
+            // Each active row joins or makes one tree node: room for as many as there are
+            // active rows, so the node columns never grow by doubling, which left the page's
+            // worker with freed copies it could not reuse (the 235k-stack Go profile's first
+            // view and checklist grew its wasm memory to 344 MB with this, 421 MB without).
+            // Later profiles of a series mostly join nodes already there.
+            self.reserve(children.len() + roots.len());
+        }
         let mut placer = Placer {
             frame_node: &frame_node,
             frame_detail: &frame_detail,
@@ -139,7 +147,7 @@ impl AggregateBuilder {
             stamp: vec![NONE; self.agg.nodes.len()],
             slot: vec![0; self.agg.nodes.len()],
             epoch: 0,
-            rows_of: Vec::new(),
+            rows_of: Vec::with_capacity(self.agg.node.capacity()),
             next_row: vec![NONE; rows],
             work: Vec::new(),
         };
@@ -148,6 +156,18 @@ impl AggregateBuilder {
         while let Some(t) = placer.work.pop() {
             placer.place_children(self, profile, t, &child_start, &children);
         }
+    }
+
+    /// Room for `more` tree nodes in every per-node column.
+    fn reserve(&mut self, more: usize) {
+        let agg = &mut self.agg;
+        agg.parent.reserve(more);
+        agg.node.reserve(more);
+        agg.inlining.reserve(more);
+        agg.detail.reserve(more);
+        agg.self_values.reserve(more.saturating_mul(agg.columns));
+        self.next_sibling.reserve(more);
+        self.first_child.reserve(more);
     }
 
     fn detail_id(&mut self, text: &str) -> u32 {
@@ -202,6 +222,12 @@ impl AggregateBuilder {
     /// The aggregate, with subtree sums and children lists (columns never added stay zero).
     pub fn finish(self) -> Aggregate {
         let mut agg = self.agg;
+        // Give back the room `reserve` left unused: the aggregate stays while its view shows.
+        agg.parent.shrink_to_fit();
+        agg.node.shrink_to_fit();
+        agg.inlining.shrink_to_fit();
+        agg.detail.shrink_to_fit();
+        agg.self_values.shrink_to_fit();
         let (n, cols) = (agg.node.len(), agg.columns);
         agg.subtree.clone_from(&agg.self_values);
         for t in (0..n).rev() {
