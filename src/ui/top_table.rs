@@ -1,5 +1,6 @@
 //! `<TopTable/>`: the `go tool pprof -top` table (flat, flat%, sum%, cum, cum%, name), sortable
-//! by flat or cum, rendering at most `PAGE` rows at a time to keep the DOM light, with "Copy as
+//! by flat or cum, rendering at most `PAGE` rows at a time to keep the DOM light (a new table's
+//! first screenful of them at once, the rest a frame later), with "Copy as
 //! text" in pprof's own layout; each row of a profile links to its Sandwich view. Numbers come
 //! from the worker's `TopTable`; this only formats.
 
@@ -15,6 +16,11 @@ use super::state::AppState;
 
 /// Rows rendered per "show more" step.
 const PAGE: usize = 500;
+
+/// Rows of a new table rendered at once: a screenful. The rest of its first page follows once
+/// they are painted, so the table shows without waiting for hundreds of rows' DOM and layout
+/// (the 370 rows of a Go heap profile held the page's thread for about 90 ms).
+const FIRST: usize = 50;
 
 /// Which column orders the rows.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -32,13 +38,34 @@ pub fn TopTable(#[prop(into)] view: Signal<Option<Arc<analysis::TopTable>>>) -> 
     // A heap snapshot's dominator paths have no Sandwich tab.
     let sandwich = Memo::new(move |_| state.selected_heap().is_none());
     let (sort_by, set_sort_by) = signal(SortBy::Flat);
-    let (limit, set_limit) = signal(PAGE);
-    let (copied, set_copied) = signal(false);
-    // A new table starts at the first page again.
-    Effect::new(move |_| {
-        view.track();
-        set_limit.set(PAGE);
+    // The table a row limit was set for (its address) and the limit.
+    let (page, set_page) = signal((0usize, PAGE));
+    let table = move || view.with(|v| v.as_ref().map_or(0, |v| Arc::as_ptr(v) as usize));
+    // A new table shows its first screenful, until the effect below gives it its first page.
+    let limit = Memo::new(move |_| match page.get() {
+        (key, n) if key == table() => n,
+        _ => FIRST,
     });
+    Effect::new(move |_| {
+        let key = table();
+        if key == 0 {
+            return;
+        }
+        // After the first rows are painted: a frame, then a task.
+        request_animation_frame(move || {
+            set_timeout(
+                move || {
+                    set_page.update(|p| {
+                        if p.0 != key {
+                            *p = (key, PAGE);
+                        }
+                    })
+                },
+                std::time::Duration::ZERO,
+            )
+        });
+    });
+    let (copied, set_copied) = signal(false);
     let order = Memo::new(move |_| {
         view.with(|v| {
             let Some(v) = v else { return Vec::new() };
@@ -87,10 +114,33 @@ pub fn TopTable(#[prop(into)] view: Signal<Option<Arc<analysis::TopTable>>>) -> 
             </th>
         }
     };
-    let rows = move || {
+    // Rows `from..to` of the order, their sum% counted from the first row.
+    let rows_between = move |from: usize, to: usize| {
         view.with(|v| {
-            let v = v.as_ref()?;
-            let table = &**v;
+            let table = &**v.as_ref()?;
+            let link = sandwich.get().then_some(state);
+            let rows = order.with(|order| {
+                let to = to.min(order.len());
+                let from = from.min(to);
+                let mut sum = order[..from]
+                    .iter()
+                    .fold(0i64, |sum, &i| sum.wrapping_add(table.rows[i].flat));
+                order[from..to]
+                    .iter()
+                    .map(|&i| {
+                        let r = &table.rows[i];
+                        sum = sum.wrapping_add(r.flat);
+                        row_view(table, r.flat, r.cum, sum, &r.name, r.inline.label(), link)
+                    })
+                    .collect_view()
+            });
+            Some(rows.into_any())
+        })
+    };
+    // The first screenful, and the rest: showing more renders only the rest again.
+    let first_rows = move || {
+        view.with(|v| {
+            let table = &**v.as_ref()?;
             if table.rows.is_empty() {
                 return Some(
                     view! {
@@ -103,22 +153,11 @@ pub fn TopTable(#[prop(into)] view: Signal<Option<Arc<analysis::TopTable>>>) -> 
                     .into_any(),
                 );
             }
-            let mut sum = 0i64;
-            let rows = order.with(|order| {
-                order
-                    .iter()
-                    .take(limit.get())
-                    .map(|&i| {
-                        let r = &table.rows[i];
-                        sum = sum.wrapping_add(r.flat);
-                        let link = sandwich.get().then_some(state);
-                        row_view(table, r.flat, r.cum, sum, &r.name, r.inline.label(), link)
-                    })
-                    .collect_view()
-            });
-            Some(rows.into_any())
+            None
         })
+        .or_else(|| rows_between(0, FIRST))
     };
+    let more_rows = move || rows_between(FIRST, limit.get());
     let summary = move || {
         view.with(|v| {
             let t = &**v.as_ref()?;
@@ -136,9 +175,11 @@ pub fn TopTable(#[prop(into)] view: Signal<Option<Arc<analysis::TopTable>>>) -> 
     let more = move || {
         let n = view.with(|v| v.as_ref().map_or(0, |v| v.rows.len()));
         let shown = limit.get();
-        (n > shown).then(|| {
+        // Not while a new table shows its first screenful, which is not a page.
+        let paged = page.with(|p| p.0) == table();
+        (paged && n > shown).then(|| {
             view! {
-                <button class="button show-more" data-testid="show-more" on:click=move |_| set_limit.update(|l| *l += PAGE)>
+                <button class="button show-more" data-testid="show-more" on:click=move |_| set_page.set((untrack(table), shown + PAGE))>
                     {format!("Show more ({} of {n} rows shown)", shown)}
                 </button>
             }
@@ -170,7 +211,7 @@ pub fn TopTable(#[prop(into)] view: Signal<Option<Arc<analysis::TopTable>>>) -> 
                         <th class="name">"name"</th>
                     </tr>
                 </thead>
-                <tbody>{rows}</tbody>
+                <tbody>{first_rows}{more_rows}</tbody>
             </table>
         </div>
         {more}
