@@ -37,13 +37,15 @@ impl StackTree {
                 .collect();
         }
         let n_frames = frames.iter().map(|f| f.index() + 1).max().unwrap_or(0);
-        // Built in creation order first (parent and frame per row), then renumbered.
-        let mut parent: Vec<u32> = Vec::new();
-        let mut frame: Vec<FrameId> = Vec::new();
+        // Built in creation order first (parent and frame per row), then renumbered. A row
+        // per frame at most: with that room the columns never grow by doubling, which left
+        // the page's worker with freed copies it could not reuse.
+        let mut parent: Vec<u32> = Vec::with_capacity(frames.len());
+        let mut frame: Vec<FrameId> = Vec::with_capacity(frames.len());
         let mut leaf = vec![NONE; n];
         // Per row the path that created it, and per path how many rows it created (the rows
         // of its suffix below the longest prefix an earlier path shares, in depth order).
-        let mut creator: Vec<u32> = Vec::new();
+        let mut creator: Vec<u32> = Vec::with_capacity(frames.len());
         let mut created = vec![0u32; n];
         let mut next = vec![NONE; n];
         let mut head = NONE;
