@@ -15,7 +15,8 @@ use std::io::Read;
 use std::time::Instant;
 
 use leakscope::analysis::heap::{
-    heap_analysis_with, heap_profile, statistics, summarize, HeapProfileOptions, HeapSummaryOptions,
+    heap_analysis_with, heap_profile, heap_profile_totals, max_js_node_id, snapshot_runtime,
+    statistics, summarize, HeapProfileOptions, HeapSummaryOptions,
 };
 use leakscope::formats::{split_numbers, Decoder, Split};
 
@@ -88,6 +89,13 @@ fn main() {
     let a = heap_analysis_with(&g, &HeapSummaryOptions::default(), lap);
     lap("summary by constructor");
     let s = summarize(&g, &a);
+    // The rest of the page's "summary by constructor" phase (`Heaps::finish_load`).
+    lap("  + runtime, highest id, totals");
+    std::hint::black_box((
+        snapshot_runtime(&g),
+        max_js_node_id(&g),
+        heap_profile_totals(&g, &a),
+    ));
     lap("statistics");
     let st = statistics(&g, &a);
     lap("heap profile");
