@@ -148,6 +148,16 @@ impl HeapGraph {
         self.node_name[n.index()]
     }
 
+    /// Every node's name as a `strings` index, by ordinal.
+    pub fn node_names(&self) -> &[u32] {
+        &self.node_name
+    }
+
+    /// Every node's V8 id, by ordinal.
+    pub fn node_ids(&self) -> &[u32] {
+        &self.node_id
+    }
+
     /// The node's name.
     pub fn node_name(&self, n: NodeOrdinal) -> &str {
         self.strings.get(self.node_name_index(n))

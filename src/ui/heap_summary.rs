@@ -16,10 +16,15 @@ use crate::model::format_value;
 use super::heap_filters::{filter_select, ClosuresTable, DuplicateStringsTable};
 use super::heap_object_list::HeapObjectList;
 use super::state::AppState;
+use super::top_table::after_paint;
 use crate::protocol::{FilteredHeap, HeapFilter};
 
 /// Class rows rendered per "show more" step.
 const PAGE: usize = 300;
+
+/// Class rows of a new Summary rendered at once, a screenful; the rest of its first page
+/// follows once they are painted (`after_paint`), as the top table does.
+const FIRST: usize = 50;
 
 /// Which column orders the rows.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -51,7 +56,8 @@ pub fn HeapSummaryView(id: u32, summary: Arc<HeapSummary>) -> impl IntoView {
     let state = expect_context::<AppState>();
     let (sort, set_sort) = signal((SortBy::Retained, true));
     let (filter, set_filter) = signal(String::new());
-    let (limit, set_limit) = signal(PAGE);
+    let (limit, set_limit) = signal(FIRST);
+    after_paint(move || set_limit.update(|l| *l = (*l).max(PAGE)));
     let (expanded, set_expanded) = signal(None::<String>);
     let (chosen, set_chosen) = signal(HeapFilter::All);
     let total = summary.total_size;
@@ -120,18 +126,23 @@ pub fn HeapSummaryView(id: u32, summary: Arc<HeapSummary>) -> impl IntoView {
             </th>
         }
     };
-    let rows = move || {
+    // Rows `from..to` of the order (the first screenful, then the rest, so that showing more
+    // renders only the rest again).
+    let rows_between = move |from: usize, to: usize| {
         let Some(rows_summary) = classes.get() else {
-            return view! { <tr><td colspan="7" class="muted" data-testid="heap-filtering">"Filtering…"</td></tr> }
-                .into_any();
+            return (from == 0).then(|| {
+                view! { <tr><td colspan="7" class="muted" data-testid="heap-filtering">"Filtering…"</td></tr> }
+                    .into_any()
+            });
         };
         let c = &rows_summary.classes;
         let f = chosen.get();
         let open = expanded.get();
-        order.with(|order| {
+        Some(order.with(|order| {
             order
                 .iter()
-                .take(limit.get())
+                .take(to)
+                .skip(from)
                 .map(|&i| {
                     let row = &c[i];
                     let key = row.key.clone();
@@ -190,13 +201,16 @@ pub fn HeapSummaryView(id: u32, summary: Arc<HeapSummary>) -> impl IntoView {
                 })
                 .collect_view()
                 .into_any()
-        })
+        }))
     };
+    let first_rows = move || rows_between(0, FIRST);
+    let more_rows = move || rows_between(FIRST, limit.get());
     let n_classes = summary.classes.len();
     let more = move || {
         let n = order.with(Vec::len);
         let shown = limit.get();
-        (n > shown && is_class_view(chosen.get())).then(|| {
+        // Not while a new Summary shows its first screenful, which is not a page.
+        (n > shown && shown >= PAGE && is_class_view(chosen.get())).then(|| {
             view! {
                 <button class="button show-more" data-testid="heap-show-more" on:click=move |_| set_limit.update(|l| *l += PAGE)>
                     {format!("Show more ({shown} of {n} classes shown)")}
@@ -248,7 +262,7 @@ pub fn HeapSummaryView(id: u32, summary: Arc<HeapSummary>) -> impl IntoView {
                             <th class="num">"%"</th>
                         </tr>
                     </thead>
-                    <tbody>{rows}</tbody>
+                    <tbody>{first_rows}{more_rows}</tbody>
                 </table>
             </div>
         }

@@ -51,18 +51,12 @@ pub fn TopTable(#[prop(into)] view: Signal<Option<Arc<analysis::TopTable>>>) -> 
         if key == 0 {
             return;
         }
-        // After the first rows are painted: a frame, then a task.
-        request_animation_frame(move || {
-            set_timeout(
-                move || {
-                    set_page.update(|p| {
-                        if p.0 != key {
-                            *p = (key, PAGE);
-                        }
-                    })
-                },
-                std::time::Duration::ZERO,
-            )
+        after_paint(move || {
+            set_page.update(|p| {
+                if p.0 != key {
+                    *p = (key, PAGE);
+                }
+            })
         });
     });
     let (copied, set_copied) = signal(false);
@@ -216,6 +210,12 @@ pub fn TopTable(#[prop(into)] view: Signal<Option<Arc<analysis::TopTable>>>) -> 
         </div>
         {more}
     }
+}
+
+/// Runs `f` once what is being rendered now has been painted: after the next frame, in a task
+/// of its own (a frame callback alone runs before that frame's paint).
+pub(super) fn after_paint(f: impl FnOnce() + 'static) {
+    request_animation_frame(move || set_timeout(f, std::time::Duration::ZERO));
 }
 
 fn row_view(

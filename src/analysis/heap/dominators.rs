@@ -49,13 +49,19 @@ impl DominatorTree {
                 first[d as usize] += 1;
             }
         }
-        let sum = into_offsets(&mut first);
+        // Each row's end, then each row filled from its end with the ordinals backwards: the
+        // rows come out in ordinal order and `first` at their starts, without a copy of
+        // `first` to fill through.
+        let mut sum = 0u32;
+        for c in &mut first {
+            sum += *c;
+            *c = sum;
+        }
         let mut children = vec![0u32; sum as usize];
-        let mut fill = first.clone();
-        for (o, &d) in self.idom.iter().enumerate() {
+        for (o, &d) in self.idom.iter().enumerate().rev() {
             if o != root && (d as usize) < n {
-                children[fill[d as usize] as usize] = o as u32;
-                fill[d as usize] += 1;
+                first[d as usize] -= 1;
+                children[first[d as usize] as usize] = o as u32;
             }
         }
         (first, children)
@@ -526,6 +532,16 @@ mod tests {
             with_orphans += usize::from(t.unreachable > unreached);
             with_unreached += usize::from(unreached > 0);
             assert_eq!(t.idom, expected, "round {round}");
+            // The children rows: every node the root's tree holds, under its idom, ascending.
+            let (first, children) = t.children(0);
+            assert_eq!(first.len(), n + 1);
+            for d in 0..n {
+                let row = &children[first[d] as usize..first[d + 1] as usize];
+                let want: Vec<u32> = (1..n as u32)
+                    .filter(|&o| t.idom[o as usize] as usize == d)
+                    .collect();
+                assert_eq!(row, want.as_slice(), "round {round}, node {d}");
+            }
             // Retained size: the node's own plus everything it dominates.
             for v in 0..n {
                 let below: u64 = (0..n)

@@ -3,18 +3,21 @@
 //! numbers objects as it first sees them, so a later snapshot of one process has a higher
 //! one). They read node columns only; matching objects across snapshots is `comparison`'s.
 
-use crate::model::{HeapGraph, NodeOrdinal};
+use crate::model::HeapGraph;
 
 /// `browser` when the snapshot holds a page (a `Window` global or DOM nodes), else `node`.
+/// The string table is searched for such names first: a Node process's snapshot has none,
+/// and then no node needs a look (comparing every node's name took 11 ms of a 4.5 M-node
+/// snapshot's load); otherwise only the nodes' name indices are compared.
 pub fn snapshot_runtime(g: &HeapGraph) -> &'static str {
-    let page = (0..g.node_count()).any(|o| {
-        let name = g.node_name(NodeOrdinal(o as u32));
-        name == "Window"
-            || name.starts_with("Window /")
-            || name.starts_with("Detached <")
-            || name == "HTMLDocument"
-            || name == "(Document DOM trees)"
-    });
+    let strings = g.strings();
+    let page_names: Vec<u32> = (0..strings.len() as u32)
+        .filter(|&i| is_page_name(strings.get(i)))
+        .collect();
+    let page = !page_names.is_empty()
+        && g.node_names()
+            .iter()
+            .any(|name| page_names.binary_search(name).is_ok());
     if page {
         "browser"
     } else {
@@ -22,11 +25,21 @@ pub fn snapshot_runtime(g: &HeapGraph) -> &'static str {
     }
 }
 
+/// A node name only a browser page's snapshot has.
+fn is_page_name(name: &str) -> bool {
+    name == "Window"
+        || name.starts_with("Window /")
+        || name.starts_with("Detached <")
+        || name == "HTMLDocument"
+        || name == "(Document DOM trees)"
+}
+
 /// The highest id among JS objects (V8 gives them odd ids, native objects even ones).
 pub fn max_js_node_id(g: &HeapGraph) -> u32 {
-    (0..g.node_count())
-        .map(|o| g.node_id(NodeOrdinal(o as u32)))
-        .filter(|id| id % 2 == 1)
+    // Even ids count as 0: a max without a branch, which the compiler vectorizes.
+    g.node_ids()
+        .iter()
+        .map(|&id| id * (id & 1))
         .max()
         .unwrap_or(0)
 }
@@ -49,5 +62,13 @@ mod tests {
         b.add_node("native", "Detached <div>", 6, 40);
         let g = b.finish().unwrap();
         assert_eq!(snapshot_runtime(&g), "browser");
+        // A page's name in the string table that no node has (an edge's name) is no page.
+        let mut b = HeapGraphBuilder::v8();
+        let r = b.add_node("synthetic", "", 1, 0);
+        let o = b.add_node("object", "Object", 3, 16);
+        b.add_edge(r, "property", "Window", o);
+        let g = b.finish().unwrap();
+        assert!((0..g.strings().len() as u32).any(|i| g.strings().get(i) == "Window"));
+        assert_eq!((snapshot_runtime(&g), max_js_node_id(&g)), ("node", 3));
     }
 }
