@@ -16,15 +16,11 @@ use crate::model::format_value;
 use super::heap_filters::{filter_select, ClosuresTable, DuplicateStringsTable};
 use super::heap_object_list::HeapObjectList;
 use super::state::AppState;
-use super::top_table::after_paint;
+use super::{after_paint, FIRST_ROWS as FIRST};
 use crate::protocol::{FilteredHeap, HeapFilter};
 
 /// Class rows rendered per "show more" step.
 const PAGE: usize = 300;
-
-/// Class rows of a new Summary rendered at once, a screenful; the rest of its first page
-/// follows once they are painted (`after_paint`), as the top table does.
-const FIRST: usize = 50;
 
 /// Which column orders the rows.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -13,14 +13,10 @@ use crate::analysis::{self, percentage, top_text, TopTextOptions};
 use crate::model::format_value;
 
 use super::state::AppState;
+use super::{after_paint, FIRST_ROWS as FIRST};
 
 /// Rows rendered per "show more" step.
 const PAGE: usize = 500;
-
-/// Rows of a new table rendered at once: a screenful. The rest of its first page follows once
-/// they are painted, so the table shows without waiting for hundreds of rows' DOM and layout
-/// (the 370 rows of a Go heap profile held the page's thread for about 90 ms).
-const FIRST: usize = 50;
 
 /// Which column orders the rows.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -210,12 +206,6 @@ pub fn TopTable(#[prop(into)] view: Signal<Option<Arc<analysis::TopTable>>>) -> 
         </div>
         {more}
     }
-}
-
-/// Runs `f` once what is being rendered now has been painted: after the next frame, in a task
-/// of its own (a frame callback alone runs before that frame's paint).
-pub(super) fn after_paint(f: impl FnOnce() + 'static) {
-    request_animation_frame(move || set_timeout(f, std::time::Duration::ZERO));
 }
 
 fn row_view(

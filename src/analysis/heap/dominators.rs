@@ -21,7 +21,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::bit_set::BitSet;
-use super::offsets::into_offsets;
+use super::offsets::{into_ends, into_offsets};
 use crate::model::HeapGraph;
 
 /// The dominator tree over node ordinals, and each node's retained size.
@@ -49,14 +49,9 @@ impl DominatorTree {
                 first[d as usize] += 1;
             }
         }
-        // Each row's end, then each row filled from its end with the ordinals backwards: the
-        // rows come out in ordinal order and `first` at their starts, without a copy of
-        // `first` to fill through.
-        let mut sum = 0u32;
-        for c in &mut first {
-            sum += *c;
-            *c = sum;
-        }
+        // Each row filled from its end with the ordinals backwards: the rows come out in
+        // ordinal order and `first` at their starts, without a copy of `first` to fill through.
+        let sum = into_ends(&mut first);
         let mut children = vec![0u32; sum as usize];
         for (o, &d) in self.idom.iter().enumerate().rev() {
             if o != root && (d as usize) < n {
