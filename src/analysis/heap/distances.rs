@@ -139,7 +139,7 @@ struct Trace {
 
 /// Each node's distance from the user roots (`NO_DISTANCE` when unreachable).
 pub fn distances(g: &HeapGraph) -> Vec<i32> {
-    distances_with(g, &WeakMapEdges::of(g, &TypeIds::of(g)))
+    distances_with(g, &WeakMapEdges::of(g))
 }
 
 /// `distances` with the graph's WeakMap edge names already parsed (`heap_analysis` parses
@@ -288,7 +288,7 @@ mod tests {
             }
             let g = b.finish().unwrap();
             let t = TypeIds::of(&g);
-            let weak_maps = WeakMapEdges::of(&g, &t);
+            let weak_maps = WeakMapEdges::of(&g);
             let (got, page) = distances_and_page_owned(&g, &weak_maps);
             assert_eq!(got, distances(&g), "round {round}");
             assert_eq!(page, page_owned(&g), "round {round}");

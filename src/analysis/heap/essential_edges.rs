@@ -17,11 +17,7 @@ pub struct EssentialEdgeContext {
 impl EssentialEdgeContext {
     /// Resolves type ids, parses WeakMap edge names and marks page-owned nodes.
     pub fn new(g: &HeapGraph) -> Self {
-        Self::with_parts(
-            g,
-            WeakMapEdges::of(g, &TypeIds::of(g)),
-            super::page_owned(g),
-        )
+        Self::with_parts(g, WeakMapEdges::of(g), super::page_owned(g))
     }
 
     /// The context from parts already computed (`heap_analysis` has the page-owned nodes

@@ -13,7 +13,6 @@ use super::dom_state::dom_states;
 use super::dominators::{dominator_tree, DominatorTree};
 use super::essential_edges::{essential_edges_and_in_degrees, EssentialEdgeContext};
 use super::shallow_sizes::shallow_sizes;
-use super::type_ids::TypeIds;
 use super::weak_map::WeakMapEdges;
 use crate::model::HeapGraph;
 
@@ -113,7 +112,7 @@ pub fn heap_analysis_with(
     let [p_distances, p_shallow, p_essential, p_dominators, p_names] = ANALYSIS_PHASES;
     phase(p_distances);
     let states = dom_states(g);
-    let weak_maps = WeakMapEdges::of(g, &TypeIds::of(g));
+    let weak_maps = WeakMapEdges::of(g);
     let (distances, page_owned) = distances_and_page_owned(g, &weak_maps);
     phase(p_shallow);
     let shallow_sizes = shallow_sizes(g);
