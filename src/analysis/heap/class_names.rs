@@ -204,11 +204,7 @@ pub fn class_names(
         interfaces: Vec::new(),
     };
     if opts.infer_interfaces {
-        let definitions = interfaces::definitions(g, &t);
-        if !definitions.is_empty() {
-            interfaces::apply(g, &t, &mut names, &definitions);
-        }
-        names.interfaces = definitions;
+        names.interfaces = interfaces::infer_and_apply(g, &t, &mut names);
     }
     names
 }

@@ -10,8 +10,8 @@ use std::collections::HashMap;
 use serde::{Deserialize, Serialize};
 
 use super::ClassNames;
-use crate::analysis::heap::type_ids::TypeIds;
-use crate::model::{HeapGraph, NodeOrdinal};
+use crate::analysis::heap::type_ids::{NameIs, TypeIds};
+use crate::model::{HeapGraph, IdMap, NodeOrdinal};
 
 /// An interface must match at least 1 in this many plain objects
 /// (`MIN_OBJECT_PROPORTION_PER_INTERFACE`, DevTools 1.0.1705227; it replaced a cap of 1000).
@@ -55,65 +55,166 @@ pub struct InterfaceDefinition {
     pub properties: Vec<String>,
 }
 
-/// A node of the property tree: transitions by property name, in sorted-name order.
+/// A node of the property tree: transitions by property (`Properties` numbers), in
+/// ascending order.
 #[derive(Default)]
-struct TreeNode<'d> {
-    next: HashMap<&'d str, usize>,
+struct TreeNode {
+    next: IdMap<u32, usize>,
     /// (property count, definition index) of the interface ending here.
     matched: Option<(usize, usize)>,
-    greatest_next: Option<&'d str>,
+    greatest_next: Option<u32>,
 }
 
-fn is_plain_object(g: &HeapGraph, t: &TypeIds, n: NodeOrdinal) -> bool {
-    g.node_type(n) as u16 == t.object && g.node_name(n) == "Object"
+/// The property names the definitions use, numbered; each string of the graph is looked up
+/// once, so an object's properties become numbers (or nothing, for names no definition has,
+/// which can never match) without reading their text.
+struct Properties<'d> {
+    number: HashMap<&'d str, u32>,
+    /// Per string id: its number, `NONE`, or `UNKNOWN` before the first look.
+    by_id: Vec<u32>,
 }
 
-fn infer<'g>(g: &'g HeapGraph, t: &TypeIds) -> Vec<Definition<'g>> {
-    let mut candidates: Vec<Definition<'g>> = Vec::new();
-    let mut by_name: HashMap<String, usize> = HashMap::new();
-    let mut total_objects = 0usize;
-    for o in 0..g.node_count() {
-        let n = NodeOrdinal(o as u32);
-        if !is_plain_object(g, t, n) {
-            continue;
+impl<'d> Properties<'d> {
+    const UNKNOWN: u32 = u32::MAX;
+    const NONE: u32 = u32::MAX - 1;
+
+    fn new(g: &HeapGraph, definitions: &'d [InterfaceDefinition]) -> Self {
+        let mut number = HashMap::new();
+        for p in definitions.iter().flat_map(|d| &d.properties) {
+            let next = number.len() as u32;
+            number.entry(p.as_str()).or_insert(next);
         }
-        total_objects += 1;
-        let mut name = String::from("{");
+        Properties {
+            number,
+            by_id: vec![Self::UNKNOWN; g.strings().len()],
+        }
+    }
+
+    fn of(&mut self, g: &HeapGraph, id: u32) -> Option<u32> {
+        let look = |g: &HeapGraph| -> u32 {
+            let text = g.strings().get(id);
+            self.number.get(text).copied().unwrap_or(Self::NONE)
+        };
+        let number = match self.by_id.get(id as usize) {
+            Some(&Self::UNKNOWN) => {
+                let n = look(g);
+                self.by_id[id as usize] = n;
+                n
+            }
+            Some(&n) => n,
+            None => look(g),
+        };
+        (number != Self::NONE).then_some(number)
+    }
+}
+
+/// The plain objects (`object` nodes named `Object`), by ordinal: the name is compared once
+/// per string, not once per node (reading each object's name text cost a cache miss or two).
+fn plain_objects(g: &HeapGraph, t: &TypeIds) -> Vec<u32> {
+    let mut object = NameIs::new(g, "Object");
+    (0..g.node_count() as u32)
+        .filter(|&o| {
+            let n = NodeOrdinal(o);
+            g.node_type(n) as u16 == t.object && object.test(g, g.node_name_index(n))
+        })
+        .collect()
+}
+
+/// A property name's length as it shows in an interface name (`formatPropertyName`), cached
+/// per string: an object's properties are mostly names other objects have too.
+struct FormattedLengths(Vec<u32>);
+
+impl FormattedLengths {
+    const UNKNOWN: u32 = u32::MAX;
+
+    fn new(g: &HeapGraph) -> Self {
+        FormattedLengths(vec![Self::UNKNOWN; g.strings().len()])
+    }
+
+    fn of(&mut self, g: &HeapGraph, id: u32) -> usize {
+        let Some(slot) = self.0.get_mut(id as usize) else {
+            return js_len(&format_property_name(g.strings().get(id)));
+        };
+        if *slot == Self::UNKNOWN {
+            *slot = js_len(&format_property_name(g.strings().get(id))) as u32;
+        }
+        *slot as usize
+    }
+}
+
+/// DevTools' interface name for properties `ids` (`{a, b}`), as `infer` takes them.
+fn interface_name(g: &HeapGraph, ids: &[u32]) -> String {
+    let mut name = String::from("{");
+    let mut name_len = 1;
+    for &id in ids {
+        let formatted = format_property_name(g.strings().get(id));
+        if name_len != 1 {
+            name.push_str(", ");
+            name_len += 2;
+        }
+        name_len += js_len(&formatted);
+        name.push_str(&formatted);
+    }
+    name.push('}');
+    name
+}
+
+/// The candidate interfaces, most common first (`inferInterfaceDefinitions`). Objects are
+/// grouped by the string ids of the properties that make their name, and each group's name is
+/// built once; groups whose names coincide (equal strings stored twice) are merged, in the
+/// order DevTools meets the names.
+fn infer<'g>(g: &'g HeapGraph, t: &TypeIds, plain: &[u32]) -> Vec<Definition<'g>> {
+    let mut proto = NameIs::new(g, "__proto__");
+    let mut lengths = FormattedLengths::new(g);
+    // Property id lists in the order first seen, with how many objects have each.
+    let mut groups: IdMap<Vec<u32>, usize> = IdMap::default();
+    let mut seen: Vec<(Vec<u32>, usize)> = Vec::new();
+    let mut ids: Vec<u32> = Vec::new();
+    for &o in plain {
+        ids.clear();
         let mut name_len = 1;
-        let mut properties = Vec::new();
-        for e in g.edges(n) {
+        for e in g.edges(NodeOrdinal(o)) {
             if g.edge_kind(e) as u16 != t.e_property {
                 continue;
             }
-            let edge_name = g.strings().get(g.edge_name_or_index(e));
-            if edge_name == "__proto__" {
+            let id = g.edge_name_or_index(e);
+            if proto.test(g, id) {
                 continue;
             }
-            let formatted = format_property_name(edge_name);
-            let formatted_len = js_len(&formatted);
+            let formatted_len = lengths.of(g, id);
             if name_len > 1 && name_len + formatted_len > MAX_INTERFACE_NAME_LENGTH {
                 break;
             }
             if name_len != 1 {
-                name.push_str(", ");
                 name_len += 2;
             }
-            name.push_str(&formatted);
             name_len += formatted_len;
-            properties.push(edge_name);
+            ids.push(id);
         }
-        if properties.is_empty() {
+        if ids.is_empty() {
             continue;
         }
-        name.push('}');
+        match groups.get(ids.as_slice()) {
+            Some(&i) => seen[i].1 += 1,
+            None => {
+                groups.insert(ids.clone(), seen.len());
+                seen.push((ids.clone(), 1));
+            }
+        }
+    }
+    drop(groups);
+    let mut candidates: Vec<Definition<'g>> = Vec::new();
+    let mut by_name: HashMap<String, usize> = HashMap::new();
+    for (ids, count) in seen {
+        let name = interface_name(g, &ids);
         match by_name.get(&name) {
-            Some(&i) => candidates[i].count += 1,
+            Some(&i) => candidates[i].count += count,
             None => {
                 by_name.insert(name.clone(), candidates.len());
                 candidates.push(Definition {
                     name,
-                    properties,
-                    count: 1,
+                    properties: ids.iter().map(|&id| g.strings().get(id)).collect(),
+                    count,
                 });
             }
         }
@@ -121,7 +222,7 @@ fn infer<'g>(g: &'g HeapGraph, t: &TypeIds) -> Vec<Definition<'g>> {
     // Stable sort, like JS's Array.prototype.sort: ties keep first-seen order.
     sort::sort_by_key(&mut candidates, |c| std::cmp::Reverse(c.count));
     let min_count = (MIN_OBJECT_COUNT_PER_INTERFACE as f64)
-        .max(total_objects as f64 / MIN_OBJECT_PROPORTION_PER_INTERFACE);
+        .max(plain.len() as f64 / MIN_OBJECT_PROPORTION_PER_INTERFACE);
     if let Some(cut) = candidates.iter().position(|c| (c.count as f64) < min_count) {
         candidates.truncate(cut);
     }
@@ -141,8 +242,8 @@ fn better(a: Option<(usize, usize)>, b: Option<(usize, usize)>) -> Option<(usize
 }
 
 /// The interfaces inferred from `g`'s plain objects, most common first.
-pub(super) fn definitions(g: &HeapGraph, t: &TypeIds) -> Vec<InterfaceDefinition> {
-    infer(g, t)
+fn definitions(g: &HeapGraph, t: &TypeIds, plain: &[u32]) -> Vec<InterfaceDefinition> {
+    infer(g, t, plain)
         .into_iter()
         .map(|d| InterfaceDefinition {
             name: d.name,
@@ -160,44 +261,46 @@ pub(super) fn apply(
     names: &mut ClassNames,
     definitions: &[InterfaceDefinition],
 ) {
-    let mut tree: Vec<TreeNode> = vec![TreeNode::default()];
-    for (index, d) in definitions.iter().enumerate() {
-        let mut props: Vec<&str> = d.properties.iter().map(String::as_str).collect();
-        props.sort_unstable();
-        let mut at = 0;
-        for &p in &props {
-            at = match tree[at].next.get(p) {
-                Some(&next) => next,
-                None => {
-                    let next = tree.len();
-                    tree.push(TreeNode::default());
-                    tree[at].next.insert(p, next);
-                    if tree[at].greatest_next.is_none_or(|gn| gn < p) {
-                        tree[at].greatest_next = Some(p);
-                    }
-                    next
-                }
-            };
-        }
-        if tree[at].matched.is_none() {
-            tree[at].matched = Some((props.len(), index));
-        }
+    apply_to(g, t, &plain_objects(g, t), names, definitions)
+}
+
+/// The interfaces inferred from `g`'s plain objects, applied to them in `names`: returns
+/// them, most common first.
+pub(super) fn infer_and_apply(
+    g: &HeapGraph,
+    t: &TypeIds,
+    names: &mut ClassNames,
+) -> Vec<InterfaceDefinition> {
+    let plain = plain_objects(g, t);
+    let definitions = definitions(g, t, &plain);
+    if !definitions.is_empty() {
+        apply_to(g, t, &plain, names, &definitions);
     }
+    definitions
+}
+
+/// `apply` to the plain objects `plain`.
+fn apply_to(
+    g: &HeapGraph,
+    t: &TypeIds,
+    plain: &[u32],
+    names: &mut ClassNames,
+    definitions: &[InterfaceDefinition],
+) {
+    let mut numbers = Properties::new(g, definitions);
+    let tree = property_tree(definitions, &numbers);
     let mut interface_ids: Vec<Option<u32>> = vec![None; definitions.len()];
-    let mut props: Vec<&str> = Vec::new();
+    let mut props: Vec<u32> = Vec::new();
     let mut states: Vec<usize> = Vec::new();
     let mut next_states: Vec<usize> = Vec::new();
-    for o in 0..g.node_count() {
-        let n = NodeOrdinal(o as u32);
-        if !is_plain_object(g, t, n) {
-            continue;
-        }
+    for &o in plain {
+        let (n, o) = (NodeOrdinal(o), o as usize);
         props.clear();
-        props.extend(
-            g.edges(n)
-                .filter(|&e| g.edge_kind(e) as u16 == t.e_property)
-                .map(|e| g.strings().get(g.edge_name_or_index(e))),
-        );
+        for e in g.edges(n) {
+            if g.edge_kind(e) as u16 == t.e_property {
+                props.extend(numbers.of(g, g.edge_name_or_index(e)));
+            }
+        }
         props.sort_unstable();
         states.clear();
         states.push(0);
@@ -210,7 +313,7 @@ pub(super) fn apply(
                 if !exhausted && !next_states.contains(&s) {
                     next_states.push(s);
                 }
-                if let Some(&nx) = node.next.get(p) {
+                if let Some(&nx) = node.next.get(&p) {
                     if !next_states.contains(&nx) {
                         next_states.push(nx);
                     }
@@ -230,4 +333,38 @@ pub(super) fn apply(
         });
         names.class_of[o] = id;
     }
+}
+
+/// The definitions' property sets as a tree over ascending property numbers. An object's
+/// properties, in the same order, walk it to every definition whose properties it all has:
+/// DevTools walks names in text order, and any one order finds the same sets.
+fn property_tree(definitions: &[InterfaceDefinition], numbers: &Properties) -> Vec<TreeNode> {
+    let mut tree: Vec<TreeNode> = vec![TreeNode::default()];
+    for (index, d) in definitions.iter().enumerate() {
+        let mut props: Vec<u32> = d
+            .properties
+            .iter()
+            .map(|p| numbers.number[p.as_str()])
+            .collect();
+        props.sort_unstable();
+        let mut at = 0;
+        for &p in &props {
+            at = match tree[at].next.get(&p) {
+                Some(&next) => next,
+                None => {
+                    let next = tree.len();
+                    tree.push(TreeNode::default());
+                    tree[at].next.insert(p, next);
+                    if tree[at].greatest_next.is_none_or(|gn| gn < p) {
+                        tree[at].greatest_next = Some(p);
+                    }
+                    next
+                }
+            };
+        }
+        if tree[at].matched.is_none() {
+            tree[at].matched = Some((props.len(), index));
+        }
+    }
+    tree
 }
