@@ -70,12 +70,11 @@ struct TreeNode {
 /// which can never match) without reading their text.
 struct Properties<'d> {
     number: HashMap<&'d str, u32>,
-    /// Per string id: its number, `NONE`, or `UNKNOWN` before the first look.
-    by_id: Vec<u32>,
+    /// Per string id: its number, or `NONE`.
+    by_id: PerString,
 }
 
 impl<'d> Properties<'d> {
-    const UNKNOWN: u32 = u32::MAX;
     const NONE: u32 = u32::MAX - 1;
 
     fn new(g: &HeapGraph, definitions: &'d [InterfaceDefinition]) -> Self {
@@ -86,25 +85,16 @@ impl<'d> Properties<'d> {
         }
         Properties {
             number,
-            by_id: vec![Self::UNKNOWN; g.strings().len()],
+            by_id: PerString::new(g),
         }
     }
 
     fn of(&mut self, g: &HeapGraph, id: u32) -> Option<u32> {
-        let look = |g: &HeapGraph| -> u32 {
-            let text = g.strings().get(id);
-            self.number.get(text).copied().unwrap_or(Self::NONE)
-        };
-        let number = match self.by_id.get(id as usize) {
-            Some(&Self::UNKNOWN) => {
-                let n = look(g);
-                self.by_id[id as usize] = n;
-                n
-            }
-            Some(&n) => n,
-            None => look(g),
-        };
-        (number != Self::NONE).then_some(number)
+        let number = &self.number;
+        let n = self.by_id.get(g, id, |text| {
+            number.get(text).copied().unwrap_or(Self::NONE)
+        });
+        (n != Self::NONE).then_some(n)
     }
 }
 
@@ -120,26 +110,35 @@ fn plain_objects(g: &HeapGraph, t: &TypeIds) -> Vec<u32> {
         .collect()
 }
 
-/// A property name's length as it shows in an interface name (`formatPropertyName`), cached
-/// per string: an object's properties are mostly names other objects have too.
-struct FormattedLengths(Vec<u32>);
+/// A number per string of the graph, computed on first use: objects share most property
+/// names, so each name's text is read once.
+struct PerString(Vec<u32>);
 
-impl FormattedLengths {
+impl PerString {
+    /// Not computed yet (no value may be this).
     const UNKNOWN: u32 = u32::MAX;
 
     fn new(g: &HeapGraph) -> Self {
-        FormattedLengths(vec![Self::UNKNOWN; g.strings().len()])
+        PerString(vec![Self::UNKNOWN; g.strings().len()])
     }
 
-    fn of(&mut self, g: &HeapGraph, id: u32) -> usize {
-        let Some(slot) = self.0.get_mut(id as usize) else {
-            return js_len(&format_property_name(g.strings().get(id)));
-        };
-        if *slot == Self::UNKNOWN {
-            *slot = js_len(&format_property_name(g.strings().get(id))) as u32;
+    /// String `id`'s number, `compute(its text)` the first time.
+    fn get(&mut self, g: &HeapGraph, id: u32, compute: impl FnOnce(&str) -> u32) -> u32 {
+        match self.0.get_mut(id as usize) {
+            Some(slot) => {
+                if *slot == Self::UNKNOWN {
+                    *slot = compute(g.strings().get(id));
+                }
+                *slot
+            }
+            None => compute(g.strings().get(id)),
         }
-        *slot as usize
     }
+}
+
+/// A property name's length as it shows in an interface name (`formatPropertyName`).
+fn formatted_len(name: &str) -> u32 {
+    js_len(&format_property_name(name)) as u32
 }
 
 /// DevTools' interface name for properties `ids` (`{a, b}`), as `infer` takes them.
@@ -165,7 +164,7 @@ fn interface_name(g: &HeapGraph, ids: &[u32]) -> String {
 /// order DevTools meets the names.
 fn infer<'g>(g: &'g HeapGraph, t: &TypeIds, plain: &[u32]) -> Vec<Definition<'g>> {
     let mut proto = NameIs::new(g, "__proto__");
-    let mut lengths = FormattedLengths::new(g);
+    let mut lengths = PerString::new(g);
     // Property id lists in the order first seen, with how many objects have each.
     let mut groups: IdMap<Vec<u32>, usize> = IdMap::default();
     let mut seen: Vec<(Vec<u32>, usize)> = Vec::new();
@@ -181,7 +180,7 @@ fn infer<'g>(g: &'g HeapGraph, t: &TypeIds, plain: &[u32]) -> Vec<Definition<'g>
             if proto.test(g, id) {
                 continue;
             }
-            let formatted_len = lengths.of(g, id);
+            let formatted_len = lengths.get(g, id, formatted_len) as usize;
             if name_len > 1 && name_len + formatted_len > MAX_INTERFACE_NAME_LENGTH {
                 break;
             }

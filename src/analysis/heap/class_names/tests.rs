@@ -108,3 +108,24 @@ fn long_interface_names_stop_at_120_characters() {
     // "{" + 6 × 18 + 5 × 2 = 119 characters; the 7th property would pass 120.
     assert_eq!(names[2], format!("{{{}}}", props[..6].join(", ")));
 }
+
+#[test]
+fn equal_property_names_stored_twice_are_one_interface() {
+    // V8 stores each string once, but a snapshot may hold one twice: objects whose property
+    // names are equal text at different string indices share one interface, counted
+    // together (one object each would be under the two-object minimum), as DevTools names
+    // them by text. Nodes: root, the leaf string, two Objects; strings 4 and 5 are both "x".
+    let text = r#"{"snapshot":{"meta":{"node_fields":["type","name","id","self_size","edge_count","trace_node_id","detachedness"],"node_types":[["hidden","array","string","object","code","closure","regexp","number","native","synthetic","concatenated string","sliced string","symbol","bigint","object shape"],"string","number","number","number","number","number"],"edge_fields":["type","name_or_index","to_node"],"edge_types":[["context","element","property","internal","hidden","shortcut","weak"],"string_or_number","node"]},"node_count":4,"edge_count":5},
+"nodes":[9,0,1,0,3,0,0, 2,1,3,8,0,0,0, 3,3,5,16,1,0,0, 3,3,7,16,1,0,0],
+"edges":[1,1,7, 1,2,14, 1,3,21, 2,4,7, 2,5,7],
+"strings":["","s","unused","Object","x","x"]}"#;
+    let g = crate::formats::decode(text.as_bytes())
+        .unwrap()
+        .content
+        .into_heap()
+        .unwrap();
+    let c = class_names(&g, None, &ClassNameOptions::default());
+    let names: Vec<&str> = c.class_of.iter().map(|&id| c.name(&g, id)).collect();
+    assert_eq!(names[2..], ["{x}", "{x}"]);
+    assert_eq!(c.interfaces.len(), 1);
+}
