@@ -114,16 +114,23 @@ fn equal_property_names_stored_twice_are_one_interface() {
     // V8 stores each string once, but a snapshot may hold one twice: objects whose property
     // names are equal text at different string indices share one interface, counted
     // together (one object each would be under the two-object minimum), as DevTools names
-    // them by text. Nodes: root, the leaf string, two Objects; strings 4 and 5 are both "x".
-    let text = r#"{"snapshot":{"meta":{"node_fields":["type","name","id","self_size","edge_count","trace_node_id","detachedness"],"node_types":[["hidden","array","string","object","code","closure","regexp","number","native","synthetic","concatenated string","sliced string","symbol","bigint","object shape"],"string","number","number","number","number","number"],"edge_fields":["type","name_or_index","to_node"],"edge_types":[["context","element","property","internal","hidden","shortcut","weak"],"string_or_number","node"]},"node_count":4,"edge_count":5},
-"nodes":[9,0,1,0,3,0,0, 2,1,3,8,0,0,0, 3,3,5,16,1,0,0, 3,3,7,16,1,0,0],
-"edges":[1,1,7, 1,2,14, 1,3,21, 2,4,7, 2,5,7],
-"strings":["","s","unused","Object","x","x"]}"#;
-    let g = crate::formats::decode(text.as_bytes())
-        .unwrap()
-        .content
-        .into_heap()
-        .unwrap();
+    // them by text.
+    let mut b = HeapGraphBuilder::v8();
+    // A second "x", which the builder's own interning does not know.
+    let second_x = b.strings_mut().push("x").unwrap();
+    let r = b.add_node("synthetic", "", 1, 0);
+    let leaf = b.add_node("string", "s", 3, 1);
+    let one = b.add_node("object", "Object", 5, 16);
+    b.add_edge(r, "element", "1", leaf);
+    b.add_edge(one, "property", "x", leaf);
+    // The second object, by the decoder's raw calls: V8's `object` type (3), one edge of
+    // kind `property` (2) named by the other "x".
+    let object = b.intern("Object");
+    b.push_node_raw(3, object, 7, 16, 1, 0);
+    b.push_edge_raw(2, second_x, leaf.0).unwrap();
+    let g = b.finish().unwrap();
+    let (first_x, other_x) = (g.edge_name_or_index(1), g.edge_name_or_index(2));
+    assert!(first_x != other_x && g.strings().get(first_x) == g.strings().get(other_x));
     let c = class_names(&g, None, &ClassNameOptions::default());
     let names: Vec<&str> = c.class_of.iter().map(|&id| c.name(&g, id)).collect();
     assert_eq!(names[2..], ["{x}", "{x}"]);
