@@ -144,15 +144,13 @@ fn formatted_len(name: &str) -> u32 {
 /// DevTools' interface name for properties `ids` (`{a, b}`), as `infer` takes them.
 fn interface_name(g: &HeapGraph, ids: &[u32]) -> String {
     let mut name = String::from("{");
-    let mut name_len = 1;
     for &id in ids {
-        let formatted = format_property_name(g.strings().get(id));
-        if name_len != 1 {
+        // As DevTools: no separator while nothing but the brace is written (an empty
+        // property name adds nothing).
+        if name.len() != 1 {
             name.push_str(", ");
-            name_len += 2;
         }
-        name_len += js_len(&formatted);
-        name.push_str(&formatted);
+        name.push_str(&format_property_name(g.strings().get(id)));
     }
     name.push('}');
     name
@@ -165,9 +163,8 @@ fn interface_name(g: &HeapGraph, ids: &[u32]) -> String {
 fn infer<'g>(g: &'g HeapGraph, t: &TypeIds, plain: &[u32]) -> Vec<Definition<'g>> {
     let mut proto = NameIs::new(g, "__proto__");
     let mut lengths = PerString::new(g);
-    // Property id lists in the order first seen, with how many objects have each.
-    let mut groups: IdMap<Vec<u32>, usize> = IdMap::default();
-    let mut seen: Vec<(Vec<u32>, usize)> = Vec::new();
+    // Per property id list: when it was first seen, and how many objects have it.
+    let mut groups: IdMap<Vec<u32>, (usize, usize)> = IdMap::default();
     let mut ids: Vec<u32> = Vec::new();
     for &o in plain {
         ids.clear();
@@ -193,18 +190,19 @@ fn infer<'g>(g: &'g HeapGraph, t: &TypeIds, plain: &[u32]) -> Vec<Definition<'g>
         if ids.is_empty() {
             continue;
         }
-        match groups.get(ids.as_slice()) {
-            Some(&i) => seen[i].1 += 1,
+        match groups.get_mut(ids.as_slice()) {
+            Some((_, count)) => *count += 1,
             None => {
-                groups.insert(ids.clone(), seen.len());
-                seen.push((ids.clone(), 1));
+                let first = groups.len();
+                groups.insert(ids.clone(), (first, 1));
             }
         }
     }
-    drop(groups);
+    let mut seen: Vec<(Vec<u32>, (usize, usize))> = groups.into_iter().collect();
+    seen.sort_unstable_by_key(|(_, (first, _))| *first);
     let mut candidates: Vec<Definition<'g>> = Vec::new();
     let mut by_name: HashMap<String, usize> = HashMap::new();
-    for (ids, count) in seen {
+    for (ids, (_, count)) in seen {
         let name = interface_name(g, &ids);
         match by_name.get(&name) {
             Some(&i) => candidates[i].count += count,
